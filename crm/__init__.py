@@ -1,0 +1,89 @@
+"""The Strong Cities CRM: a Flask application built by ``create_app``."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from dotenv import load_dotenv
+from flask import Flask
+
+from crm import config as settings
+from crm.config import DEV_SECRET_KEY
+
+# Blueprints in the order their URLs should be matched.
+BLUEPRINTS = [
+    "crm.main",
+    "crm.accounts",
+    "crm.audit",
+    "crm.outbox",
+]
+
+
+class ConfigurationError(RuntimeError):
+    """Raised when the application cannot start with the configuration it was given."""
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """Build the application: config, extensions, database, blueprints, error pages, commands."""
+    load_dotenv(Path.cwd() / ".env", override=False)
+    app = Flask(__name__, template_folder="../templates", instance_path=str(settings.INSTANCE))
+    flask_debug = app.debug  # FLASK_DEBUG or `crm --debug`
+    app.config.update(settings.from_environment())
+    app.config.update(config or {})
+    app.config["DEBUG"] = bool(app.config["DEBUG"]) or flask_debug
+    _check_secret_key(app)
+    os.makedirs(app.instance_path, exist_ok=True)
+
+    _init_extensions(app)
+    from crm import db
+
+    db.init_app(app)
+    _register_blueprints(app)
+    from crm import errors, mail, templating
+
+    mail.init_app(app)
+    errors.init_app(app)
+    templating.init_app(app)
+    return app
+
+
+def _check_secret_key(app: Flask) -> None:
+    if app.config["SECRET_KEY"] == DEV_SECRET_KEY and not (app.debug or app.testing):
+        raise ConfigurationError(
+            "CRM_SECRET_KEY is not set. Set it to a long random value, for example:\n"
+            "  export CRM_SECRET_KEY=$(python -c 'import secrets; print(secrets.token_urlsafe(48))')\n"
+            "or put CRM_SECRET_KEY=... in a .env file. (CRM_DEBUG=1 allows the development key.)"
+        )
+
+
+def _init_extensions(app: Flask) -> None:
+    from crm.accounts import access
+    from crm.accounts.models import User
+    from crm.extensions import csrf, limiter, login_manager
+
+    app.config.setdefault("RATELIMIT_ENABLED", True)
+    app.config["REMEMBER_COOKIE_DURATION"] = app.config["REMEMBER_DAYS"] * 86400
+    # Access control first, so anonymous visitors are sent to the login page before any other check.
+    access.install(app)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "accounts.login"
+    login_manager.login_message = "Please sign in to see this page."
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "basic"
+
+    @login_manager.user_loader
+    def _load_user(user_id):
+        try:
+            return User.get_or_none(User.id == int(user_id))
+        except ValueError:
+            return None
+
+
+def _register_blueprints(app: Flask) -> None:
+    import importlib
+
+    for name in BLUEPRINTS:
+        app.register_blueprint(importlib.import_module(name).bp)

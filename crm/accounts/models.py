@@ -1,0 +1,79 @@
+"""Users of the CRM and their roles."""
+
+from __future__ import annotations
+
+import peewee
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from flask_login import UserMixin
+
+from crm.db import BaseModel, utcnow
+
+ROLES = {
+    "admin": "Secretariat administrator",
+    "staff": "Secretariat staff",
+    "member": "Member-city official",
+}
+SECRETARIAT_ROLES = ("admin", "staff")
+
+_hasher = PasswordHasher()
+
+
+class User(UserMixin, BaseModel):
+    """A person who can sign in: secretariat admin or staff, or an official of a member city."""
+
+    email = peewee.CharField(max_length=254, unique=True)  # always stored lower-case
+    name = peewee.CharField(max_length=200)
+    role = peewee.CharField(max_length=20, choices=[(k, v) for k, v in ROLES.items()], index=True)
+    password_hash = peewee.CharField(max_length=255, default="")
+    active = peewee.BooleanField(default=True)
+    created_at = peewee.DateTimeField(default=utcnow)
+    invited_at = peewee.DateTimeField(null=True)
+    last_login_at = peewee.DateTimeField(null=True)
+    password_changed_at = peewee.DateTimeField(null=True)
+
+    class Meta:
+        table_name = "user_account"  # "user" is reserved in PostgreSQL
+
+    def __str__(self) -> str:
+        return f"{self.name} <{self.email}>"
+
+    # flask-login reads this property to refuse deactivated users.
+    @property
+    def is_active(self) -> bool:
+        return bool(self.active)
+
+    @property
+    def is_secretariat(self) -> bool:
+        return self.role in SECRETARIAT_ROLES
+
+    @property
+    def role_label(self) -> str:
+        return ROLES.get(self.role, self.role)
+
+    @property
+    def has_password(self) -> bool:
+        return bool(self.password_hash)
+
+    def set_password(self, password: str) -> None:
+        """Hash and store a new password (argon2id)."""
+        self.password_hash = _hasher.hash(password)
+        self.password_changed_at = utcnow()
+
+    def check_password(self, password: str) -> bool:
+        """Return whether ``password`` matches; rehash transparently when parameters changed."""
+        if not self.password_hash:
+            return False
+        try:
+            _hasher.verify(self.password_hash, password)
+        except (VerificationError, InvalidHashError):
+            return False
+        if _hasher.check_needs_rehash(self.password_hash):
+            self.password_hash = _hasher.hash(password)
+            self.save(only=[User.password_hash])
+        return True
+
+    @property
+    def token_stamp(self) -> str:
+        """A value that changes whenever the password does, so emailed links work only once."""
+        return self.password_hash[-16:] if self.password_hash else "unset"

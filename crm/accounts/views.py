@@ -1,0 +1,164 @@
+"""Sign in and out, password reset, invitations, and the admin's user pages."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_user, logout_user
+
+from crm.accounts import bp, services
+from crm.accounts.access import admin_required, public
+from crm.accounts.forms import ForgotPasswordForm, InviteForm, LoginForm, NewPasswordForm, UserEditForm
+from crm.accounts.models import ROLES, User
+from crm.extensions import limiter
+from crm.pagination import paginate
+
+
+def _login_limit() -> str:
+    return current_app.config["LOGIN_RATE_LIMIT"]
+
+
+def _login_email_key() -> str:
+    return "login-email:" + services.normalise_email(request.form.get("email", ""))
+
+
+def _safe_next(target: str | None) -> str | None:
+    """Return ``target`` only if it is a path on this site (no open redirects)."""
+    if not target:
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return None
+    return target
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@public
+@limiter.limit(_login_limit, methods=["POST"])
+@limiter.limit(_login_limit, key_func=_login_email_key, methods=["POST"])
+def login():
+    """Sign in with email and password."""
+    if current_user.is_authenticated:
+        return redirect(url_for("main.home"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = services.authenticate(form.email.data, form.password.data)
+        if user is not None:
+            login_user(user, remember=form.remember.data)
+            flash(f"Welcome, {user.name}.", "success")
+            return redirect(_safe_next(request.args.get("next")) or url_for("main.home"))
+        form.password.errors.append("The email address or the password is not right. "
+                                    "Try again, or reset your password.")
+    return render_template("accounts/login.html", form=form), (400 if form.errors else 200)
+
+
+@bp.route("/logout", methods=["POST"])
+def logout():
+    """Sign out."""
+    logout_user()
+    flash("You are signed out.", "info")
+    return redirect(url_for("main.home"))
+
+
+@bp.route("/forgot", methods=["GET", "POST"])
+@public
+@limiter.limit(_login_limit, methods=["POST"])
+def forgot_password():
+    """Ask for a password-reset link by email."""
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        services.request_password_reset(form.email.data)
+        flash("If an account uses this address, a link to reset the password is on its way. "
+              "Check your inbox (and spam folder).", "info")
+        return redirect(url_for("accounts.login"))
+    return render_template("accounts/forgot_password.html", form=form)
+
+
+@bp.route("/reset/<token>", methods=["GET", "POST"])
+@public
+def reset_password(token):
+    """Choose a new password through an emailed link."""
+    try:
+        user = services.user_for_token(token, services.RESET_SALT, current_app.config["TOKEN_MAX_AGE"])
+    except services.AccountError as exc:
+        flash(str(exc), "error")
+        return redirect(url_for("accounts.forgot_password"))
+    form = NewPasswordForm()
+    if form.validate_on_submit():
+        services.reset_password(token, form.password.data)
+        flash("Your password is changed. Sign in with the new one.", "success")
+        return redirect(url_for("accounts.login"))
+    return render_template("accounts/set_password.html", form=form, user=user,
+                           title="Choose a new password", action="Save the new password")
+
+
+@bp.route("/invitation/<token>", methods=["GET", "POST"])
+@public
+def accept_invitation(token):
+    """Accept an invitation by choosing a password, then sign in."""
+    try:
+        user = services.user_for_token(token, services.INVITE_SALT, current_app.config["INVITATION_MAX_AGE"])
+    except services.AccountError as exc:
+        flash(str(exc) + " Your secretariat contact can send a new invitation.", "error")
+        return redirect(url_for("accounts.login"))
+    form = NewPasswordForm()
+    if form.validate_on_submit():
+        user = services.accept_invitation(token, form.password.data)
+        login_user(user)
+        flash(f"Welcome, {user.name}. Your account is ready.", "success")
+        return redirect(url_for("main.home"))
+    return render_template("accounts/set_password.html", form=form, user=user,
+                           title="Welcome: choose your password", action="Set my password and sign in")
+
+
+@bp.route("/users/")
+@admin_required
+def user_list():
+    """List users with search and filters (admins)."""
+    q, role, status = (request.args.get(k, "") for k in ("q", "role", "status"))
+    page = paginate(services.list_users(q=q, role=role, status=status), per_page=50)
+    return render_template("accounts/user_list.html", page=page, roles=ROLES, q=q, role=role, status=status)
+
+
+@bp.route("/users/invite", methods=["GET", "POST"])
+@admin_required
+def invite_user():
+    """Invite a person by email to set a password (admins)."""
+    form = InviteForm()
+    if form.validate_on_submit():
+        user = services.invite_user(form.email.data, form.name.data, form.role.data,
+                                    actor=current_user, note=form.note.data or "")
+        flash(f"Invitation sent to {user.email}.", "success")
+        return redirect(url_for("accounts.user_list"))
+    return render_template("accounts/invite.html", form=form)
+
+
+@bp.route("/users/<int:user_id>", methods=["GET", "POST"])
+@admin_required
+def user_edit(user_id):
+    """Change a user's role or deactivate them (admins)."""
+    user = User.get_or_none(User.id == user_id) or abort(404)
+    form = UserEditForm(obj=user)
+    if form.validate_on_submit():
+        try:
+            services.update_user(user, actor=current_user, role=form.role.data, active=form.active.data)
+        except services.AccountError as exc:
+            form.role.errors.append(str(exc))
+        else:
+            flash(f"Saved {user.email}.", "success")
+            return redirect(url_for("accounts.user_list"))
+    return render_template("accounts/user_edit.html", form=form, user=user)
+
+
+@bp.route("/users/<int:user_id>/resend", methods=["POST"])
+@admin_required
+def resend_invitation(user_id):
+    """Send a fresh invitation link to a user who has not set a password (admins)."""
+    user = User.get_or_none(User.id == user_id) or abort(404)
+    if user.has_password:
+        flash(f"{user.email} has already set a password: they can use 'Forgot your password?'.", "info")
+    else:
+        services.send_invitation(user, actor=current_user)
+        flash(f"A new invitation is on its way to {user.email}.", "success")
+    return redirect(url_for("accounts.user_edit", user_id=user.id))

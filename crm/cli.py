@@ -1,0 +1,173 @@
+"""The ``crm`` command: Flask's CLI under the app factory, with the project's command groups."""
+
+from __future__ import annotations
+
+import click
+from flask import current_app
+from flask.cli import FlaskGroup, with_appcontext
+
+
+def _create_app():
+    from crm import ConfigurationError, create_app
+
+    try:
+        return create_app()
+    except ConfigurationError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+@click.group(cls=FlaskGroup, create_app=_create_app, add_version_option=False,
+             help="Run and manage the Strong Cities CRM.")
+def main():
+    """Run and manage the Strong Cities CRM."""
+
+
+# --- database -----------------------------------------------------------------------------------
+
+@main.group()
+def db():
+    """Apply, list or roll back schema migrations."""
+
+
+def _router():
+    from crm.db import database, router
+
+    database.connect(reuse_if_open=True)
+    return router()
+
+
+@db.command()
+@with_appcontext
+def upgrade():
+    """Apply every pending migration."""
+    r = _router()
+    pending = r.diff
+    if not pending:
+        click.echo("Database is up to date.")
+        return
+    with click.progressbar(pending, label="Applying migrations", file=click.get_text_stream("stderr")) as bar:
+        for name in bar:
+            r.run_one(name, r.migrator, fake=False)
+    click.echo(f"Applied {len(pending)} migration(s): {', '.join(pending)}")
+
+
+@db.command()
+@with_appcontext
+def status():
+    """List applied and pending migrations."""
+    r = _router()
+    for name in r.done:
+        click.echo(f"[applied] {name}")
+    for name in r.diff:
+        click.echo(f"[pending] {name}")
+    click.echo(f"{len(r.done)} applied, {len(r.diff)} pending.")
+
+
+@db.command()
+@with_appcontext
+def downgrade():
+    """Roll back the last applied migration."""
+    r = _router()
+    if not r.done:
+        raise click.ClickException("No migration has been applied.")
+    name = r.done[-1]
+    r.rollback()
+    click.echo(f"Rolled back {name}.")
+
+
+@db.command("new")
+@click.argument("name")
+def new_migration(name):
+    """Write a migration file with the difference between the models and the migrations (review it!)."""
+    import peewee
+
+    from crm.db import all_models, database, router
+
+    database.initialize(peewee.SqliteDatabase(":memory:"))
+    created = router().create(name, auto=all_models())
+    click.echo(f"Wrote migrations/{created}.py: review it before committing." if created else "No changes found.")
+
+
+# --- seeds --------------------------------------------------------------------------------------
+
+@main.command()
+@click.option("--demo", is_flag=True, help="Also load the demo network and the demo logins.")
+@with_appcontext
+def seed(demo):
+    """Load reference data (and with --demo the demo network); running it twice adds nothing."""
+    from crm import seeding
+    from crm.db import database
+
+    database.connect(reuse_if_open=True)
+    loaders = seeding.REFERENCE_LOADERS + (seeding.DEMO_LOADERS if demo else [])
+    with click.progressbar(length=len(loaders), label="Loading seeds", file=click.get_text_stream("stderr")) as bar:
+        created = seeding.run(demo=demo, progress=lambda _name: bar.update(1))
+    total = sum(created.values())
+    click.echo(f"Created {total} record(s)." if total else "Nothing to add: the seeds are already loaded.")
+    if demo:
+        click.echo("Demo logins:")
+        for role, email, _name, password in seeding.DEMO_LOGINS:
+            click.echo(f"  {role:<7} {email:<22} password: {password}")
+
+
+# --- users --------------------------------------------------------------------------------------
+
+@main.group()
+def users():
+    """Create users from the command line."""
+
+
+@users.command("create")
+@click.option("--email", required=True, help="The user's email address.")
+@click.option("--role", required=True, type=click.Choice(["admin", "staff", "member"]), help="The user's role.")
+@click.option("--name", default="", help="Display name (defaults to the email address).")
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True,
+              help="The password (asked for when not given).")
+@with_appcontext
+def users_create(email, role, name, password):
+    """Create a user with a password."""
+    from crm.accounts.services import AccountError, create_user
+    from crm.db import database
+    from crm.forms import PASSWORD_MIN
+
+    if len(password) < PASSWORD_MIN:
+        raise click.BadParameter(f"use at least {PASSWORD_MIN} characters", param_hint="--password")
+    database.connect(reuse_if_open=True)
+    try:
+        user = create_user(email, name or email, role, password)
+    except AccountError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"Created {user.role} {user.email}.")
+
+
+# --- mail ---------------------------------------------------------------------------------------
+
+@main.group("mail")
+def mail_group():
+    """Work with the mail outbox."""
+
+
+@mail_group.command("send-queued")
+@click.option("--force", is_flag=True, help="Retry every queued mail now, ignoring the backoff.")
+@click.option("--limit", type=int, default=None, help="Send at most this many mails.")
+@with_appcontext
+def send_queued(force, limit):
+    """Send queued mails whose next attempt is due (meant for cron, e.g. every minute)."""
+    from crm import mail
+    from crm.db import database
+
+    database.connect(reuse_if_open=True)
+    due = mail.OutboxMail.select().where(mail.OutboxMail.status == mail.QUEUED).count()
+    with click.progressbar(length=limit or due, label="Sending mail", file=click.get_text_stream("stderr")) as bar:
+        sent, failed = mail.send_queued(force=force, limit=limit, progress=bar.update)
+    click.echo(f"Sent {sent} mail(s); {failed} could not be sent and stay queued or were given up.")
+    if failed:
+        current_app.logger.warning("%d mail(s) failed", failed)
+
+
+@main.command("config")
+def show_config():
+    """Print the configuration settings as a Markdown table."""
+    from crm.config import settings_table
+
+    click.echo(settings_table())

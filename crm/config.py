@@ -1,0 +1,93 @@
+"""Every setting of the application, read from ``CRM_*`` environment variables.
+
+Each setting has one documented default here; README's configuration table is generated from
+``SETTINGS`` (``crm config`` prints it), so the two cannot drift apart.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+DEV_SECRET_KEY = "dev-only-insecure-secret-key"
+
+ROOT = Path(__file__).resolve().parent.parent
+INSTANCE = ROOT / "instance"
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One configuration value: its Flask key, environment variable, default and meaning."""
+
+    key: str
+    default: object
+    help: str
+    kind: type = str
+
+    @property
+    def env(self) -> str:
+        return f"CRM_{self.key}"
+
+    def read(self, environ) -> object:
+        raw = environ.get(self.env)
+        if raw is None:
+            return self.default
+        if self.kind is bool:
+            return raw.strip().lower() in {"1", "true", "yes", "on"}
+        if self.kind is int:
+            return int(raw)
+        return raw
+
+
+SETTINGS: list[Setting] = [
+    Setting("SECRET_KEY", DEV_SECRET_KEY, "Signs sessions and emailed links. Required outside debug and tests."),
+    Setting("DEBUG", False, "Development mode: debugger, reloader, development secret key allowed.", bool),
+    Setting("DATABASE_URL", f"sqlite:///{INSTANCE / 'crm.sqlite3'}",
+            "Database: `sqlite:///path` or `postgresql://user@host:5432/name`."),
+    Setting("INDEX_DIR", str(INSTANCE / "index"), "Folder of the Whoosh search index."),
+    Setting("BASE_URL", "http://127.0.0.1:5000", "Public address used in emailed links."),
+    Setting("MAIL_SERVER", "127.0.0.1", "SMTP server host."),
+    Setting("MAIL_PORT", 25, "SMTP server port.", int),
+    Setting("MAIL_USERNAME", None, "SMTP user name (none: no authentication)."),
+    Setting("MAIL_PASSWORD", None, "SMTP password."),
+    Setting("MAIL_USE_TLS", False, "Use STARTTLS with the SMTP server.", bool),
+    Setting("MAIL_USE_SSL", False, "Use SMTP over TLS.", bool),
+    Setting("MAIL_DEFAULT_SENDER", "Strong Cities CRM <noreply@example.org>", "From address of every mail."),
+    Setting("MAIL_MAX_ATTEMPTS", 8, "Attempts before a queued mail is given up.", int),
+    Setting("SECRETARIAT_EMAIL", "secretariat@example.org", "Where notifications for the secretariat go."),
+    Setting("RATELIMIT_STORAGE_URI", "memory://",
+            "Rate-limit store: `memory://` (per process) or `redis://127.0.0.1:6379`."),
+    Setting("LOGIN_RATE_LIMIT", "10 per minute", "Login attempts allowed per email address and per client."),
+    Setting("MAX_CONTENT_LENGTH", 10 * 1024 * 1024, "Largest request body accepted, in bytes.", int),
+    Setting("TOKEN_MAX_AGE", 2 * 24 * 3600, "Seconds a password-reset link stays valid.", int),
+    Setting("INVITATION_MAX_AGE", 14 * 24 * 3600, "Seconds an invitation link stays valid.", int),
+    Setting("REMEMBER_DAYS", 30, "Days a 'remember me' login lasts.", int),
+]
+
+
+def from_environment(environ=None) -> dict:
+    """Return the Flask configuration mapping read from the environment."""
+    environ = os.environ if environ is None else environ
+    config = {s.key: s.read(environ) for s in SETTINGS}
+    config.update(
+        MAIL_USERNAME=config["MAIL_USERNAME"] or None,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        REMEMBER_COOKIE_HTTPONLY=True,
+        REMEMBER_COOKIE_SAMESITE="Lax",
+        RATELIMIT_HEADERS_ENABLED=True,
+        WTF_CSRF_TIME_LIMIT=None,
+    )
+    return config
+
+
+def settings_table() -> str:
+    """Return the settings as a Markdown table (used in README)."""
+    lines = ["| variable | default | meaning |", "|---|---|---|"]
+    for s in SETTINGS:
+        default = s.default
+        if isinstance(default, str) and str(ROOT) in default:
+            default = default.replace(str(ROOT) + "/", "")
+        lines.append(f"| `{s.env}` | `{default}` | {s.help} |")
+    return "\n".join(lines)

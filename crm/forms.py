@@ -1,0 +1,27 @@
+"""Form helpers shared by every feature."""
+
+from __future__ import annotations
+
+from wtforms import SelectChoice, validators
+
+PASSWORD_MIN = 10
+
+
+def email_field_validators(required: bool = True):
+    """Return the validators of an email field (syntax only: no DNS lookups here)."""
+    first = validators.InputRequired(message="Enter an email address.") if required else validators.Optional()
+    return [first, validators.Length(max=254),
+            validators.Email(message="Enter a valid email address, like name@city.gov.", check_deliverability=False)]
+
+
+def new_password_validators():
+    """Return the validators of a new password."""
+    return [validators.InputRequired(message="Choose a password."),
+            validators.Length(min=PASSWORD_MIN, max=200,
+                              message=f"Use at least {PASSWORD_MIN} characters (a short sentence works well).")]
+
+
+def choices(pairs) -> list[SelectChoice]:
+    """Return select options from ``(value, label)`` pairs or a ``{value: label}`` mapping."""
+    items = pairs.items() if isinstance(pairs, dict) else pairs
+    return [SelectChoice(value, label) for value, label in items]

@@ -1,0 +1,38 @@
+"""What the dashboard shows: each feature adds a panel provider here."""
+
+from __future__ import annotations
+
+from crm.accounts.models import User
+from crm.audit.models import AuditEntry
+from crm.mail import counts as outbox_counts
+
+PANEL_PROVIDERS = []
+
+
+def panel(provider):
+    """Register a function returning a dashboard panel (``dict`` with title, template and data)."""
+    PANEL_PROVIDERS.append(provider)
+    return provider
+
+
+@panel
+def _people():
+    users = {role: User.select().where(User.role == role, User.active == True).count()  # noqa: E712
+             for role in ("admin", "staff", "member")}
+    return {"title": "Users", "template": "main/_panel_users.html", "data": users}
+
+
+@panel
+def _outbox():
+    return {"title": "Mail outbox", "template": "main/_panel_outbox.html", "data": outbox_counts()}
+
+
+@panel
+def _recent_changes():
+    entries = list(AuditEntry.select().order_by(AuditEntry.id.desc()).limit(5))
+    return {"title": "Recent changes", "template": "main/_panel_audit.html", "data": entries}
+
+
+def dashboard_panels() -> list[dict]:
+    """Return the dashboard's panels in order."""
+    return [provider() for provider in PANEL_PROVIDERS]

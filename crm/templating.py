@@ -1,0 +1,51 @@
+"""Jinja filters and globals shared by every template."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import markdown as md
+import nh3
+from markupsafe import Markup
+
+from flask import url_for
+
+NAV: dict[str, list[tuple[str, str]]] = {"public": [], "member": [], "secretariat": []}
+
+ALLOWED_TAGS = {"p", "br", "strong", "em", "ul", "ol", "li", "a", "h3", "h4", "blockquote", "code", "pre", "hr"}
+
+
+def render_markdown(text: str | None) -> Markup:
+    """Render user Markdown to HTML with everything unsafe removed."""
+    html = md.markdown(text or "", extensions=["sane_lists"])
+    return Markup(nh3.clean(html, tags=ALLOWED_TAGS, attributes={"a": {"href", "title"}},
+                            link_rel="noopener noreferrer nofollow"))
+
+
+def format_datetime(value: dt.datetime | None, fmt: str = "%d %b %Y, %H:%M UTC") -> str:
+    """Format a UTC datetime for people."""
+    return value.strftime(fmt) if value else "—"
+
+
+def format_date(value: dt.date | None, fmt: str = "%d %b %Y") -> str:
+    """Format a date for people."""
+    return value.strftime(fmt) if value else "—"
+
+
+def register_nav(area: str, label: str, endpoint: str) -> None:
+    """Add a link to the navigation of ``area`` (public, member or secretariat)."""
+    if (label, endpoint) not in NAV[area]:
+        NAV[area].append((label, endpoint))
+
+
+def nav_items(area: str) -> list[dict]:
+    """Return the navigation links of ``area`` for templates."""
+    return [{"label": label, "url": url_for(endpoint)} for label, endpoint in NAV[area]]
+
+
+def init_app(app) -> None:
+    """Register the filters and globals."""
+    app.jinja_env.add_extension("jinja2.ext.do")
+    app.jinja_env.globals["nav_items"] = nav_items
+    app.jinja_env.filters.update(markdown=render_markdown, datetime=format_datetime, date=format_date)
+    app.jinja_env.globals.update(now=lambda: dt.datetime.now(dt.UTC))
