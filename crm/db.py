@@ -18,6 +18,8 @@ MODEL_MODULES = [
     "crm.accounts.models",
     "crm.audit.models",
     "crm.mail",
+    "crm.membership.models",
+    "crm.contacts.models",
 ]
 
 SQLITE_PRAGMAS = {

@@ -1,0 +1,40 @@
+# The two commands of the quick start: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+export CRM_DEBUG ?= 1
+
+.PHONY: run test install migrate seed lint bench chromium clean
+
+run: install migrate seed ## Everything from nothing: venv, install, migrate, demo data, serve
+	$(BIN)/crm run --host 127.0.0.1 --port 5000
+
+$(STAMP): setup.cfg pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[test]"
+	touch $(STAMP)
+
+install: $(STAMP) ## Create .venv and install the project with its test tools
+
+migrate: install ## Apply pending migrations
+	$(BIN)/crm db upgrade
+
+seed: install ## Load reference and demo data (idempotent) and print the demo logins
+	$(BIN)/crm seed --demo
+
+test: install ## Run the whole suite (PostgreSQL too when CRM_TEST_DATABASE_URL is set)
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check crm tests bench
+
+bench: install ## Print the benchmark figures
+	@for script in bench/*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
+
+chromium: ## Install Debian's Chromium for the browser tests (needs root)
+	test -x /usr/bin/chromium || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium)
+
+clean:
+	rm -rf $(VENV) instance .pytest_cache
