@@ -99,8 +99,8 @@ def seed(demo):
     from crm.db import database
 
     database.connect(reuse_if_open=True)
-    loaders = seeding.REFERENCE_LOADERS + (seeding.DEMO_LOADERS if demo else [])
-    with click.progressbar(length=len(loaders), label="Loading seeds", file=click.get_text_stream("stderr")) as bar:
+    with click.progressbar(length=len(seeding.SEED_MODULES) + 3, label="Loading seeds",
+                           file=click.get_text_stream("stderr")) as bar:
         created = seeding.run(demo=demo, progress=lambda _name: bar.update(1))
     total = sum(created.values())
     click.echo(f"Created {total} record(s)." if total else "Nothing to add: the seeds are already loaded.")

@@ -14,6 +14,9 @@ SEEDS_DIR = Path(__file__).resolve().parent.parent / "seeds"
 REFERENCE_LOADERS = []
 DEMO_LOADERS = []
 
+# Modules that register loaders with @loader; imported by run(). Add a feature's seeds module here.
+SEED_MODULES: list[str] = []
+
 DEMO_LOGINS = [
     ("admin", "admin@example.org", "Amira Haddad", "demo-admin-2026"),
     ("staff", "staff@example.org", "Tomas Lindqvist", "demo-staff-2026"),
@@ -52,6 +55,10 @@ def demo_users() -> int:
 
 def run(*, demo: bool = False, progress=None) -> dict[str, int]:
     """Run the reference loaders (and the demo ones); return records created per loader."""
+    import importlib
+
+    for name in SEED_MODULES:
+        importlib.import_module(name)
     loaders = REFERENCE_LOADERS + (DEMO_LOADERS if demo else [])
     created = {}
     for func in loaders:
