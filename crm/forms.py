@@ -25,3 +25,8 @@ def choices(pairs) -> list[SelectChoice]:
     """Return select options from ``(value, label)`` pairs or a ``{value: label}`` mapping."""
     items = pairs.items() if isinstance(pairs, dict) else pairs
     return [SelectChoice(value, label) for value, label in items]
+
+
+def strip(value):
+    """A field filter removing surrounding whitespace (people paste addresses with spaces)."""
+    return value.strip() if isinstance(value, str) else value

@@ -22,6 +22,7 @@ from werkzeug.serving import make_server
 
 from crm import create_app
 from crm.db import all_models, database, open_database, router
+from tests.helpers import PASSWORD, login
 
 PG_URL = os.environ.get("CRM_TEST_DATABASE_URL", "")
 CHROMIUM = "/usr/bin/chromium"
@@ -205,9 +206,6 @@ def client(app):
     return app.test_client()
 
 
-PASSWORD = "correct horse battery"
-
-
 @pytest.fixture
 def make_user(app):
     """Create a user with the test password: ``make_user("staff", email=...)``."""
@@ -220,14 +218,6 @@ def make_user(app):
         return create_user(email or f"{role}{n}@example.org", name or f"{role.title()} {n}", role, password)
 
     return make
-
-
-def login(client, email, password=PASSWORD, remember=False):
-    """Sign ``client`` in through the login form and return the response."""
-    data = {"email": email, "password": password}
-    if remember:
-        data["remember"] = "y"
-    return client.post("/account/login", data=data)
 
 
 @pytest.fixture

@@ -5,11 +5,11 @@ from wtforms import BooleanField, EmailField, PasswordField, SelectField, String
 
 from crm.accounts.models import ROLES
 from crm.accounts.services import find_by_email
-from crm.forms import choices, email_field_validators, new_password_validators
+from crm.forms import choices, email_field_validators, strip, new_password_validators
 
 
 class LoginForm(FlaskForm):
-    email = EmailField("Email", validators=email_field_validators(),
+    email = EmailField("Email", validators=email_field_validators(), filters=[strip],
                        description="The address your invitation was sent to.",
                        render_kw={"autocomplete": "username"})
     password = PasswordField("Password", validators=[validators.InputRequired(message="Enter your password.")],
@@ -19,7 +19,7 @@ class LoginForm(FlaskForm):
 
 
 class ForgotPasswordForm(FlaskForm):
-    email = EmailField("Email", validators=email_field_validators(),
+    email = EmailField("Email", validators=email_field_validators(), filters=[strip],
                        description="We will mail a link to reset your password if an account uses this address.",
                        render_kw={"autocomplete": "username"})
 
@@ -37,7 +37,7 @@ class InviteForm(FlaskForm):
     name = StringField("Name", validators=[validators.InputRequired(message="Enter the person's name."),
                                            validators.Length(max=200)],
                        description="As it should appear in the CRM.")
-    email = EmailField("Email", validators=email_field_validators(),
+    email = EmailField("Email", validators=email_field_validators(), filters=[strip],
                        description="The invitation with a link to set a password goes here.")
     role = SelectField("Role", choices=choices(ROLES), default="staff",
                        description="Admins manage users; staff run the network; members are officials of one city.")
