@@ -171,3 +171,7 @@ def show_config():
     from crm.config import settings_table
 
     click.echo(settings_table())
+
+
+if __name__ == "__main__":
+    main()
