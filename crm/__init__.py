@@ -40,11 +40,12 @@ def create_app(config: dict | None = None) -> Flask:
 
     db.init_app(app)
     _register_blueprints(app)
-    from crm import errors, mail, templating
+    from crm import cli, errors, mail, templating
 
     mail.init_app(app)
     errors.init_app(app)
     templating.init_app(app)
+    cli.init_app(app)
     return app
 
 

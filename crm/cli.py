@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 from flask import current_app
-from flask.cli import FlaskGroup, with_appcontext
+from flask.cli import AppGroup, FlaskGroup, with_appcontext
 
 
 def _create_app():
@@ -24,7 +24,7 @@ def main():
 
 # --- database -----------------------------------------------------------------------------------
 
-@main.group()
+@click.group(cls=AppGroup)
 def db():
     """Apply, list or roll back schema migrations."""
 
@@ -75,7 +75,7 @@ def downgrade():
     click.echo(f"Rolled back {name}.")
 
 
-@db.command("new")
+@db.command("new", with_appcontext=False)
 @click.argument("name")
 def new_migration(name):
     """Write a migration file with the difference between the models and the migrations (review it!)."""
@@ -90,7 +90,7 @@ def new_migration(name):
 
 # --- seeds --------------------------------------------------------------------------------------
 
-@main.command()
+@click.command()
 @click.option("--demo", is_flag=True, help="Also load the demo network and the demo logins.")
 @with_appcontext
 def seed(demo):
@@ -112,7 +112,7 @@ def seed(demo):
 
 # --- users --------------------------------------------------------------------------------------
 
-@main.group()
+@click.group(cls=AppGroup)
 def users():
     """Create users from the command line."""
 
@@ -142,7 +142,7 @@ def users_create(email, role, name, password):
 
 # --- mail ---------------------------------------------------------------------------------------
 
-@main.group("mail")
+@click.group("mail", cls=AppGroup)
 def mail_group():
     """Work with the mail outbox."""
 
@@ -165,12 +165,22 @@ def send_queued(force, limit):
         current_app.logger.warning("%d mail(s) failed", failed)
 
 
-@main.command("config")
+@click.command("config")
 def show_config():
     """Print the configuration settings as a Markdown table."""
     from crm.config import settings_table
 
     click.echo(settings_table())
+
+
+# Feature groups (e.g. `crm import`, `crm events`) add themselves to this list.
+COMMANDS = [db, seed, users, mail_group, show_config]
+
+
+def init_app(app) -> None:
+    """Add the project's commands to ``app.cli`` (the ``crm`` command lists them)."""
+    for command in COMMANDS:
+        app.cli.add_command(command)
 
 
 if __name__ == "__main__":

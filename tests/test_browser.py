@@ -8,7 +8,8 @@ pytestmark = pytest.mark.browser
 def test_staff_sign_in_and_land_on_the_dashboard(page, make_user, tmp_path):
     user = make_user("staff", email="desk@example.org", name="Desk Officer")
     page.goto("/")
-    page.get_by_role("link", name="Sign in").first.click()
+    page.get_by_role("button", name="Sign in").first.click()
+    page.wait_for_url("**/account/login")
     page.get_by_label("Email").fill("desk@example.org")
     page.get_by_label("Password").fill("wrong password")
     page.get_by_role("button", name="Sign in").click()
