@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 import click
 from flask import current_app
 from flask.cli import AppGroup, FlaskGroup, with_appcontext
@@ -45,7 +47,7 @@ def upgrade():
     if not pending:
         click.echo("Database is up to date.")
         return
-    with click.progressbar(pending, label="Applying migrations", file=click.get_text_stream("stderr")) as bar:
+    with click.progressbar(pending, label="Applying migrations", file=sys.stderr) as bar:
         for name in bar:
             r.run_one(name, r.migrator, fake=False)
     click.echo(f"Applied {len(pending)} migration(s): {', '.join(pending)}")
@@ -100,7 +102,7 @@ def seed(demo):
 
     database.connect(reuse_if_open=True)
     with click.progressbar(length=len(seeding.SEED_MODULES) + 3, label="Loading seeds",
-                           file=click.get_text_stream("stderr")) as bar:
+                           file=sys.stderr) as bar:
         created = seeding.run(demo=demo, progress=lambda _name: bar.update(1))
     total = sum(created.values())
     click.echo(f"Created {total} record(s)." if total else "Nothing to add: the seeds are already loaded.")
@@ -158,7 +160,7 @@ def send_queued(force, limit):
 
     database.connect(reuse_if_open=True)
     due = mail.OutboxMail.select().where(mail.OutboxMail.status == mail.QUEUED).count()
-    with click.progressbar(length=limit or due, label="Sending mail", file=click.get_text_stream("stderr")) as bar:
+    with click.progressbar(length=limit or due, label="Sending mail", file=sys.stderr) as bar:
         sent, failed = mail.send_queued(force=force, limit=limit, progress=bar.update)
     click.echo(f"Sent {sent} mail(s); {failed} could not be sent and stay queued or were given up.")
     if failed:

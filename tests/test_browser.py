@@ -12,11 +12,11 @@ def test_staff_sign_in_and_land_on_the_dashboard(page, make_user, tmp_path):
     page.wait_for_url("**/account/login")
     page.get_by_label("Email").fill("desk@example.org")
     page.get_by_label("Password").fill("wrong password")
-    page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("main").get_by_role("button", name="Sign in").click()
     assert page.get_by_text("The email address or the password is not right").is_visible()
     assert page.get_by_label("Email").input_value() == "desk@example.org"
     page.get_by_label("Password").fill("correct horse battery")
-    page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("main").get_by_role("button", name="Sign in").click()
     page.wait_for_url("**/")
     assert page.get_by_role("heading", level=1).inner_text() == "Dashboard"
     assert page.get_by_text(f"Welcome, {user.name}.").is_visible()
