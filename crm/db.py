@@ -20,6 +20,7 @@ MODEL_MODULES = [
     "crm.mail",
     "crm.membership.models",
     "crm.contacts.models",
+    "crm.events.models",
 ]
 
 SQLITE_PRAGMAS = {
@@ -50,7 +51,7 @@ def open_database(url: str) -> peewee.Database:
         path.parent.mkdir(parents=True, exist_ok=True)
         return peewee.SqliteDatabase(str(path), pragmas=SQLITE_PRAGMAS, timeout=10)
     if url.startswith(("postgres://", "postgresql://")):
-        return connect_url(url.replace("postgres://", "postgresql://", 1), autorollback=True)
+        return connect_url(url.replace("postgres://", "postgresql://", 1))
     raise ValueError(f"Unsupported CRM_DATABASE_URL {url!r}: use sqlite:///path or postgresql://…")
 
 
