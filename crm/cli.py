@@ -101,7 +101,7 @@ def seed(demo):
     from crm.db import database
 
     database.connect(reuse_if_open=True)
-    with click.progressbar(length=len(seeding.SEED_MODULES) + 3, label="Loading seeds",
+    with click.progressbar(length=len(seeding.loaders(demo=demo)), label="Loading seeds",
                            file=sys.stderr) as bar:
         created = seeding.run(demo=demo, progress=lambda _name: bar.update(1))
     total = sum(created.values())

@@ -53,15 +53,19 @@ def demo_users() -> int:
     return created
 
 
-def run(*, demo: bool = False, progress=None) -> dict[str, int]:
-    """Run the reference loaders (and the demo ones); return records created per loader."""
+def loaders(*, demo: bool = False) -> list:
+    """Return the loaders to run, in order: reference data first, then the demo network."""
     import importlib
 
     for name in SEED_MODULES:
         importlib.import_module(name)
-    loaders = REFERENCE_LOADERS + (DEMO_LOADERS if demo else [])
+    return REFERENCE_LOADERS + (DEMO_LOADERS if demo else [])
+
+
+def run(*, demo: bool = False, progress=None) -> dict[str, int]:
+    """Run the reference loaders (and the demo ones); return records created per loader."""
     created = {}
-    for func in loaders:
+    for func in loaders(demo=demo):
         created[func.__name__] = func()
         if progress:
             progress(func.__name__)
