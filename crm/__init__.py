@@ -17,6 +17,8 @@ BLUEPRINTS = [
     "crm.accounts",
     "crm.audit",
     "crm.outbox",
+    "crm.membership",
+    "crm.contacts",
 ]
 
 

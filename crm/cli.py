@@ -185,5 +185,64 @@ def init_app(app) -> None:
         app.cli.add_command(command)
 
 
+# --- imports ------------------------------------------------------------------------------------
+
+@click.group("import", cls=AppGroup)
+def import_group():
+    """Import records from CSV files (the same checks as the import pages)."""
+
+
+def _run_import(check, apply, path, mode, only_valid, label):
+    """Check a CSV file, print its errors with row numbers, and import it (all or nothing, unless --only-valid)."""
+    from crm.db import database
+    from crm.membership.csvimport import ImportRefused
+
+    database.connect(reuse_if_open=True)
+    with open(path, encoding="utf-8-sig") as handle:
+        plan = check(handle.read())
+    for message in plan.file_errors:
+        click.echo(f"error: {message}", err=True)
+    for row in plan.invalid:
+        click.echo(f"row {row.number}: {'; '.join(row.errors)}", err=True)
+    try:
+        result = apply(plan, mode=mode, only_valid=only_valid)
+    except ImportRefused as exc:
+        raise click.ClickException(f"{len(plan.invalid)} row(s) with errors; nothing was imported. {exc} "
+                                   "(--only-valid imports the valid rows.)") from exc
+    click.echo(f"{label}: {result}.")
+
+
+_MODE = click.option("--mode", type=click.Choice(["skip", "update", "fill"]), default=None,
+                     help="Existing records: skip them, update them, or fill only their empty fields.")
+_ONLY_VALID = click.option("--only-valid", is_flag=True, help="Import the valid rows even if others have errors.")
+
+
+@import_group.command("contacts")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@_MODE
+@_ONLY_VALID
+@with_appcontext
+def import_contacts_command(path, mode, only_valid):
+    """Import contacts from a CSV file (header: name,email,position,organisation,sector,city,country,...)."""
+    from crm.contacts.imports import check_contacts, import_contacts
+
+    _run_import(check_contacts, import_contacts, path, mode or "skip", only_valid, "Contacts")
+
+
+@import_group.command("cities")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@_MODE
+@_ONLY_VALID
+@with_appcontext
+def import_cities_command(path, mode, only_valid):
+    """Import member cities from a CSV file (header: name,country,region,population,languages,expertise)."""
+    from crm.membership.imports import check_cities, import_cities
+
+    _run_import(check_cities, import_cities, path, mode or "update", only_valid, "Cities")
+
+
+COMMANDS.append(import_group)
+
+
 if __name__ == "__main__":
     main()

@@ -59,6 +59,7 @@ SETTINGS: list[Setting] = [
     Setting("RATELIMIT_STORAGE_URI", "memory://",
             "Rate-limit store: `memory://` (per process) or `redis://127.0.0.1:6379`."),
     Setting("LOGIN_RATE_LIMIT", "10 per minute", "Login attempts allowed per email address and per client."),
+    Setting("APPLICATION_RATE_LIMIT", "10 per hour", "Membership applications accepted per client."),
     Setting("MAX_CONTENT_LENGTH", 10 * 1024 * 1024, "Largest request body accepted, in bytes.", int),
     Setting("TOKEN_MAX_AGE", 2 * 24 * 3600, "Seconds a password-reset link stays valid.", int),
     Setting("INVITATION_MAX_AGE", 14 * 24 * 3600, "Seconds an invitation link stays valid.", int),

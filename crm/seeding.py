@@ -15,7 +15,9 @@ REFERENCE_LOADERS = []
 DEMO_LOADERS = []
 
 # Modules that register loaders with @loader; imported by run(). Add a feature's seeds module here.
-SEED_MODULES: list[str] = []
+SEED_MODULES: list[str] = [
+    "crm.membership.seeds",
+]
 
 DEMO_LOGINS = [
     ("admin", "admin@example.org", "Amira Haddad", "demo-admin-2026"),

@@ -31,6 +31,7 @@ class User(UserMixin, BaseModel):
     invited_at = peewee.DateTimeField(null=True)
     last_login_at = peewee.DateTimeField(null=True)
     password_changed_at = peewee.DateTimeField(null=True)
+    city = peewee.DeferredForeignKey("City", null=True, backref="users", on_delete="SET NULL")  # member users
 
     class Meta:
         table_name = "user_account"  # "user" is reserved in PostgreSQL

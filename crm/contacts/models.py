@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import peewee
 
+from crm.accounts.models import User
 from crm.db import BaseModel, utcnow
 from crm.membership.models import City, JSONListField
 
@@ -24,6 +25,9 @@ class Contact(BaseModel):
     accepts_event_invitations = peewee.BooleanField(default=True)
     accepts_network_news = peewee.BooleanField(default=True)
     do_not_contact = peewee.BooleanField(default=False)
+    name_key = peewee.CharField(max_length=200, default="", index=True)  # folded name, for duplicate checks
+    city_role = peewee.CharField(max_length=20, default="")  # focal_point, leader or ""
+    erased_at = peewee.DateTimeField(null=True)
     created_at = peewee.DateTimeField(default=utcnow)
     updated_at = peewee.DateTimeField(default=utcnow)
 
@@ -33,3 +37,18 @@ class Contact(BaseModel):
     @property
     def may_be_invited(self) -> bool:
         return bool(self.email) and not self.do_not_contact and self.accepts_event_invitations
+
+
+SECTOR_DEFAULT = "other"
+CITY_ROLES = {"focal_point": "Focal point", "leader": "Mayor or elected leader", "": "—"}
+
+
+class ContactMerge(BaseModel):
+    """A record folded into another: what it held, so its history stays reachable from the one kept."""
+
+    kept = peewee.ForeignKeyField(Contact, backref="merges", on_delete="CASCADE")
+    merged_contact_id = peewee.IntegerField(index=True)
+    merged_name = peewee.CharField(max_length=200)
+    data_json = peewee.TextField(default="{}")
+    created_at = peewee.DateTimeField(default=utcnow)
+    actor = peewee.ForeignKeyField(User, null=True, backref="contact_merges", on_delete="SET NULL")

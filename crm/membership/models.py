@@ -6,6 +6,7 @@ import json
 
 import peewee
 
+from crm.accounts.models import User
 from crm.db import BaseModel, utcnow
 
 CITY_STATUSES = {"active": "Active", "suspended": "Suspended", "withdrawn": "Withdrawn"}
@@ -45,3 +46,88 @@ class City(BaseModel):
     @property
     def is_active(self) -> bool:
         return self.status == "active"
+
+
+APPLICATION_STATUSES = {
+    "submitted": "Waiting for review",
+    "info_requested": "More information requested",
+    "approved": "Approved",
+    "declined": "Declined",
+    "withdrawn": "Withdrawn",
+}
+OPEN_APPLICATION_STATUSES = ("submitted", "info_requested")
+
+
+class Application(BaseModel):
+    """A local authority's request to join the network, reviewed by the secretariat."""
+
+    reference = peewee.CharField(max_length=20, unique=True)
+    authority_name = peewee.CharField(max_length=200)
+    name_key = peewee.CharField(max_length=200, index=True)
+    level = peewee.CharField(max_length=40)
+    country = peewee.CharField(max_length=2, index=True)
+    region = peewee.CharField(max_length=60, default="", index=True)
+    population = peewee.IntegerField(null=True)
+    website = peewee.CharField(max_length=300, default="")
+    languages = JSONListField(default=list)
+    applicant_name = peewee.CharField(max_length=200)
+    applicant_position = peewee.CharField(max_length=200, default="")
+    applicant_email = peewee.CharField(max_length=254)
+    applicant_phone = peewee.CharField(max_length=60, default="")
+    leader_name = peewee.CharField(max_length=200, default="")
+    leader_position = peewee.CharField(max_length=200, default="")
+    focal_name = peewee.CharField(max_length=200, default="")
+    focal_position = peewee.CharField(max_length=200, default="")
+    focal_email = peewee.CharField(max_length=254, default="")
+    expertise = JSONListField(default=list)
+    expertise_other = peewee.CharField(max_length=500, default="")
+    incident_experience = peewee.TextField(default="")
+    motivation = peewee.TextField(default="")
+    consent_at = peewee.DateTimeField()
+    consent_version = peewee.CharField(max_length=20)
+    status = peewee.CharField(max_length=20, default="submitted", index=True)
+    decision_reason = peewee.TextField(default="")
+    info_request = peewee.TextField(default="")  # the latest question asked to the applicant
+    city = peewee.ForeignKeyField(City, null=True, backref="applications", on_delete="SET NULL")
+    submitted_at = peewee.DateTimeField(default=utcnow, index=True)
+    updated_at = peewee.DateTimeField(default=utcnow)
+    decided_at = peewee.DateTimeField(null=True)
+
+    def __str__(self) -> str:
+        return f"{self.reference} {self.authority_name}"
+
+    @property
+    def status_label(self) -> str:
+        return APPLICATION_STATUSES.get(self.status, self.status)
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_APPLICATION_STATUSES
+
+    @property
+    def focal_point_email(self) -> str:
+        return self.focal_email or self.applicant_email
+
+
+class ApplicationEvent(BaseModel):
+    """One step in an application's history: submitted, question, answer, decision, withdrawal."""
+
+    application = peewee.ForeignKeyField(Application, backref="events", on_delete="CASCADE")
+    created_at = peewee.DateTimeField(default=utcnow)
+    action = peewee.CharField(max_length=30)
+    status = peewee.CharField(max_length=20)
+    actor = peewee.ForeignKeyField(User, null=True, backref="application_events", on_delete="SET NULL")
+    actor_label = peewee.CharField(max_length=200, default="")
+    note = peewee.TextField(default="")
+
+
+class CityStatusChange(BaseModel):
+    """A change of a city's membership status, with its reason and date."""
+
+    city = peewee.ForeignKeyField(City, backref="status_changes", on_delete="CASCADE")
+    old_status = peewee.CharField(max_length=20, default="")
+    status = peewee.CharField(max_length=20)
+    reason = peewee.TextField(default="")
+    changed_on = peewee.DateField()
+    created_at = peewee.DateTimeField(default=utcnow)
+    actor = peewee.ForeignKeyField(User, null=True, backref="city_status_changes", on_delete="SET NULL")

@@ -12,6 +12,9 @@ PUBLIC_ENDPOINTS = {
     "accounts.forgot_password",
     "accounts.reset_password",
     "accounts.accept_invitation",
+    "membership.apply",
+    "membership.application_status",
+    "membership.directory",
 }
 
 

@@ -1,0 +1,136 @@
+"""Import contacts from CSV (the import page and ``crm import contacts`` share this code)."""
+
+from __future__ import annotations
+
+from crm.audit.services import record
+from crm.contacts.models import Contact
+from crm.db import database, utcnow
+from crm.membership import vocabulary
+from crm.membership.csvimport import ImportRefused, Plan, Result, Row, parse_bool, read_rows, split_list
+from crm.membership.imports import parse_languages
+from crm.membership.models import City
+from crm.membership.names import fold_name, resolve_country
+
+CONTACT_COLUMNS = ("name", "email", "position", "organisation", "sector", "city", "country", "phone", "languages",
+                   "tags", "notes", "accepts_event_invitations", "accepts_network_news", "do_not_contact")
+LIMITS = {"name": 200, "email": 254, "position": 200, "organisation": 200, "phone": 60, "notes": 10_000}
+BATCH = 500
+
+
+def _city_index() -> dict[str, list[tuple[int, str]]]:
+    index: dict[str, list[tuple[int, str]]] = {}
+    for city in City.select(City.id, City.name_key, City.country):
+        index.setdefault(city.name_key, []).append((city.id, city.country))
+    return index
+
+
+def _existing_by_email(emails: list[str]) -> dict[str, Contact]:
+    found = {}
+    for start in range(0, len(emails), 500):
+        chunk = emails[start:start + 500]
+        for contact in Contact.select().where(Contact.email.in_(chunk)):
+            found[contact.email] = contact
+    return found
+
+
+def check_contacts(text: str) -> Plan:
+    """Read and check a contacts CSV without writing anything."""
+    from email_validator import EmailNotValidError, validate_email
+
+    rows, file_errors = read_rows(text, required=("name",), known=set(CONTACT_COLUMNS))
+    cities = _city_index()
+    sectors = vocabulary.sectors()
+    plan_rows, seen = [], {}
+    for number, raw in rows:
+        row = Row(number, raw)
+        errors = row.errors
+        for column, limit in LIMITS.items():
+            if len(raw.get(column, "")) > limit:
+                errors.append(f"{column} is longer than {limit} characters")
+        if not raw.get("name"):
+            errors.append("name is empty")
+        email = raw.get("email", "").lower() or None
+        if email:
+            try:
+                validate_email(email, check_deliverability=False)
+            except EmailNotValidError:
+                errors.append(f"“{raw['email']}” is not a valid email address")
+            if email in seen:
+                errors.append(f"{email} is also on row {seen[email]}")
+            seen.setdefault(email, number)
+        sector = "other"
+        if raw.get("sector"):
+            sector = vocabulary.match_key(sectors, raw["sector"]) or ""
+            if not sector:
+                errors.append(f"unknown sector “{raw['sector']}” (one of: {', '.join(sectors.values())})")
+        city_id = None
+        if raw.get("city"):
+            country = resolve_country(raw["country"]) if raw.get("country") else None
+            if raw.get("country") and country is None:
+                errors.append(f"unknown country “{raw['country']}”")
+            options = [c for c in cities.get(fold_name(raw["city"]), []) if country in (None, c[1])]
+            if not options:
+                errors.append(f"no member city called “{raw['city']}”" + (f" in {raw['country']}" if country else ""))
+            elif len(options) > 1:
+                errors.append(f"several member cities are called “{raw['city']}”: add the country column")
+            else:
+                city_id = options[0][0]
+        flags = {}
+        for column, default in (("accepts_event_invitations", True), ("accepts_network_news", True),
+                                ("do_not_contact", False)):
+            flags[column] = parse_bool(raw.get(column, ""), default)
+            if flags[column] is None:
+                errors.append(f"{column} must be yes or no")
+        languages = parse_languages(raw.get("languages", ""), errors)
+        row.values = {"name": raw.get("name", ""), "name_key": fold_name(raw.get("name", "")), "email": email,
+                      "position": raw.get("position", ""), "organisation": raw.get("organisation", ""),
+                      "sector": sector, "city": city_id, "phone": raw.get("phone", ""), "languages": languages,
+                      "tags": split_list(raw.get("tags", "")), "notes": raw.get("notes", ""), **flags}
+        row.present = {k for k, v in raw.items() if v}
+        plan_rows.append(row)
+    existing = _existing_by_email([r.values["email"] for r in plan_rows if r.ok and r.values["email"]])
+    for row in plan_rows:
+        row.existing = existing.get(row.values.get("email"))
+    return Plan(plan_rows, file_errors)
+
+
+def import_contacts(plan: Plan, *, mode: str = "skip", only_valid: bool = False, actor=None) -> Result:
+    """Write a checked plan in one transaction: new contacts are created; existing ones skipped, updated or filled."""
+    if plan.file_errors or (plan.invalid and not only_valid):
+        raise ImportRefused("The file has errors: fix them, or choose to import only the valid rows.")
+    result = Result(rejected=len(plan.invalid))
+    now = utcnow()
+    new_rows = []
+    with database.atomic():
+        for row in plan.valid:
+            contact = row.existing
+            if contact is None:
+                new_rows.append(dict(row.values, created_at=now, updated_at=now))
+                continue
+            if mode == "skip":
+                result.skipped += 1
+                continue
+            changed = False
+            for key, value in row.values.items():
+                if key == "email" or (key not in row.present and key != "name_key"):
+                    continue  # a column left empty never erases what is there
+                attr = "city_id" if key == "city" else key
+                current = getattr(contact, attr)
+                if mode == "fill" and current not in (None, "", []):
+                    continue
+                if current != value:
+                    setattr(contact, attr, value)
+                    changed = True
+            if changed:
+                contact.name_key = fold_name(contact.name)
+                contact.updated_at = now
+                contact.save()
+            result.updated += 1
+        for start in range(0, len(new_rows), BATCH):
+            Contact.insert_many(new_rows[start:start + BATCH]).execute()
+        result.created = len(new_rows)
+        record(actor, "contact.import", None, object_type="Contact",
+               summary=f"Imported contacts from CSV: {result}"[:300],
+               changes={"created": result.created, "updated": result.updated, "skipped": result.skipped,
+                        "rejected": result.rejected, "mode": mode})
+    return result

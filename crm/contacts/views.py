@@ -1,0 +1,193 @@
+"""Contact pages: list, detail with history, create with duplicate warnings, edit, merge, import, export, privacy."""
+
+from __future__ import annotations
+
+import json
+
+from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from crm.accounts.access import secretariat_required
+from crm.contacts import bp, services
+from crm.contacts.forms import ContactForm, EraseForm
+from crm.contacts.imports import check_contacts, import_contacts
+from crm.contacts.models import CITY_ROLES, Contact
+from crm.membership import vocabulary
+from crm.membership.csvimport import ImportRefused, to_csv
+from crm.membership.forms import ImportForm
+from crm.membership.models import City
+from crm.membership.names import country_choices, country_name
+from crm.pagination import paginate
+
+FILTERS = ("q", "sector", "city", "country", "tag", "sort")
+
+
+def _filters() -> dict:
+    return {k: request.args.get(k, "") for k in FILTERS}
+
+
+def _query(args):
+    return services.list_contacts(**{k: v for k, v in args.items() if k != "sort"}, sort=args["sort"] or "name")
+
+
+def _labels() -> dict:
+    return {"sectors": vocabulary.sectors(), "languages": vocabulary.languages(), "countries": country_choices(),
+            "country_name": country_name, "city_roles": CITY_ROLES}
+
+
+@bp.route("/")
+@secretariat_required
+def contact_list():
+    """Contacts with search by name, email and organisation, filters, sorting and pages."""
+    args = _filters()
+    page = paginate(_query(args), per_page=50)
+    cities = list(City.select(City.id, City.name).order_by(City.name_key))
+    return render_template("contacts/contact_list.html", page=page, args=args, cities=cities, **_labels())
+
+
+@bp.route("/export.csv")
+@secretariat_required
+def contact_export():
+    """The filtered list of contacts as CSV."""
+    rows = ([c.name, c.email or "", c.position, c.organisation, c.sector, c.city.name if c.city_id else "",
+             c.city.country if c.city_id else "", c.phone, c.languages, c.tags, c.notes,
+             "yes" if c.accepts_event_invitations else "no", "yes" if c.accepts_network_news else "no",
+             "yes" if c.do_not_contact else "no"] for c in _query(_filters()))
+    from crm.contacts.imports import CONTACT_COLUMNS
+
+    return Response(to_csv(list(CONTACT_COLUMNS), rows), mimetype="text/csv",
+                    headers={"Content-Disposition": "attachment; filename=contacts.csv"})
+
+
+def _contact_or_404(contact_id) -> Contact:
+    return Contact.get_or_none(Contact.id == contact_id) or abort(404)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@secretariat_required
+def contact_create():
+    """Create a contact; likely duplicates are shown first and need a confirmation."""
+    form = ContactForm()
+    duplicates = []
+    if request.method == "GET" and request.args.get("city"):
+        form.city.data = request.args["city"]
+    if form.validate_on_submit():
+        values = form.values()
+        duplicates = services.likely_duplicates(values["name"], values["email"], values["city"])
+        same_email = [c for c, why in duplicates if why == "same email address"]
+        if same_email:
+            form.email.errors.append(f"{same_email[0].name} already has this address: open that record instead.")
+        elif duplicates and not form.confirm_duplicate.data:
+            form.confirm_duplicate.data = "1"
+            flash("This person may already be in the CRM: check the records below, then save again to create "
+                  "a new record anyway.", "warning")
+        else:
+            try:
+                contact = services.create_contact(values, actor=current_user)
+            except services.ContactError as exc:
+                form.email.errors.append(str(exc))
+            else:
+                flash(f"Created {contact.name}.", "success")
+                return redirect(url_for("contacts.contact_detail", contact_id=contact.id))
+    return render_template("contacts/contact_form.html", form=form, contact=None, duplicates=duplicates), \
+        (400 if form.errors else 200)
+
+
+@bp.route("/<int:contact_id>")
+@secretariat_required
+def contact_detail(contact_id):
+    """A contact's details and history."""
+    contact = _contact_or_404(contact_id)
+    duplicates = services.likely_duplicates(contact.name, contact.email, contact.city_id, exclude_id=contact.id)
+    return render_template("contacts/contact_detail.html", contact=contact, history=services.contact_history(contact),
+                           duplicates=duplicates, erase_form=EraseForm(), **_labels())
+
+
+@bp.route("/<int:contact_id>/edit", methods=["GET", "POST"])
+@secretariat_required
+def contact_edit(contact_id):
+    """Edit a contact."""
+    contact = _contact_or_404(contact_id)
+    form = ContactForm(obj=contact)
+    if request.method == "GET":
+        form.city.data = str(contact.city_id or "")
+        form.tags.data = "; ".join(contact.tags)
+    if form.validate_on_submit():
+        try:
+            services.update_contact(contact, form.values(), actor=current_user)
+        except services.ContactError as exc:
+            form.email.errors.append(str(exc))
+        else:
+            flash(f"Saved {contact.name}.", "success")
+            return redirect(url_for("contacts.contact_detail", contact_id=contact.id))
+    return render_template("contacts/contact_form.html", form=form, contact=contact, duplicates=[]), \
+        (400 if form.errors else 200)
+
+
+@bp.route("/<int:contact_id>/merge/<int:other_id>", methods=["GET", "POST"])
+@secretariat_required
+def contact_merge(contact_id, other_id):
+    """Merge two records side by side: pick each field; every link moves to the record kept."""
+    kept, other = _contact_or_404(contact_id), _contact_or_404(other_id)
+    if kept.id == other.id:
+        abort(404)
+    if request.method == "POST":
+        picks = {name: request.form.get(name, "kept") for name in services.MERGE_FIELDS}
+        try:
+            services.merge_contacts(kept, other, picks, actor=current_user)
+        except services.ContactError as exc:
+            flash(str(exc), "error")
+        else:
+            flash(f"Merged the two records into {kept.name}.", "success")
+            return redirect(url_for("contacts.contact_detail", contact_id=kept.id))
+    return render_template("contacts/contact_merge.html", kept=kept, other=other, fields=services.MERGE_FIELDS,
+                           **_labels())
+
+
+@bp.route("/<int:contact_id>/export.json")
+@secretariat_required
+def contact_privacy_export(contact_id):
+    """Everything held about one person, as JSON (a data-access request); audited."""
+    contact = _contact_or_404(contact_id)
+    data = services.export_contact(contact, actor=current_user)
+    return Response(json.dumps(data, ensure_ascii=False, indent=2, default=str), mimetype="application/json",
+                    headers={"Content-Disposition": f"attachment; filename=contact-{contact.id}.json"})
+
+
+@bp.route("/<int:contact_id>/erase", methods=["POST"])
+@secretariat_required
+def contact_erase(contact_id):
+    """Anonymise a person's record (aggregate figures such as attendance are kept); audited."""
+    contact = _contact_or_404(contact_id)
+    form = EraseForm()
+    if not form.validate():
+        flash("Tick the box to confirm the erasure.", "error")
+    else:
+        services.erase_contact(contact, actor=current_user)
+        flash("The person's data is erased; the record stays as an anonymous placeholder.", "success")
+    return redirect(url_for("contacts.contact_detail", contact_id=contact.id))
+
+
+@bp.route("/import", methods=["GET", "POST"])
+@secretariat_required
+def contact_import():
+    """Import contacts from CSV: upload, check the preview, then import."""
+    form = ImportForm(default_mode="skip")
+    plan = None
+    if form.validate_on_submit():
+        text = form.text()
+        plan = check_contacts(text)
+        form.data.data = text
+        if "confirm" in request.form:
+            try:
+                result = import_contacts(plan, mode=form.mode.data, only_valid=form.only_valid.data,
+                                         actor=current_user)
+            except ImportRefused as exc:
+                flash(str(exc), "error")
+            else:
+                flash(f"Contacts imported: {result}.", "success")
+                return redirect(url_for("contacts.contact_list"))
+    return render_template("membership/import.html", form=form, plan=plan, kind="contacts",
+                           columns="name,email,position,organisation,sector,city,country,phone,languages,tags,notes,"
+                                   "accepts_event_invitations,accepts_network_news,do_not_contact",
+                           action=url_for("contacts.contact_import"))

@@ -1,0 +1,185 @@
+"""Forms of the membership feature: the public application, the review actions, city editing."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from wtforms import (BooleanField, DateField, EmailField, HiddenField, IntegerField, SelectField,
+                     SelectMultipleField, StringField, TextAreaField, URLField, validators)
+
+from crm.forms import choices, email_field_validators
+from crm.membership import vocabulary
+from crm.membership.csvimport import MODES
+from crm.membership.models import CITY_STATUSES
+from crm.membership.names import country_choices
+from crm.membership.services import CONSENT_TEXT
+
+
+def _required(message):
+    return validators.InputRequired(message=message)
+
+
+def _text(label, description, *, required=None, max_length=200, field=StringField, **kwargs):
+    checks = [_required(required) if required else validators.Optional(), validators.Length(
+        max=max_length, message=f"Use at most {max_length} characters.")]
+    return field(label, validators=checks, description=description, **kwargs)
+
+
+def _website_checks(required=False):
+    return [(_required("Enter the official website.") if required else validators.Optional()),
+            validators.Length(max=300),
+            validators.URL(require_tld=True, message="Enter a full address, like https://www.city.gov.")]
+
+
+class ApplicationForm(FlaskForm):
+    """The public membership application (no login)."""
+
+    authority_name = _text("Name of the local authority", "As it is officially called, e.g. “City of Malmö”"
+                           " or “Nairobi City County”.", required="Enter the authority's name.")
+    level = SelectField("Level of government", description="Only local and subnational authorities can be members.",
+                        validators=[_required("Choose the level.")])
+    country = SelectField("Country", description="Start typing to find the country in the list.",
+                          validators=[_required("Choose the country.")])
+    population = IntegerField("Population", description="Approximate number of residents.",
+                              validators=[validators.Optional(), validators.NumberRange(
+                                  min=1, max=200_000_000, message="Enter a number of residents between 1 and 200 million.")])
+    website = URLField("Official website", description="The authority's own site, starting with https://.",
+                       validators=_website_checks(required=True))
+    languages = SelectMultipleField("Languages used", description="The languages your authority works in "
+                                    "(hold Ctrl or ⌘ to choose several).",
+                                    validators=[_required("Choose at least one language.")])
+    applicant_name = _text("Your name", "The person filling in this form.", required="Enter your name.")
+    applicant_position = _text("Your position", "e.g. Head of community safety.", required="Enter your position.")
+    applicant_email = EmailField("Your official email", validators=email_field_validators(),
+                                 description="Your work address at the authority: we write to you here.")
+    applicant_phone = _text("Your phone", "With the country code, e.g. +47 21 80 21 80.", max_length=60)
+    leader_name = _text("Mayor or elected leader", "The name of the authority's mayor or elected leader.",
+                        required="Enter the name of the mayor or elected leader.")
+    leader_position = _text("Leader's title", "e.g. Mayor, Governor, County executive.")
+    focal_name = _text("Proposed focal point", "The official who will be the network's day-to-day contact, "
+                       "if not you. Leave empty if it is you.")
+    focal_position = _text("Focal point's position", "Only if the focal point is not you.")
+    focal_email = EmailField("Focal point's email", validators=email_field_validators(required=False),
+                             description="The focal point is invited to the network's CRM at this address.")
+    expertise = SelectMultipleField("Areas of expertise and interest", description="What your authority can share "
+                                    "or wants to learn (hold Ctrl or ⌘ to choose several).")
+    expertise_other = _text("Other areas", "Anything the list does not cover.", max_length=500)
+    incident_experience = _text("Experience of incidents", "Optional: attacks or hate incidents your authority has "
+                                "responded to, in a few lines.", max_length=5000, field=TextAreaField)
+    motivation = _text("Why do you want to join?", "What you hope to gain from and give to the network.",
+                       required="Tell us why you want to join.", max_length=5000, field=TextAreaField)
+    consent = BooleanField("I agree to the processing of this data", description=CONSENT_TEXT,
+                           validators=[validators.DataRequired(message="We need your consent to process the application.")])
+    nickname = StringField("Leave this field empty", description="This field is for robots.")  # honeypot
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.level.choices = choices([("", "Choose…")] + list(vocabulary.levels().items()))
+        self.country.choices = choices([("", "Choose…")] + country_choices())
+        self.languages.choices = choices(vocabulary.languages())
+        self.expertise.choices = choices(vocabulary.themes())
+
+    # Optional() ends a field's checks when it is empty, so each rule is checked on the field that is filled.
+    def validate_focal_name(self, field):
+        if field.data and not (self.focal_email.data or "").strip():
+            raise validators.ValidationError("Give the focal point's email address too, or leave their name empty.")
+
+    def validate_focal_email(self, field):
+        if field.data and not (self.focal_name.data or "").strip():
+            raise validators.ValidationError("Enter the focal point's name, or leave their email empty.")
+
+    def values(self) -> dict:
+        data = {name: self[name].data for name in (
+            "authority_name", "level", "country", "population", "website", "languages", "applicant_name",
+            "applicant_position", "applicant_email", "applicant_phone", "leader_name", "leader_position",
+            "focal_name", "focal_position", "focal_email", "expertise", "expertise_other",
+            "incident_experience", "motivation")}
+        return {k: (v.strip() if isinstance(v, str) else v) for k, v in data.items()}
+
+
+class AnswerForm(FlaskForm):
+    answer = _text("Your answer", "Answer the secretariat's question; it goes back into the review queue.",
+                   required="Write your answer.", max_length=5000, field=TextAreaField)
+
+
+class WithdrawForm(FlaskForm):
+    reason = _text("Reason (optional)", "Tell us why, if you like.", max_length=2000, field=TextAreaField)
+    confirm = BooleanField("Yes, withdraw this application", description="This cannot be undone; you may apply again later.",
+                           validators=[validators.DataRequired(message="Tick the box to confirm.")])
+
+
+class DecisionForm(FlaskForm):
+    note = _text("Reason or question", "Declining: the reason, mailed to the applicant. Asking for information: "
+                 "the question, mailed to the applicant. Approving: an optional welcome note.",
+                 max_length=5000, field=TextAreaField)
+
+
+class CityForm(FlaskForm):
+    """Edit a member city (the staff-only fields are removed for member users)."""
+
+    name = _text("Name", "The authority's official name.", required="Enter the name.")
+    country = SelectField("Country", description="ISO 3166 country.")
+    region = SelectField("Region", description="The network region that supports this city.")
+    level = SelectField("Level of government", description="City, municipality, county, province…")
+    joined_on = DateField("Joined on", validators=[validators.Optional()], description="Date membership began.")
+    population = IntegerField("Population", validators=[validators.Optional(), validators.NumberRange(min=1, max=200_000_000)],
+                              description="Approximate number of residents.")
+    website = URLField("Website", validators=_website_checks(), description="The official website.")
+    languages = SelectMultipleField("Languages", description="Languages the city works in.")
+    expertise = SelectMultipleField("Expertise", description="What the city can share with peers.")
+    focal_point_available = BooleanField("A focal point is available", description="Untick when the city has no "
+                                         "focal point at the moment.")
+
+    STAFF_ONLY = ("name", "country", "region", "level", "joined_on")
+
+    def __init__(self, *args, staff: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.country.choices = choices(country_choices())
+        self.region.choices = choices([("", "—")] + list(vocabulary.regions().items()))
+        self.level.choices = choices(vocabulary.levels())
+        self.languages.choices = choices(vocabulary.languages())
+        self.expertise.choices = choices(vocabulary.themes())
+        if not staff:
+            for name in self.STAFF_ONLY:
+                delattr(self, name)
+
+    def values(self) -> dict:
+        return {f.name: (f.data.strip() if isinstance(f.data, str) else f.data) for f in self
+                if f.name != "csrf_token"}
+
+
+class CityStatusForm(FlaskForm):
+    status = SelectField("New status", description="Active members take part; suspended ones are paused; "
+                         "withdrawn ones have left.")
+    reason = _text("Reason", "Kept in the membership history.", required="Give the reason.", max_length=2000,
+                   field=TextAreaField)
+    changed_on = DateField("Date of the change", validators=[validators.Optional()],
+                           description="Leave empty for today.")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.status.choices = choices(CITY_STATUSES)
+
+
+class ImportForm(FlaskForm):
+    """Upload a CSV file (step 1), then confirm the checked preview (step 2: the text comes back hidden)."""
+
+    upload = FileField("CSV file", description="UTF-8, comma-separated, first line = column names.")
+    data = HiddenField()
+    mode = SelectField("Existing records", description="What to do with rows matching a record that exists.")
+    only_valid = BooleanField("Import only the valid rows", description="Rows with errors are left out.")
+
+    def __init__(self, *args, default_mode="skip", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.mode.choices = choices(MODES)
+        if not self.mode.data:
+            self.mode.data = default_mode
+
+    def text(self) -> str:
+        if self.upload.data and hasattr(self.upload.data, "read"):
+            raw = self.upload.data.read()
+            try:
+                return raw.decode("utf-8-sig")
+            except UnicodeDecodeError:
+                return raw.decode("latin-1")
+        return self.data.data or ""

@@ -1,0 +1,107 @@
+"""Names compared the way people mean them: folding, countries (ISO 3166) and their regions.
+
+Plain Python with no Flask in it, so the duplicate rules can be tested alone.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+import pycountry
+
+# Letters that NFKD does not decompose but that people type either way ("Tromsø" = "Tromso").
+_FOLD_TABLE = str.maketrans({"ø": "o", "æ": "ae", "ß": "ss", "œ": "oe", "đ": "d", "ð": "d", "þ": "th",
+                             "ł": "l", "ı": "i"})
+_NOT_WORD = re.compile(r"[\W_]+", re.UNICODE)
+
+
+def fold_name(name: str | None) -> str:
+    """Return ``name`` without case, accents or punctuation, for duplicate checks ("Malmö" → "malmo")."""
+    text = unicodedata.normalize("NFKD", (name or "").casefold().translate(_FOLD_TABLE))
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    return _NOT_WORD.sub(" ", text).strip()[:200]
+
+
+# Common and former names that people still type, folded, mapped to ISO 3166-1 alpha-2.
+COUNTRY_ALIASES = {
+    "turkey": "TR", "turkiye": "TR", "russia": "RU", "czech republic": "CZ", "czechia": "CZ",
+    "ivory coast": "CI", "cote d ivoire": "CI", "south korea": "KR", "korea": "KR", "north korea": "KP",
+    "iran": "IR", "syria": "SY", "vietnam": "VN", "laos": "LA", "moldova": "MD", "bolivia": "BO",
+    "venezuela": "VE", "tanzania": "TZ", "taiwan": "TW", "macedonia": "MK", "north macedonia": "MK",
+    "swaziland": "SZ", "eswatini": "SZ", "burma": "MM", "myanmar": "MM", "cape verde": "CV",
+    "uk": "GB", "united kingdom": "GB", "great britain": "GB", "britain": "GB", "england": "GB",
+    "scotland": "GB", "wales": "GB", "northern ireland": "GB", "usa": "US", "us": "US",
+    "united states": "US", "america": "US", "united states of america": "US", "holland": "NL",
+    "the netherlands": "NL", "palestine": "PS", "kosovo": "XK", "brunei": "BN", "vatican": "VA",
+    "democratic republic of the congo": "CD", "dr congo": "CD", "drc": "CD", "congo": "CG",
+    "republic of the congo": "CG", "uae": "AE", "east timor": "TL", "micronesia": "FM",
+}
+
+
+@lru_cache(maxsize=1)
+def _countries() -> dict[str, str]:
+    """Folded English names (official and common too) → alpha-2."""
+    found = {}
+    for c in pycountry.countries:
+        for attr in ("name", "official_name", "common_name"):
+            value = getattr(c, attr, None)
+            if value:
+                found.setdefault(fold_name(value), c.alpha_2)
+        found.setdefault(c.alpha_3.lower(), c.alpha_2)
+    found.update(COUNTRY_ALIASES)
+    return found
+
+
+def resolve_country(value: str | None) -> str | None:
+    """Return the alpha-2 code of a country typed as a code or an English (also former) name, or None."""
+    text = (value or "").strip()
+    if not text:
+        return None
+    if len(text) == 2 and text.isalpha():
+        code = text.upper()
+        return code if code == "XK" or pycountry.countries.get(alpha_2=code) else None
+    return _countries().get(fold_name(text))
+
+
+def country_name(code: str | None) -> str:
+    """Return the English short name of an alpha-2 code (the code itself when unknown)."""
+    if not code:
+        return ""
+    if code == "XK":
+        return "Kosovo"
+    country = pycountry.countries.get(alpha_2=code)
+    return getattr(country, "common_name", None) or getattr(country, "name", code) if country else code
+
+
+@lru_cache(maxsize=1)
+def country_choices() -> list[tuple[str, str]]:
+    """Return ``(alpha-2, name)`` for every country, sorted by name."""
+    pairs = [(c.alpha_2, country_name(c.alpha_2)) for c in pycountry.countries] + [("XK", "Kosovo")]
+    return sorted(pairs, key=lambda p: fold_name(p[1]))
+
+
+# The network's regions (keys from seeds/vocabulary.json), by alpha-2 code: the default region of a
+# new member. The secretariat can change it on the city's profile.
+_REGION_CODES = {
+    "north_america": "US CA",
+    "latin_america_caribbean": """MX GT BZ SV HN NI CR PA CU DO HT JM TT BB BS AG DM GD KN LC VC CO VE EC PE BO
+        BR PY UY AR CL GY SR PR""",
+    "western_europe": "GB IE FR BE NL LU DE AT CH LI MC ES PT AD IT SM VA MT",
+    "northern_europe": "NO SE DK FI IS EE LV LT FO GL",
+    "central_eastern_europe": "PL CZ SK HU SI RO BG MD UA BY RU GR CY HR GE AM AZ",
+    "western_balkans": "AL BA XK ME MK RS",
+    "mena": "MA DZ TN LY EG SD MR LB SY JO IL PS IQ IR SA YE OM AE QA BH KW TR",
+    "east_southern_africa": """KE UG TZ RW BI ET ER DJ SO SS ZA NA BW ZW ZM MW MZ AO LS SZ MG MU SC KM""",
+    "west_central_africa": """NG GH SN ML BF NE TD CM CF GA CG CD GQ CI LR SL GN GW GM TG BJ CV ST""",
+    "south_asia": "IN PK BD LK NP BT MV AF",
+    "asia_pacific": """CN JP KR KP MN TW HK MO VN LA KH TH MM MY SG ID PH BN TL KZ KG TJ TM UZ""",
+    "oceania": "AU NZ PG FJ SB VU WS TO KI TV NR FM MH PW",
+}
+REGION_BY_COUNTRY = {code: region for region, codes in _REGION_CODES.items() for code in codes.split()}
+
+
+def default_region(country: str | None) -> str:
+    """Return the network region of an alpha-2 country code ("" when none fits)."""
+    return REGION_BY_COUNTRY.get((country or "").upper(), "")

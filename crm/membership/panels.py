@@ -1,0 +1,45 @@
+"""The secretariat dashboard's membership panels."""
+
+from __future__ import annotations
+
+from crm.db import utcnow
+from crm.main.services import panel
+from crm.membership import services, vocabulary
+from crm.membership.models import CITY_STATUSES
+
+
+@panel
+def _pending_applications():
+    figures = services.dashboard_figures()
+    oldest = figures["oldest"]
+    waiting = (utcnow() - oldest.submitted_at).days if oldest else None
+    return {"title": "Membership applications", "template": "membership/_panel_applications.html",
+            "data": {"pending": figures["pending"], "info_requested": figures["info_requested"],
+                     "oldest": oldest, "waiting_days": waiting}}
+
+
+@panel
+def _members():
+    figures = services.dashboard_figures()
+    regions = vocabulary.regions()
+    by_region = sorted(((regions.get(k, k or "No region"), n) for k, n in figures["by_region"].items()),
+                       key=lambda p: -p[1])
+    by_status = [(label, figures["by_status"].get(key, 0)) for key, label in CITY_STATUSES.items()]
+    return {"title": "Member cities", "template": "membership/_panel_members.html",
+            "data": {"by_region": by_region, "by_status": by_status}}
+
+
+@panel
+def _new_members_chart():
+    by_year = services.dashboard_figures()["by_year"]
+    bars = []
+    if by_year:
+        years = list(range(min(by_year), max(by_year) + 1))
+        top = max(by_year.values())
+        width = 300 / max(len(years), 1)
+        for i, year in enumerate(years):
+            n = by_year.get(year, 0)
+            height = round(120 * n / top) if top else 0
+            bars.append({"year": year, "n": n, "x": round(i * width + 2, 1), "w": round(max(width - 4, 2), 1),
+                         "y": 130 - height, "h": height})
+    return {"title": "New members per year", "template": "membership/_panel_chart.html", "data": {"bars": bars}}

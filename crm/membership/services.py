@@ -1,0 +1,448 @@
+"""Membership: applications and their review, member cities and their status lifecycle."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+import peewee
+from flask import current_app, url_for
+from itsdangerous import BadSignature, URLSafeSerializer
+
+from crm.accounts.models import User
+from crm.audit.services import diff, record
+from crm.db import database, utcnow
+from crm.mail import queue_mail
+from crm.membership.models import (APPLICATION_STATUSES, CITY_STATUSES, OPEN_APPLICATION_STATUSES, Application,
+                                   ApplicationEvent, City, CityStatusChange)
+from crm.membership.names import country_name, default_region, fold_name
+
+CONSENT_VERSION = "2026-01"
+CONSENT_TEXT = ("I agree that the network's secretariat stores and processes the information in this form to "
+                "review the application and, if it is approved, to run the membership. The data is not shared "
+                "outside the network; we delete it on request.")
+STATUS_SALT = "application-status"
+
+# Fields a city's own member users may change; the secretariat may change every field of MEMBER_FIELDS + STAFF_FIELDS.
+MEMBER_FIELDS = ("website", "population", "languages", "expertise", "focal_point_available")
+STAFF_FIELDS = ("name", "country", "region", "level", "joined_on")
+
+POPULATION_BANDS = {
+    "small": ("Under 100,000", 0, 100_000),
+    "medium": ("100,000 – 500,000", 100_000, 500_000),
+    "large": ("500,000 – 1 million", 500_000, 1_000_000),
+    "very_large": ("Over 1 million", 1_000_000, None),
+}
+
+
+class MembershipError(Exception):
+    """A user-facing refusal: the message says what happened and what to do."""
+
+
+# --- duplicates ------------------------------------------------------------------------------------
+
+def find_existing_city(name: str, country: str, level: str, *, exclude_id=None) -> City | None:
+    """Return the member city with this folded name, country and level, if any."""
+    query = City.select().where(City.name_key == fold_name(name), City.country == country, City.level == level)
+    if exclude_id:
+        query = query.where(City.id != exclude_id)
+    return query.first()
+
+
+def focal_points(city: City):
+    """Return the city's focal-point contacts who have an email address."""
+    from crm.contacts.models import Contact
+
+    return (Contact.select()
+            .where(Contact.city == city, Contact.city_role == "focal_point", Contact.email.is_null(False))
+            .order_by(Contact.name))
+
+
+def find_duplicate(name: str, country: str, level: str) -> str | None:
+    """Return a message naming an existing member or open application for the same authority, or None."""
+    key = fold_name(name)
+    city = find_existing_city(name, country, level)
+    if city is not None:
+        state = {"active": "is already an active member", "suspended": "is a member whose membership is suspended",
+                 "withdrawn": "was a member and has withdrawn"}.get(city.status, f"is a member ({city.status})")
+        return (f"{city.name} ({country_name(country)}) {state}. "
+                "If you want to rejoin or change its details, contact the secretariat.")
+    application = (Application.select()
+                   .where(Application.name_key == key, Application.country == country, Application.level == level,
+                          Application.status.in_(OPEN_APPLICATION_STATUSES))
+                   .first())
+    if application is not None:
+        return (f"An application for {application.authority_name} ({country_name(country)}) is already open: "
+                f"{application.reference}, status “{application.status_label}”. The applicant can follow it "
+                "through the link in their confirmation mail; no new application is needed.")
+    return None
+
+
+# --- the status link -----------------------------------------------------------------------------
+
+def _serializer() -> URLSafeSerializer:
+    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt=STATUS_SALT)
+
+
+def status_token(application: Application) -> str:
+    """Return the signed token of the applicant's private status link."""
+    return _serializer().dumps({"aid": application.id, "ref": application.reference})
+
+
+def application_for_token(token: str) -> Application:
+    """Return the application a status token names; raise MembershipError if it is not valid."""
+    try:
+        data = _serializer().loads(token)
+    except BadSignature as exc:
+        raise MembershipError("This link is not valid. Check that you copied all of it from the mail.") from exc
+    application = Application.get_or_none(Application.id == data.get("aid"))
+    if application is None or application.reference != data.get("ref"):
+        raise MembershipError("This application no longer exists. Contact the secretariat.")
+    return application
+
+
+def status_link(application: Application) -> str:
+    """Return the absolute private status link of an application."""
+    return current_app.config["BASE_URL"].rstrip("/") + url_for("membership.application_status",
+                                                                 token=status_token(application))
+
+
+def _secretariat() -> str:
+    return current_app.config["SECRETARIAT_EMAIL"]
+
+
+def _review_link(application: Application) -> str:
+    return current_app.config["BASE_URL"].rstrip("/") + url_for("membership.application_detail",
+                                                                 application_id=application.id)
+
+
+def _event(application, action, *, actor=None, note="", label=""):
+    ApplicationEvent.create(application=application, action=action, status=application.status,
+                            actor=actor.id if getattr(actor, "id", None) else None,
+                            actor_label=label or (getattr(actor, "name", "") if actor else ""), note=note)
+
+
+# --- applications --------------------------------------------------------------------------------
+
+APPLICATION_FIELDS = ("authority_name", "level", "country", "population", "website", "languages",
+                      "applicant_name", "applicant_position", "applicant_email", "applicant_phone",
+                      "leader_name", "leader_position", "focal_name", "focal_position", "focal_email",
+                      "expertise", "expertise_other", "incident_experience", "motivation")
+
+
+def submit_application(values: dict, *, submitted_at: dt.datetime | None = None, notify: bool = True) -> Application:
+    """Store a new application, unless the authority is already a member or has an open application."""
+    values = {k: values.get(k) for k in APPLICATION_FIELDS}
+    for key in ("applicant_email", "focal_email"):
+        values[key] = (values.get(key) or "").strip().lower()
+    values["authority_name"] = (values["authority_name"] or "").strip()
+    message = find_duplicate(values["authority_name"], values["country"], values["level"])
+    if message:
+        raise MembershipError(message)
+    now = submitted_at or utcnow()
+    with database.atomic():
+        application = Application.create(
+            reference=uuid.uuid4().hex[:20], name_key=fold_name(values["authority_name"]),
+            region=default_region(values["country"]), consent_at=now, consent_version=CONSENT_VERSION,
+            submitted_at=now, updated_at=now, **{k: ("" if v is None and k != "population" else v)
+                                                 for k, v in values.items()})
+        application.reference = f"SCN-{now.year}-{application.id:04d}"
+        application.save()
+        _event(application, "submitted", label=application.applicant_name)
+        if notify:
+            link = status_link(application)
+            queue_mail(application.applicant_email, f"We received your application ({application.reference})",
+                       "application_received", application=application, link=link)
+            queue_mail(_secretariat(), f"New membership application: {application.authority_name}",
+                       "application_notify", application=application, link=_review_link(application))
+    return application
+
+
+def _refuse_unless_open(application: Application, verb: str) -> None:
+    if application.status == "approved":
+        raise MembershipError(f"{application.reference} is already approved: it cannot be {verb} again.")
+    if application.status == "withdrawn":
+        raise MembershipError(f"{application.reference} was withdrawn by the applicant: it cannot be {verb}.")
+    if application.status == "declined":
+        raise MembershipError(f"{application.reference} is already declined: it cannot be {verb}.")
+
+
+def request_info(application: Application, question: str, *, actor) -> Application:
+    """Ask the applicant for more information; they answer through the status link."""
+    _refuse_unless_open(application, "asked for more information")
+    question = (question or "").strip()
+    if not question:
+        raise MembershipError("Write the question for the applicant.")
+    with database.atomic():
+        application.status, application.info_request, application.updated_at = "info_requested", question, utcnow()
+        application.save()
+        _event(application, "info_requested", actor=actor, note=question)
+        record(actor, "application.request_info", application, summary=f"Asked {application.reference} for more information",
+               changes={"status": ["submitted", "info_requested"], "question": question})
+        queue_mail(application.applicant_email, f"Your application {application.reference}: a question",
+                   "application_info_requested", application=application, question=question,
+                   link=status_link(application))
+    return application
+
+
+def answer_info_request(application: Application, answer: str) -> Application:
+    """Store the applicant's answer and put the application back in the review queue."""
+    if application.status != "info_requested":
+        raise MembershipError("There is no open question on this application.")
+    answer = (answer or "").strip()
+    if not answer:
+        raise MembershipError("Write your answer.")
+    with database.atomic():
+        application.status, application.updated_at = "submitted", utcnow()
+        application.save()
+        _event(application, "answered", note=answer, label=application.applicant_name)
+        record(None, "application.answer", application, summary=f"Applicant answered on {application.reference}")
+        queue_mail(_secretariat(), f"Answer received: {application.reference} {application.authority_name}",
+                   "application_answered", application=application, answer=answer, link=_review_link(application))
+    return application
+
+
+def withdraw_application(application: Application, reason: str = "") -> Application:
+    """Withdraw an open application at the applicant's request."""
+    if not application.is_open:
+        raise MembershipError(f"This application is {application.status_label.lower()}: it can no longer be withdrawn.")
+    with database.atomic():
+        old = application.status
+        application.status, application.updated_at = "withdrawn", utcnow()
+        application.save()
+        _event(application, "withdrawn", note=(reason or "").strip(), label=application.applicant_name)
+        record(None, "application.withdraw", application, summary=f"Applicant withdrew {application.reference}",
+               changes={"status": [old, "withdrawn"]})
+        queue_mail(_secretariat(), f"Application withdrawn: {application.reference} {application.authority_name}",
+                   "application_withdrawn", application=application, reason=reason, link=_review_link(application))
+    return application
+
+
+def decline_application(application: Application, reason: str, *, actor) -> Application:
+    """Decline an application with a reason, mailed to the applicant."""
+    _refuse_unless_open(application, "declined")
+    reason = (reason or "").strip()
+    if not reason:
+        raise MembershipError("Give the reason for the decision: it is mailed to the applicant.")
+    with database.atomic():
+        old = application.status
+        application.status, application.decision_reason = "declined", reason
+        application.decided_at = application.updated_at = utcnow()
+        application.save()
+        _event(application, "declined", actor=actor, note=reason)
+        record(actor, "application.decline", application, summary=f"Declined {application.reference}",
+               changes={"status": [old, "declined"], "reason": reason})
+        queue_mail(application.applicant_email, f"Your application {application.reference}: decision",
+                   "application_declined", application=application, reason=reason, link=status_link(application))
+    return application
+
+
+def approve_application(application: Application, *, actor, note: str = "") -> City:
+    """Approve: create the member city and its contacts, invite the focal point, mail the decision."""
+    from crm.accounts.services import send_invitation
+    from crm.contacts.services import upsert_contact
+
+    _refuse_unless_open(application, "approved")
+    existing = find_existing_city(application.authority_name, application.country, application.level)
+    if existing is not None:
+        raise MembershipError(f"{existing.name} is already a member city ({existing.status}): "
+                              "decline this application or ask the applicant to contact you.")
+    with database.atomic():
+        old = application.status
+        today = utcnow().date()
+        city = City.create(name=application.authority_name, name_key=application.name_key,
+                           country=application.country, region=application.region, level=application.level,
+                           population=application.population, website=application.website,
+                           languages=application.languages, expertise=application.expertise,
+                           status="active", joined_on=today)
+        CityStatusChange.create(city=city, status="active", reason=f"Application {application.reference} approved",
+                                changed_on=today, actor=actor.id if actor else None)
+        has_focal = bool(application.focal_name and application.focal_email)
+        upsert_contact(name=application.applicant_name, email=application.applicant_email,
+                       position=application.applicant_position, phone=application.applicant_phone, city=city,
+                       organisation=city.name, sector="city_government",
+                       city_role="" if has_focal else "focal_point", actor=actor)
+        if application.leader_name:
+            upsert_contact(name=application.leader_name, email=None, position=application.leader_position,
+                           city=city, organisation=city.name, sector="city_government", city_role="leader",
+                           actor=actor)
+        if has_focal:
+            upsert_contact(name=application.focal_name, email=application.focal_email,
+                           position=application.focal_position, city=city, organisation=city.name,
+                           sector="city_government", city_role="focal_point", actor=actor)
+        focal_email = application.focal_point_email
+        focal_name = application.focal_name if has_focal else application.applicant_name
+        user = User.get_or_none(User.email == focal_email)
+        invited = False
+        if user is None:
+            user = User.create(email=focal_email, name=focal_name, role="member", city=city.id, invited_at=utcnow())
+            record(actor, "user.create", user, summary=f"Invited member {focal_email} for {city.name}",
+                   changes={"email": focal_email, "role": "member", "city": city.id})
+            send_invitation(user, actor=actor, note=f"Your city, {city.name}, is now a member of the network.")
+            invited = True
+        elif user.role == "member" and user.city_id is None:
+            user.city = city.id
+            user.save()
+            record(actor, "user.link_city", user, summary=f"Linked {focal_email} to {city.name}",
+                   changes={"city": [None, city.id]})
+        application.status, application.city = "approved", city
+        application.decision_reason = (note or "").strip()
+        application.decided_at = application.updated_at = utcnow()
+        application.save()
+        _event(application, "approved", actor=actor, note=note)
+        record(actor, "application.approve", application, summary=f"Approved {application.reference}: {city.name}",
+               changes={"status": [old, "approved"], "city": city.id})
+        record(actor, "city.create", city, summary=f"Created member city {city.name} from {application.reference}")
+        queue_mail(application.applicant_email, f"Welcome to the network: {city.name} is now a member",
+                   "application_approved", application=application, city=city, note=note, invited=invited,
+                   focal_email=focal_email, link=status_link(application))
+    return city
+
+
+def list_applications(*, status: str = "", country: str = "", region: str = "",
+                      since: dt.date | None = None, until: dt.date | None = None):
+    """Return applications matching the filters, oldest first (the review queue)."""
+    query = Application.select().order_by(Application.submitted_at, Application.id)
+    if status == "open":
+        query = query.where(Application.status.in_(OPEN_APPLICATION_STATUSES))
+    elif status in APPLICATION_STATUSES:
+        query = query.where(Application.status == status)
+    if country:
+        query = query.where(Application.country == country.upper())
+    if region:
+        query = query.where(Application.region == region)
+    if since:
+        query = query.where(Application.submitted_at >= dt.datetime.combine(since, dt.time.min))
+    if until:
+        query = query.where(Application.submitted_at < dt.datetime.combine(until + dt.timedelta(days=1), dt.time.min))
+    return query
+
+
+# --- member cities -------------------------------------------------------------------------------
+
+def can_edit_city(user, city: City) -> bool:
+    """Return whether ``user`` may edit ``city``: the secretariat, or that city's own member users."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if user.is_secretariat:
+        return True
+    return user.role == "member" and user.city_id == city.id
+
+
+def editable_fields(user) -> tuple[str, ...]:
+    """Return the city fields ``user`` may change."""
+    return MEMBER_FIELDS + STAFF_FIELDS if user.is_secretariat else MEMBER_FIELDS
+
+
+def update_city(city: City, values: dict, *, actor) -> City:
+    """Change a city's details; members may change only their own city, and only its public details."""
+    if not can_edit_city(actor, city):
+        raise PermissionError("You may edit only your own city.")
+    allowed = editable_fields(actor)
+    values = {k: v for k, v in values.items() if k in allowed}
+    if "name" in values or "country" in values or "level" in values:
+        name, country, level = (values.get("name", city.name), values.get("country", city.country),
+                                values.get("level", city.level))
+        other = find_existing_city(name, country, level, exclude_id=city.id)
+        if other is not None:
+            raise MembershipError(f"Another member city is called {other.name} in {country_name(country)}.")
+        values["name_key"] = fold_name(name)
+    changes = diff(city, values)
+    if not changes:
+        return city
+    with database.atomic():
+        for key, value in values.items():
+            setattr(city, key, value)
+        city.updated_at = utcnow()
+        city.save()
+        record(actor, "city.update", city, summary=f"Edited {city.name}", changes=changes)
+    return city
+
+
+def change_city_status(city: City, status: str, *, reason: str, changed_on: dt.date | None = None, actor) -> City:
+    """Move a city to active, suspended or withdrawn, with the reason and date of the change."""
+    if status not in CITY_STATUSES:
+        raise MembershipError(f"Unknown status {status!r}.")
+    if status == city.status:
+        raise MembershipError(f"{city.name} is already {CITY_STATUSES[status].lower()}.")
+    reason = (reason or "").strip()
+    if not reason:
+        raise MembershipError("Give the reason for the change: it is kept in the membership history.")
+    changed_on = changed_on or utcnow().date()
+    with database.atomic():
+        old = city.status
+        CityStatusChange.create(city=city, old_status=old, status=status, reason=reason, changed_on=changed_on,
+                                actor=actor.id if getattr(actor, "id", None) else None)
+        city.status, city.updated_at = status, utcnow()
+        city.save()
+        record(actor, "city.status", city, summary=f"{city.name}: {old} → {status}",
+               changes={"status": [old, status], "reason": reason, "changed_on": changed_on})
+        for contact in focal_points(city):
+            queue_mail(contact.email, f"{city.name}: membership {CITY_STATUSES[status].lower()}",
+                       "membership_status_changed", city=city, contact=contact, old=old, reason=reason,
+                       changed_on=changed_on)
+    return city
+
+
+def list_cities(*, q: str = "", region: str = "", country: str = "", status: str = "", expertise: str = "",
+                population: str = "", sort: str = "name"):
+    """Return member cities matching the filters, sorted by ``sort``."""
+    query = City.select()
+    if q:
+        query = query.where(City.name_key.contains(fold_name(q)))
+    if region:
+        query = query.where(City.region == region)
+    if country:
+        query = query.where(City.country == country.upper())
+    if status:
+        query = query.where(City.status == status)
+    if expertise:
+        query = query.where(City.expertise.contains(f'"{expertise}"'))
+    if population in POPULATION_BANDS:
+        _label, low, high = POPULATION_BANDS[population]
+        query = query.where(City.population >= low)
+        if high:
+            query = query.where(City.population < high)
+    orders = {"name": [City.name_key], "country": [City.country, City.name_key],
+              "joined": [City.joined_on.desc(nulls="LAST"), City.name_key],
+              "population": [City.population.desc(nulls="LAST"), City.name_key],
+              "region": [City.region, City.name_key]}
+    return query.order_by(*orders.get(sort, orders["name"]), City.id)
+
+
+def public_directory(*, q: str = "", region: str = "", country: str = ""):
+    """Return the active member cities for the public directory."""
+    return list_cities(q=q, region=region, country=country, status="active")
+
+
+def city_for_user(user) -> City | None:
+    """Return the member city of a member user, or None."""
+    if getattr(user, "city_id", None):
+        return City.get_or_none(City.id == user.city_id)
+    return None
+
+
+def link_user_to_city(user: User, city: City, *, actor=None) -> None:
+    """Make ``user`` a member user of ``city``."""
+    with database.atomic():
+        old = user.city_id
+        user.city = city.id
+        user.save()
+        record(actor, "user.link_city", user, summary=f"Linked {user.email} to {city.name}",
+               changes={"city": [old, city.id]})
+
+
+def dashboard_figures() -> dict:
+    """Return the figures of the membership dashboard panels."""
+    pending = Application.select().where(Application.status.in_(OPEN_APPLICATION_STATUSES))
+    oldest = pending.order_by(Application.submitted_at).first()
+    by_region = {row.region: row.n for row in (City.select(City.region, peewee.fn.COUNT(City.id).alias("n"))
+                                                .where(City.status == "active").group_by(City.region))}
+    by_status = {row.status: row.n for row in (City.select(City.status, peewee.fn.COUNT(City.id).alias("n"))
+                                                .group_by(City.status))}
+    years: dict[int, int] = {}
+    for row in City.select(City.joined_on).where(City.joined_on.is_null(False)):
+        years[row.joined_on.year] = years.get(row.joined_on.year, 0) + 1
+    return {"pending": pending.count(), "oldest": oldest, "info_requested": pending.where(
+        Application.status == "info_requested").count(), "by_region": by_region, "by_status": by_status,
+        "by_year": dict(sorted(years.items()))}

@@ -1,0 +1,280 @@
+"""Membership pages: apply, follow an application, the public directory, review, member cities."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from crm.accounts.access import public, roles_required, secretariat_required
+from crm.extensions import limiter
+from crm.membership import bp, services, vocabulary
+from crm.membership.csvimport import ImportRefused, to_csv
+from crm.membership.forms import (AnswerForm, ApplicationForm, CityForm, CityStatusForm, DecisionForm, ImportForm,
+                                  WithdrawForm)
+from crm.membership.imports import check_cities, import_cities
+from crm.membership.models import APPLICATION_STATUSES, CITY_STATUSES, Application, City
+from crm.membership.names import country_choices, country_name
+from crm.pagination import paginate
+
+
+def _application_limit() -> str:
+    return current_app.config.get("APPLICATION_RATE_LIMIT", "10 per hour")
+
+
+def _date_arg(name: str) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(request.args.get(name, ""))
+    except ValueError:
+        return None
+
+
+def _labels() -> dict:
+    return {"regions": vocabulary.regions(), "levels": vocabulary.levels(), "themes": vocabulary.themes(),
+            "languages": vocabulary.languages(), "sectors": vocabulary.sectors(), "country_name": country_name,
+            "countries": country_choices(), "city_statuses": CITY_STATUSES,
+            "application_statuses": APPLICATION_STATUSES}
+
+
+# --- public --------------------------------------------------------------------------------------
+
+@bp.route("/apply", methods=["GET", "POST"])
+@public
+@limiter.limit(_application_limit, methods=["POST"])
+def apply():
+    """The public membership application form."""
+    form = ApplicationForm()
+    if form.validate_on_submit():
+        if form.nickname.data:  # the honeypot: a robot filled a hidden field; pretend all went well
+            current_app.logger.info("Application honeypot triggered from %s", request.remote_addr)
+            return render_template("membership/application_sent.html", application=None, link=None)
+        try:
+            application = services.submit_application(form.values())
+        except services.MembershipError as exc:
+            form.authority_name.errors.append(str(exc))
+        else:
+            return render_template("membership/application_sent.html", application=application,
+                                   link=services.status_link(application))
+    return render_template("membership/apply.html", form=form, secretariat=current_app.config["SECRETARIAT_EMAIL"],
+                           **_labels()), (400 if form.errors else 200)
+
+
+@bp.route("/apply/status/<token>", methods=["GET", "POST"])
+@public
+@limiter.limit(_application_limit, methods=["POST"])
+def application_status(token):
+    """The applicant's private page: where the application stands; answer a question or withdraw."""
+    try:
+        application = services.application_for_token(token)
+    except services.MembershipError as exc:
+        flash(str(exc), "error")
+        return redirect(url_for("main.home"))
+    answer_form, withdraw_form = AnswerForm(prefix="answer"), WithdrawForm(prefix="withdraw")
+    try:
+        if request.method == "POST" and "answer-answer" in request.form and answer_form.validate():
+            services.answer_info_request(application, answer_form.answer.data)
+            flash("Thank you: your answer is with the secretariat.", "success")
+            return redirect(url_for("membership.application_status", token=token))
+        if request.method == "POST" and "withdraw-confirm" in request.form and withdraw_form.validate():
+            services.withdraw_application(application, withdraw_form.reason.data)
+            flash("Your application is withdrawn. You can apply again at any time.", "info")
+            return redirect(url_for("membership.application_status", token=token))
+        if request.method == "POST" and "withdraw-reason" in request.form and not withdraw_form.confirm.data:
+            withdraw_form.validate()
+    except services.MembershipError as exc:
+        flash(str(exc), "error")
+        return redirect(url_for("membership.application_status", token=token))
+    events = list(application.events.order_by(application.events.model.id))
+    return render_template("membership/application_status.html", application=application, events=events,
+                           answer_form=answer_form, withdraw_form=withdraw_form, **_labels())
+
+
+@bp.route("/members/")
+@public
+def directory():
+    """The public directory of member cities, with search and filters."""
+    q, region, country = (request.args.get(k, "") for k in ("q", "region", "country"))
+    page = paginate(services.public_directory(q=q, region=region, country=country), per_page=50)
+    return render_template("membership/directory.html", page=page, q=q, region=region, country=country,
+                           **_labels())
+
+
+# --- review queue --------------------------------------------------------------------------------
+
+@bp.route("/applications/")
+@secretariat_required
+def application_list():
+    """The review queue: applications by status, country, region and date, oldest first."""
+    args = {k: request.args.get(k, "") for k in ("status", "country", "region", "since", "until")}
+    if "status" not in request.args:
+        args["status"] = "open"
+    query = services.list_applications(status=args["status"], country=args["country"], region=args["region"],
+                                       since=_date_arg("since"), until=_date_arg("until"))
+    page = paginate(query, per_page=50)
+    return render_template("membership/application_list.html", page=page, args=args, **_labels())
+
+
+def _application_or_404(application_id) -> Application:
+    return Application.get_or_none(Application.id == application_id) or abort(404)
+
+
+@bp.route("/applications/<int:application_id>")
+@secretariat_required
+def application_detail(application_id):
+    """Everything an application holds, its history, and the decision actions."""
+    application = _application_or_404(application_id)
+    events = list(application.events.order_by(application.events.model.id))
+    return render_template("membership/application_detail.html", application=application, events=events,
+                           form=DecisionForm(), **_labels())
+
+
+@bp.route("/applications/<int:application_id>/<action>", methods=["POST"])
+@secretariat_required
+def application_decide(application_id, action):
+    """Approve, decline (with a reason) or ask the applicant for more information."""
+    if action not in ("approve", "decline", "ask"):
+        abort(404)
+    application = _application_or_404(application_id)
+    form = DecisionForm()
+    if not form.validate():
+        flash(" ".join(form.note.errors), "error")
+        return redirect(url_for("membership.application_detail", application_id=application.id))
+    note = form.note.data or ""
+    try:
+        if action == "approve":
+            city = services.approve_application(application, actor=current_user, note=note)
+            flash(f"Approved: {city.name} is a member; the focal point is invited and the applicant informed.",
+                  "success")
+            return redirect(url_for("membership.city_detail", city_id=city.id))
+        if action == "decline":
+            services.decline_application(application, note, actor=current_user)
+            flash(f"Declined {application.reference}; the applicant has been told why.", "success")
+        else:
+            services.request_info(application, note, actor=current_user)
+            flash(f"Question sent to {application.applicant_email}.", "success")
+    except services.MembershipError as exc:
+        flash(str(exc), "error")
+    return redirect(url_for("membership.application_detail", application_id=application.id))
+
+
+# --- member cities -------------------------------------------------------------------------------
+
+CITY_FILTERS = ("q", "region", "country", "status", "expertise", "population", "sort")
+
+
+def _city_filters() -> dict:
+    return {k: request.args.get(k, "") for k in CITY_FILTERS}
+
+
+@bp.route("/cities/")
+@roles_required("admin", "staff", "member")
+def city_list():
+    """Member cities with filters and sorting (members see active cities)."""
+    args = _city_filters()
+    if not current_user.is_secretariat:
+        args["status"] = "active"
+    query = services.list_cities(**{k: v for k, v in args.items() if k != "sort"}, sort=args["sort"] or "name")
+    page = paginate(query, per_page=50)
+    return render_template("membership/city_list.html", page=page, args=args,
+                           bands=services.POPULATION_BANDS, **_labels())
+
+
+@bp.route("/cities/export.csv")
+@secretariat_required
+def city_export():
+    """The filtered list of cities as CSV."""
+    args = _city_filters()
+    query = services.list_cities(**{k: v for k, v in args.items() if k != "sort"}, sort=args["sort"] or "name")
+    text = to_csv(["name", "country", "region", "level", "population", "languages", "expertise", "status",
+                   "joined_on", "website"],
+                  ([c.name, c.country, c.region, c.level, c.population, c.languages, c.expertise, c.status,
+                    c.joined_on.isoformat() if c.joined_on else "", c.website] for c in query))
+    return Response(text, mimetype="text/csv",
+                    headers={"Content-Disposition": "attachment; filename=cities.csv"})
+
+
+def _city_or_404(city_id) -> City:
+    return City.get_or_none(City.id == city_id) or abort(404)
+
+
+@bp.route("/cities/<int:city_id>")
+@roles_required("admin", "staff", "member")
+def city_detail(city_id):
+    """A city's profile: overview, focal points and contacts, expertise, languages, membership history."""
+    from crm.contacts.models import Contact
+
+    city = _city_or_404(city_id)
+    if not current_user.is_secretariat and city.status != "active" and current_user.city_id != city.id:
+        abort(404)
+    contacts = list(Contact.select().where(Contact.city == city).order_by(Contact.city_role.desc(), Contact.name))
+    own = current_user.is_secretariat or current_user.city_id == city.id
+    if not own:  # other members see the city's focal points only
+        contacts = [c for c in contacts if c.city_role == "focal_point"]
+    return render_template("membership/city_detail.html", city=city, contacts=contacts, own=own,
+                           can_edit=services.can_edit_city(current_user, city),
+                           history=list(city.status_changes.order_by(city.status_changes.model.changed_on.desc(),
+                                                                     city.status_changes.model.id.desc())),
+                           applications=list(city.applications), status_form=CityStatusForm(), **_labels())
+
+
+@bp.route("/cities/<int:city_id>/edit", methods=["GET", "POST"])
+@roles_required("admin", "staff", "member")
+def city_edit(city_id):
+    """Edit a city: the secretariat any city, a member user only their own city."""
+    city = _city_or_404(city_id)
+    if not services.can_edit_city(current_user, city):
+        abort(403)
+    form = CityForm(obj=city, staff=current_user.is_secretariat)
+    if form.validate_on_submit():
+        try:
+            services.update_city(city, form.values(), actor=current_user)
+        except services.MembershipError as exc:
+            (form.name.errors if hasattr(form, "name") else form.website.errors).append(str(exc))
+        else:
+            flash(f"Saved {city.name}.", "success")
+            return redirect(url_for("membership.city_detail", city_id=city.id))
+    return render_template("membership/city_edit.html", form=form, city=city), (400 if form.errors else 200)
+
+
+@bp.route("/cities/<int:city_id>/status", methods=["POST"])
+@secretariat_required
+def city_status(city_id):
+    """Change a city's membership status, with a reason and date."""
+    city = _city_or_404(city_id)
+    form = CityStatusForm()
+    if not form.validate():
+        flash("; ".join(e for errors in form.errors.values() for e in errors), "error")
+    else:
+        try:
+            services.change_city_status(city, form.status.data, reason=form.reason.data,
+                                        changed_on=form.changed_on.data, actor=current_user)
+        except services.MembershipError as exc:
+            flash(str(exc), "error")
+        else:
+            flash(f"{city.name} is now {CITY_STATUSES[city.status].lower()}.", "success")
+    return redirect(url_for("membership.city_detail", city_id=city.id))
+
+
+@bp.route("/cities/import", methods=["GET", "POST"])
+@secretariat_required
+def city_import():
+    """Import cities from CSV: upload, check the preview, then import."""
+    form = ImportForm(default_mode="update")
+    plan = result = None
+    if form.validate_on_submit():
+        text = form.text()
+        plan = check_cities(text)
+        form.data.data = text
+        if "confirm" in request.form:
+            try:
+                result = import_cities(plan, mode=form.mode.data, only_valid=form.only_valid.data,
+                                       actor=current_user)
+            except ImportRefused as exc:
+                flash(str(exc), "error")
+            else:
+                flash(f"Cities imported: {result}.", "success")
+                return redirect(url_for("membership.city_list"))
+    return render_template("membership/import.html", form=form, plan=plan, kind="cities",
+                           columns="name,country,region,population,languages,expertise",
+                           action=url_for("membership.city_import"))

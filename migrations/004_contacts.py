@@ -1,0 +1,31 @@
+"""004: contacts' folded names, city roles, erasure, and merge records."""
+
+import peewee as pw
+from peewee_migrate import Migrator
+
+
+def migrate(migrator: Migrator, database: pw.Database, *, fake=False):
+    migrator.add_fields(
+        'contact',
+        name_key=pw.CharField(default='', index=True, max_length=200),
+        city_role=pw.CharField(default='', max_length=20),
+        erased_at=pw.DateTimeField(null=True))
+
+    @migrator.create_model
+    class ContactMerge(pw.Model):
+        id = pw.AutoField()
+        kept = pw.ForeignKeyField(column_name='kept_id', field='id', model=migrator.orm['contact'], on_delete='CASCADE')
+        merged_contact_id = pw.IntegerField(index=True)
+        merged_name = pw.CharField(max_length=200)
+        data_json = pw.TextField(default='{}')
+        created_at = pw.DateTimeField()
+        actor = pw.ForeignKeyField(column_name='actor_id', field='id', model=migrator.orm['user_account'], null=True, on_delete='SET NULL')
+
+        class Meta:
+            table_name = "contact_merge"
+
+
+def rollback(migrator: Migrator, database: pw.Database, *, fake=False):
+    migrator.remove_model('contact_merge')
+    migrator.drop_index('contact', 'name_key')
+    migrator.remove_fields('contact', 'name_key', 'city_role', 'erased_at')
