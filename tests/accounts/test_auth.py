@@ -177,3 +177,32 @@ def test_login_is_rate_limited_per_client(app, make_user):
     other = app.test_client().post("/account/login", data={"email": "z@example.org", "password": "w"},
                                    environ_base={"REMOTE_ADDR": "10.1.1.1"})
     assert other.status_code == 400
+
+
+def test_rate_limits_are_shared_through_redis(app_config, make_user):
+    """With CRM_RATELIMIT_STORAGE_URI=redis://…, a new app instance (another worker) sees the same counts."""
+    import socket
+    import uuid
+
+    import pytest
+
+    try:
+        socket.create_connection(("127.0.0.1", 6379), timeout=1).close()
+    except OSError:
+        pytest.skip("Redis is not running on 127.0.0.1:6379")
+    from crm import create_app
+
+    prefix = f"crm-test-{uuid.uuid4().hex[:8]}"
+    config = {**app_config, "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6379", "RATELIMIT_KEY_PREFIX": prefix,
+              "LOGIN_RATE_LIMIT": "2 per minute"}
+    first = create_app(config)
+    for _ in range(2):
+        assert first.test_client().post("/account/login", data={"email": "a@example.org", "password": "w"}).status_code == 400
+    second = create_app(config)  # like a second gunicorn worker
+    blocked = second.test_client().post("/account/login", data={"email": "b@example.org", "password": "w"})
+    assert blocked.status_code == 429
+    import redis
+
+    keys = redis.Redis(host="127.0.0.1", port=6379).keys(f"*{prefix}*")
+    assert keys
+    redis.Redis(host="127.0.0.1", port=6379).delete(*keys)
