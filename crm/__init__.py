@@ -19,6 +19,7 @@ BLUEPRINTS = [
     "crm.outbox",
     "crm.membership",
     "crm.contacts",
+    "crm.events",
 ]
 
 

@@ -17,6 +17,7 @@ DEMO_LOADERS = []
 # Modules that register loaders with @loader; imported by run(). Add a feature's seeds module here.
 SEED_MODULES: list[str] = [
     "crm.membership.seeds",
+    "crm.events.seeds",
 ]
 
 DEMO_LOGINS = [

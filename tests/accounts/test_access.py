@@ -15,6 +15,14 @@ PUBLIC_ENDPOINTS = {
     "membership.apply",
     "membership.application_status",
     "membership.directory",
+    "events.event_list",
+    "events.event_detail",
+    "events.event_ics",
+    "events.public_feed",
+    "events.personal_feed",
+    "events.register_public",
+    "events.manage_registration",
+    "events.answer_invitation",
 }
 
 

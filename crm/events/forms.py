@@ -1,0 +1,260 @@
+"""Forms of the events feature: they validate and never save."""
+
+from __future__ import annotations
+
+import zoneinfo
+
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField, DateField, DateTimeLocalField, EmailField, HiddenField, IntegerField, SelectField,
+    SelectMultipleField, StringField, TextAreaField, TimeField, URLField, validators, widgets,
+)
+
+from crm.events.models import KINDS, SESSION_KINDS, VISIBILITIES
+from crm.forms import choices, email_field_validators
+
+DT_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"]
+
+
+def _strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+def vocabulary(kind: str) -> list[tuple[str, str]]:
+    """Return (key, label) pairs of a vocabulary list in seeds/vocabulary.json."""
+    from crm.seeding import read_json
+
+    return [(item["key"], item["label"]) for item in read_json("vocabulary.json").get(kind, [])]
+
+
+def city_choices(blank: str = "— none —") -> list:
+    from crm.membership.models import City
+
+    return choices([("", blank)] + [(str(c.id), f"{c.name} ({c.country})")
+                                    for c in City.select().order_by(City.name)])
+
+
+def timezone_choices() -> list:
+    zones = sorted(z for z in zoneinfo.available_timezones() if "/" in z and not z.startswith(("Etc/", "SystemV/")))
+    return choices([("UTC", "UTC")] + [(z, z.replace("_", " ")) for z in zones])
+
+
+class EventForm(FlaskForm):
+    """Create or change an event; times are typed in the event's own time zone."""
+
+    title = StringField("Title", filters=[_strip], validators=[validators.InputRequired("Give the event a title."),
+                                                               validators.Length(max=200)],
+                        description="As participants will see it, e.g. 'Responding to hate: two-day workshop'.")
+    kind = SelectField("Kind", description="What sort of event this is.")
+    description = TextAreaField("Description", validators=[validators.Length(max=20000)],
+                                description="Markdown: **bold**, *italic*, lists, links. Shown on the event page.")
+    host_city = SelectField("Host city", description="The member city hosting the event, if any.")
+    venue = StringField("Venue", filters=[_strip], validators=[validators.Length(max=200)],
+                        description="Name of the place, e.g. 'Oslo City Hall'. Leave empty for online events.")
+    address = StringField("Address", filters=[_strip], validators=[validators.Length(max=300)],
+                          description="Street address, as a visitor would need it.")
+    online_url = URLField("Online link", filters=[_strip], validators=[validators.Optional(), validators.URL(
+        message="Enter a full address starting with https://"), validators.Length(max=500)],
+        description="Link to join online (webinars, hybrid events).")
+    timezone = SelectField("Time zone", default="Europe/Oslo",
+                           description="The event's local time zone: all times below are in this zone.")
+    starts_local = DateTimeLocalField("Starts", format=DT_FORMATS,
+                                      validators=[validators.InputRequired("Enter when the event starts.")],
+                                      description="Local date and time of the start.")
+    ends_local = DateTimeLocalField("Ends", format=DT_FORMATS,
+                                    validators=[validators.InputRequired("Enter when the event ends.")],
+                                    description="Local date and time of the end.")
+    capacity = IntegerField("Capacity", validators=[validators.Optional(), validators.NumberRange(
+        min=1, max=100000, message="Enter a number of seats of at least 1.")],
+        description="Number of seats. Leave empty for no limit. Raising it offers the new seats to people waiting.")
+    waiting_list = BooleanField("Keep a waiting list when full", default=True,
+                                description="People who register when every seat is taken join a waiting list.")
+    registration_opens_local = DateTimeLocalField("Registration opens", format=DT_FORMATS,
+                                                  validators=[validators.Optional()],
+                                                  description="Leave empty to open as soon as it is published.")
+    registration_closes_local = DateTimeLocalField("Registration closes", format=DT_FORMATS,
+                                                   validators=[validators.Optional()],
+                                                   description="Leave empty to keep it open until the start.")
+    audience_sectors = SelectMultipleField("Audience", description="Sectors the event is meant for (hold Ctrl "
+                                           "or ⌘ to choose several).")
+    visibility = SelectField("Visibility", default="members", description="Who can see the event and register.")
+    offer_hours = IntegerField("Hours to confirm a freed seat", default=48, validators=[
+        validators.InputRequired("Enter a number of hours."), validators.NumberRange(min=1, max=720)],
+        description="When a seat frees up, the first person waiting has this long to confirm it.")
+    reminder_days = IntegerField("Reminder, days before", default=3, validators=[
+        validators.InputRequired("Enter a number of days."), validators.NumberRange(min=0, max=60)],
+        description="Registered people get a reminder with a calendar file this many days before.")
+    invitation_reminder_days = IntegerField("Remind unanswered invitations every (days)", default=7, validators=[
+        validators.InputRequired("Enter a number of days (0 for none)."), validators.NumberRange(min=0, max=60)],
+        description="Invitees who have not answered are reminded at this interval (0: never).")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.kind.choices = choices(KINDS)
+        self.visibility.choices = choices(VISIBILITIES)
+        self.host_city.choices = city_choices()
+        self.timezone.choices = timezone_choices()
+        self.audience_sectors.choices = choices(vocabulary("sectors"))
+
+    def validate_ends_local(self, field):
+        if self.starts_local.data and field.data and field.data <= self.starts_local.data:
+            raise validators.ValidationError("The end must be after the start.")
+
+    def validate_registration_closes_local(self, field):
+        if field.data and self.registration_opens_local.data and field.data <= self.registration_opens_local.data:
+            raise validators.ValidationError("Registration must close after it opens.")
+
+    def values(self) -> dict:
+        """Return the service's values: times converted from the event's zone to UTC."""
+        from crm.events.services import to_utc
+        from crm.membership.models import City
+
+        zone = self.timezone.data
+        return {
+            "title": self.title.data, "kind": self.kind.data, "description": self.description.data or "",
+            "host_city": City.get_or_none(City.id == int(self.host_city.data)) if self.host_city.data else None,
+            "venue": self.venue.data or "", "address": self.address.data or "",
+            "online_url": self.online_url.data or "", "timezone": zone,
+            "starts_at": to_utc(self.starts_local.data, zone), "ends_at": to_utc(self.ends_local.data, zone),
+            "capacity": self.capacity.data, "waiting_list": bool(self.waiting_list.data),
+            "registration_opens_at": to_utc(self.registration_opens_local.data, zone),
+            "registration_closes_at": to_utc(self.registration_closes_local.data, zone),
+            "audience_sectors": list(self.audience_sectors.data or []), "visibility": self.visibility.data,
+            "offer_hours": self.offer_hours.data, "reminder_days": self.reminder_days.data,
+            "invitation_reminder_days": self.invitation_reminder_days.data,
+        }
+
+
+class SessionForm(FlaskForm):
+    """One agenda item; times are in the event's zone."""
+
+    day = DateField("Day", validators=[validators.InputRequired("Choose the day.")],
+                    description="The day of the session, in the event's time zone.")
+    start = TimeField("Starts", validators=[validators.InputRequired("Enter the start time.")],
+                      description="Local start time, e.g. 09:30.")
+    end = TimeField("Ends", validators=[validators.InputRequired("Enter the end time.")],
+                    description="Local end time.")
+    title = StringField("Title", filters=[_strip], validators=[validators.InputRequired("Give the session a title."),
+                                                               validators.Length(max=200)],
+                        description="E.g. 'Opening: what cities learned after 22 July'.")
+    kind = SelectField("Kind", description="Site visits appear highlighted on the timetable.")
+    place = StringField("Room or place", filters=[_strip], validators=[validators.Length(max=200)],
+                        description="Room, or the place of a site visit.")
+    description = TextAreaField("Notes", validators=[validators.Length(max=5000)],
+                                description="Optional details, in Markdown.")
+    speakers = SelectMultipleField("Speakers", description="Contacts speaking (hold Ctrl or ⌘ to choose several).")
+
+    def __init__(self, *args, **kwargs):
+        from crm.contacts.models import Contact
+
+        super().__init__(*args, **kwargs)
+        self.kind.choices = choices(SESSION_KINDS)
+        self.speakers.choices = choices([(str(c.id), f"{c.name}" + (f" — {c.organisation}" if c.organisation else ""))
+                                         for c in Contact.select().order_by(Contact.name)])
+
+    def validate_end(self, field):
+        if self.start.data and field.data and field.data <= self.start.data:
+            raise validators.ValidationError("The end must be after the start.")
+
+
+class RegistrationDetailsForm(FlaskForm):
+    """What a person registering tells us besides who they are."""
+
+    accessibility_needs = TextAreaField("Accessibility needs", filters=[_strip], validators=[validators.Length(max=2000)],
+                                        description="Step-free access, sign language, hearing loop… We will be in touch.")
+    dietary_needs = TextAreaField("Dietary needs", filters=[_strip], validators=[validators.Length(max=2000)],
+                                  description="Allergies, vegetarian, halal, kosher…")
+    consent_listed = BooleanField("Show my name, position and organisation on the participant list",
+                                  description="The list is shared with the other participants.")
+    consent_share_email = BooleanField("Also share my email address with the other participants",
+                                       description="Only if you also agreed to appear on the list.")
+
+    def details(self) -> dict:
+        return {"accessibility_needs": self.accessibility_needs.data or "",
+                "dietary_needs": self.dietary_needs.data or "",
+                "consent_listed": bool(self.consent_listed.data),
+                "consent_share_email": bool(self.consent_listed.data and self.consent_share_email.data)}
+
+
+class PublicRegistrationForm(RegistrationDetailsForm):
+    """The public form of a public event."""
+
+    name = StringField("Your name", filters=[_strip], validators=[validators.InputRequired("Enter your name."),
+                                                                  validators.Length(max=200)],
+                       description="As it should appear on your name badge.")
+    email = EmailField("Email", filters=[_strip], validators=email_field_validators(),
+                       description="We send your confirmation and a link to change or cancel it here.")
+    organisation = StringField("Organisation", filters=[_strip], validators=[validators.Length(max=200)],
+                               description="The city, agency or organisation you work for.")
+    sector = SelectField("Sector", description="The kind of organisation you work for.")
+    city = SelectField("Member city", description="If you work for or with a member city.")
+    website = StringField("Leave this empty", description="This field is a trap for spam robots.")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.sector.choices = choices(vocabulary("sectors"))
+        self.city.choices = city_choices("— none, or not listed —")
+
+    def person(self) -> dict:
+        from crm.membership.models import City
+
+        return {"name": self.name.data, "email": self.email.data, "organisation": self.organisation.data or "",
+                "sector": self.sector.data,
+                "city": City.get_or_none(City.id == int(self.city.data)) if self.city.data else None}
+
+    def details(self) -> dict:
+        return {**super().details(), "organisation": self.organisation.data or "", "sector": self.sector.data}
+
+
+class InviteForm(FlaskForm):
+    """Choose contacts (found with the filters) and send them personal invitations."""
+
+    contacts = SelectMultipleField("Contacts", widget=widgets.ListWidget(prefix_label=False),
+                                   option_widget=widgets.CheckboxInput(),
+                                   validators=[validators.InputRequired("Tick at least one contact.")],
+                                   description="Only people who may be invited can be ticked.")
+    message = TextAreaField("Personal message", filters=[_strip], validators=[validators.Length(max=3000)],
+                            description="Added to each invitation, e.g. why you think they should come.")
+
+
+class MoveForm(FlaskForm):
+    """Staff move a registration by hand."""
+
+    action = SelectField("Move to", description="Registered needs a free seat.")
+    position = IntegerField("Waiting-list position", validators=[validators.Optional(), validators.NumberRange(min=1)],
+                            description="Where on the waiting list (empty: at the end).")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.action.choices = choices([("register", "Registered"), ("wait", "Waiting list"), ("cancel", "Cancelled")])
+
+
+class CancelEventForm(FlaskForm):
+    """Cancel an event, with a reason mailed to everyone registered."""
+
+    reason = TextAreaField("Reason", filters=[_strip], validators=[
+        validators.InputRequired("Say why, in a sentence: it goes to everyone registered."),
+        validators.Length(max=2000)], description="Mailed to everyone registered or waiting.")
+
+
+class WalkInForm(FlaskForm):
+    """Someone who turned up without registering."""
+
+    name = StringField("Name", filters=[_strip], validators=[validators.InputRequired("Enter the person's name."),
+                                                             validators.Length(max=200)],
+                       description="As on their badge.")
+    email = EmailField("Email", filters=[_strip], validators=email_field_validators(required=False),
+                       description="Links them to their contact record if we know them.")
+    organisation = StringField("Organisation", filters=[_strip], validators=[validators.Length(max=200)],
+                               description="Where they work.")
+    sector = SelectField("Sector", description="The kind of organisation.")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.sector.choices = choices(vocabulary("sectors"))
+
+
+class ActionForm(FlaskForm):
+    """A button that posts (CSRF-protected)."""
+
+    next = HiddenField()

@@ -1,0 +1,207 @@
+"""Events and workshops: the event, its agenda, invitations and registrations."""
+
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+import peewee
+
+from crm.accounts.models import User
+from crm.contacts.models import Contact
+from crm.db import BaseModel, utcnow
+from crm.membership.models import City, JSONListField
+
+KINDS = {
+    "workshop": "Workshop",
+    "webinar": "Webinar",
+    "regional_meeting": "Regional meeting",
+    "summit": "Summit",
+    "site_visit": "Site visit",
+    "table_top": "Table-top exercise",
+    "peer_exchange": "Peer exchange",
+}
+VISIBILITIES = {
+    "public": "Public: anyone can see it and register",
+    "members": "Members only: signed-in members can see it and register",
+    "invitation": "Invitation only: only invited people can register",
+}
+DRAFT, PUBLISHED, CANCELLED, COMPLETED = "draft", "published", "cancelled", "completed"
+STATUSES = {DRAFT: "Draft", PUBLISHED: "Published", CANCELLED: "Cancelled", COMPLETED: "Completed"}
+SESSION_KINDS = {
+    "session": "Session",
+    "keynote": "Keynote",
+    "panel": "Panel",
+    "workshop": "Working group",
+    "exercise": "Exercise",
+    "site_visit": "Site visit",
+    "break": "Break",
+    "meal": "Meal",
+    "networking": "Networking",
+}
+
+# Registration states. REGISTERED and OFFERED hold a seat; WAITING is in the queue.
+REGISTERED, WAITING, OFFERED, CANCELLED_REG, EXPIRED = "registered", "waiting", "offered", "cancelled", "expired"
+REGISTRATION_STATUSES = {
+    REGISTERED: "Registered",
+    WAITING: "Waiting list",
+    OFFERED: "Seat offered",
+    CANCELLED_REG: "Cancelled",
+    EXPIRED: "Offer expired",
+}
+SEAT_HOLDING = (REGISTERED, OFFERED)
+
+PENDING, ACCEPTED, DECLINED = "pending", "accepted", "declined"
+INVITATION_STATUSES = {PENDING: "Not answered", ACCEPTED: "Accepted", DECLINED: "Declined"}
+
+
+class Event(BaseModel):
+    """A workshop, webinar, meeting, summit, site visit, exercise or peer exchange."""
+
+    title = peewee.CharField(max_length=200)
+    kind = peewee.CharField(max_length=30, default="workshop", index=True)
+    description = peewee.TextField(default="")  # Markdown, rendered sanitised
+    host_city = peewee.ForeignKeyField(City, null=True, backref="hosted_events", on_delete="SET NULL")
+    venue = peewee.CharField(max_length=200, default="")
+    address = peewee.CharField(max_length=300, default="")
+    online_url = peewee.CharField(max_length=500, default="")
+    timezone = peewee.CharField(max_length=60, default="UTC")
+    starts_at = peewee.DateTimeField(index=True)  # UTC
+    ends_at = peewee.DateTimeField()  # UTC
+    capacity = peewee.IntegerField(null=True)  # None: no limit
+    waiting_list = peewee.BooleanField(default=True)
+    registration_opens_at = peewee.DateTimeField(null=True)
+    registration_closes_at = peewee.DateTimeField(null=True)
+    audience_sectors = JSONListField(default=list)
+    visibility = peewee.CharField(max_length=20, default="members", index=True)
+    status = peewee.CharField(max_length=20, default=DRAFT, index=True)
+    offer_hours = peewee.IntegerField(default=48)
+    reminder_days = peewee.IntegerField(default=3)
+    invitation_reminder_days = peewee.IntegerField(default=7)  # 0: no reminders
+    cancellation_reason = peewee.TextField(default="")
+    created_by = peewee.ForeignKeyField(User, null=True, backref="created_events", on_delete="SET NULL")
+    created_at = peewee.DateTimeField(default=utcnow)
+    updated_at = peewee.DateTimeField(default=utcnow)
+    published_at = peewee.DateTimeField(null=True)
+    cancelled_at = peewee.DateTimeField(null=True)
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone or "UTC")
+
+    def local(self, value: dt.datetime | None) -> dt.datetime | None:
+        """Return a stored UTC datetime in the event's time zone (aware)."""
+        if value is None:
+            return None
+        return value.replace(tzinfo=dt.UTC).astimezone(self.zone)
+
+    @property
+    def kind_label(self) -> str:
+        return KINDS.get(self.kind, self.kind)
+
+    @property
+    def status_label(self) -> str:
+        return STATUSES.get(self.status, self.status)
+
+    @property
+    def visibility_label(self) -> str:
+        return VISIBILITIES.get(self.visibility, self.visibility).split(":")[0]
+
+    @property
+    def is_past(self) -> bool:
+        return self.ends_at <= utcnow()
+
+
+class Session(BaseModel):
+    """One item of an event's agenda: a talk, a panel, a site visit, a break."""
+
+    event = peewee.ForeignKeyField(Event, backref="sessions", on_delete="CASCADE")
+    starts_at = peewee.DateTimeField()  # UTC
+    ends_at = peewee.DateTimeField()  # UTC
+    title = peewee.CharField(max_length=200)
+    kind = peewee.CharField(max_length=30, default="session")
+    place = peewee.CharField(max_length=200, default="")
+    description = peewee.TextField(default="")
+
+    class Meta:
+        table_name = "event_session"
+
+    @property
+    def kind_label(self) -> str:
+        return SESSION_KINDS.get(self.kind, self.kind)
+
+
+class SessionSpeaker(BaseModel):
+    """A contact speaking at a session."""
+
+    session = peewee.ForeignKeyField(Session, backref="speaker_links", on_delete="CASCADE")
+    contact = peewee.ForeignKeyField(Contact, backref="speaking_sessions", on_delete="CASCADE")
+
+    class Meta:
+        table_name = "event_session_speaker"
+        indexes = ((("session", "contact"), True),)
+
+
+class Invitation(BaseModel):
+    """A personal invitation of a contact to an event, answered through a signed link."""
+
+    event = peewee.ForeignKeyField(Event, backref="invitations", on_delete="CASCADE")
+    contact = peewee.ForeignKeyField(Contact, backref="event_invitations", on_delete="CASCADE")
+    status = peewee.CharField(max_length=20, default=PENDING, index=True)
+    invited_by = peewee.ForeignKeyField(User, null=True, backref="sent_event_invitations", on_delete="SET NULL")
+    message = peewee.TextField(default="")
+    sent_at = peewee.DateTimeField(default=utcnow)
+    answered_at = peewee.DateTimeField(null=True)
+    last_reminded_at = peewee.DateTimeField(null=True)
+    reminders_sent = peewee.IntegerField(default=0)
+
+    class Meta:
+        table_name = "event_invitation"
+        indexes = ((("event", "contact"), True),)
+
+    @property
+    def status_label(self) -> str:
+        return INVITATION_STATUSES.get(self.status, self.status)
+
+
+class Registration(BaseModel):
+    """A contact's place at an event: registered, waiting, offered a seat, cancelled or expired."""
+
+    event = peewee.ForeignKeyField(Event, backref="registrations", on_delete="CASCADE")
+    contact = peewee.ForeignKeyField(Contact, backref="event_registrations", on_delete="CASCADE")
+    status = peewee.CharField(max_length=20, index=True)
+    waiting_position = peewee.IntegerField(null=True)
+    offered_at = peewee.DateTimeField(null=True)
+    offer_expires_at = peewee.DateTimeField(null=True, index=True)
+    source = peewee.CharField(max_length=20, default="member")  # public, member, invitation, staff, walk_in
+    organisation = peewee.CharField(max_length=200, default="")
+    sector = peewee.CharField(max_length=40, default="")
+    accessibility_needs = peewee.TextField(default="")
+    dietary_needs = peewee.TextField(default="")
+    consent_listed = peewee.BooleanField(default=False)
+    consent_share_email = peewee.BooleanField(default=False)
+    checked_in_at = peewee.DateTimeField(null=True)
+    reminder_sent_at = peewee.DateTimeField(null=True)
+    registered_at = peewee.DateTimeField(null=True)
+    cancelled_at = peewee.DateTimeField(null=True)
+    created_at = peewee.DateTimeField(default=utcnow)
+    updated_at = peewee.DateTimeField(default=utcnow)
+
+    class Meta:
+        table_name = "event_registration"
+        indexes = ((("event", "contact"), True), (("event", "status"), False))
+
+    @property
+    def status_label(self) -> str:
+        return REGISTRATION_STATUSES.get(self.status, self.status)
+
+    @property
+    def holds_seat(self) -> bool:
+        return self.status in SEAT_HOLDING
+
+    @property
+    def attended(self) -> bool:
+        return self.checked_in_at is not None

@@ -1,0 +1,554 @@
+"""Event pages: list, detail, edit, agenda, registration, invitations, offers, check-in, reports, calendar."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from crm.accounts.access import public, secretariat_required
+from crm.accounts.models import User
+from crm.contacts.models import Contact
+from crm.db import utcnow
+from crm.events import bp, calendar, services
+from crm.events.capacity import seats_left
+from crm.events.forms import (
+    ActionForm, CancelEventForm, EventForm, InviteForm, MoveForm, PublicRegistrationForm, RegistrationDetailsForm,
+    SessionForm, WalkInForm, vocabulary,
+)
+from crm.events.models import (
+    KINDS, OFFERED, REGISTERED, REGISTRATION_STATUSES, STATUSES, Event, Invitation, Registration, Session,
+)
+from crm.forms import choices
+from crm.membership.models import City
+
+
+def _event_or_404(event_id: int) -> Event:
+    event = Event.get_or_none(Event.id == event_id)
+    if event is None:
+        abort(404)
+    return event
+
+
+def _visible_event_or_404(event_id: int) -> Event:
+    event = _event_or_404(event_id)
+    if not services.can_see(event, current_user):
+        if not current_user.is_authenticated and event.status != "draft":
+            abort(current_app.login_manager.unauthorized())
+        abort(404)
+    return event
+
+
+def _form_with_local_times(event: Event) -> EventForm:
+    form = EventForm(obj=event)
+    if request.method == "GET":
+        zone = event.timezone
+        form.starts_local.data = services.to_local(event.starts_at, zone)
+        form.ends_local.data = services.to_local(event.ends_at, zone)
+        form.registration_opens_local.data = services.to_local(event.registration_opens_at, zone)
+        form.registration_closes_local.data = services.to_local(event.registration_closes_at, zone)
+        form.host_city.data = str(event.host_city_id or "")
+    return form
+
+
+# --- list and detail -------------------------------------------------------------------------------
+
+@bp.route("/")
+@public
+def event_list():
+    """List the upcoming and past events the visitor may see."""
+    events = list(services.visible_events(current_user))
+    now = utcnow()
+    upcoming = [e for e in events if e.ends_at > now]
+    past = sorted((e for e in events if e.ends_at <= now), key=lambda e: e.starts_at, reverse=True)
+    feed_url = None
+    if current_user.is_authenticated:
+        feed_url = services.absolute_url("events.personal_feed", token=services.feed_token(current_user))
+    return render_template("events/event_list.html", upcoming=upcoming, past=past, feed_url=feed_url,
+                           fmt=services.format_local)
+
+
+@bp.route("/<int:event_id>")
+@public
+def event_detail(event_id):
+    """The event page: details, day-by-day agenda, and the visitor's registration."""
+    event = _visible_event_or_404(event_id)
+    contact = services.contact_for_user(current_user) if current_user.is_authenticated else None
+    reg = services.registration_of(event, contact)
+    problem = services.refusal(event, contact)
+    counts = services.counts(event)
+    listed = []
+    if current_user.is_authenticated:
+        listed = [r for r in services.participants(event, status=REGISTERED) if r.consent_listed]
+    return render_template("events/event_detail.html", event=event, reg=reg, problem=problem, counts=counts,
+                           days=services.agenda_days(event), fmt=services.format_local, seats_left=seats_left(event),
+                           details_form=RegistrationDetailsForm(), action_form=ActionForm(), listed=listed,
+                           sectors=dict(vocabulary("sectors")))
+
+
+@bp.route("/<int:event_id>.ics")
+@public
+def event_ics(event_id):
+    """The event as an iCalendar file."""
+    event = _visible_event_or_404(event_id)
+    return Response(calendar.event_ics(event), mimetype="text/calendar",
+                    headers={"Content-Disposition": f'attachment; filename="event-{event.id}.ics"'})
+
+
+@bp.route("/feed.ics")
+@public
+def public_feed():
+    """A calendar feed of the published public events."""
+    return Response(calendar.feed_ics(services.feed_events(None)), mimetype="text/calendar")
+
+
+@bp.route("/feed/<token>.ics")
+@public
+def personal_feed(token):
+    """A person's calendar feed (from a signed link): the published events they may see."""
+    try:
+        user = User.get_or_none(User.id == services.user_id_for_feed_token(token))
+    except services.EventError:
+        abort(404)
+    if user is None or not user.is_active:
+        abort(404)
+    return Response(calendar.feed_ics(services.feed_events(user), name="My Strong Cities events"),
+                    mimetype="text/calendar")
+
+
+# --- create, edit, publish, cancel -------------------------------------------------------------------
+
+@bp.route("/new", methods=["GET", "POST"])
+@secretariat_required
+def event_new():
+    """Plan a new event (saved as a draft)."""
+    form = EventForm()
+    if form.validate_on_submit():
+        try:
+            event = services.create_event(actor=current_user, **form.values())
+        except services.EventError as exc:
+            form.title.errors.append(str(exc))
+        else:
+            flash(f"Saved the draft of {event.title}. Add its agenda, then publish it.", "success")
+            return redirect(url_for("events.event_detail", event_id=event.id))
+    return render_template("events/event_form.html", form=form, event=None), (400 if form.errors else 200)
+
+
+@bp.route("/<int:event_id>/edit", methods=["GET", "POST"])
+@secretariat_required
+def event_edit(event_id):
+    """Change an event (raising the capacity offers the new seats to people waiting)."""
+    event = _event_or_404(event_id)
+    form = _form_with_local_times(event)
+    if form.validate_on_submit():
+        try:
+            services.update_event(event, actor=current_user, **form.values())
+        except services.EventError as exc:
+            target = form.capacity if "capacity" in str(exc) else form.title
+            target.errors = list(target.errors) + [str(exc)]
+        else:
+            flash(f"Saved {event.title}.", "success")
+            return redirect(url_for("events.event_detail", event_id=event.id))
+    return render_template("events/event_form.html", form=form, event=event), (400 if form.errors else 200)
+
+
+@bp.route("/<int:event_id>/publish", methods=["POST"])
+@secretariat_required
+def event_publish(event_id):
+    """Publish a draft."""
+    event = _event_or_404(event_id)
+    try:
+        services.publish_event(event, actor=current_user)
+    except services.EventError as exc:
+        flash(str(exc), "error")
+    else:
+        flash(f"{event.title} is published.", "success")
+    return redirect(url_for("events.event_detail", event_id=event.id))
+
+
+@bp.route("/<int:event_id>/cancel", methods=["GET", "POST"])
+@secretariat_required
+def event_cancel(event_id):
+    """Cancel an event; everyone registered or waiting is mailed."""
+    event = _event_or_404(event_id)
+    form = CancelEventForm()
+    if form.validate_on_submit():
+        try:
+            mailed = services.cancel_event(event, actor=current_user, reason=form.reason.data)
+        except services.EventError as exc:
+            flash(str(exc), "error")
+        else:
+            flash(f"{event.title} is cancelled; {mailed} people were told by mail.", "success")
+        return redirect(url_for("events.event_detail", event_id=event.id))
+    return render_template("events/event_cancel.html", form=form, event=event, counts=services.counts(event))
+
+
+@bp.route("/<int:event_id>/complete", methods=["POST"])
+@secretariat_required
+def event_complete(event_id):
+    """Mark an event that has ended as completed."""
+    event = _event_or_404(event_id)
+    try:
+        services.complete_event(event, actor=current_user)
+    except services.EventError as exc:
+        flash(str(exc), "error")
+    else:
+        flash(f"{event.title} is marked completed.", "success")
+    return redirect(url_for("events.event_detail", event_id=event.id))
+
+
+# --- agenda -----------------------------------------------------------------------------------------
+
+def _session_values(event: Event, form: SessionForm) -> dict:
+    zone = event.timezone
+    return {"starts_at": services.to_utc(dt.datetime.combine(form.day.data, form.start.data), zone),
+            "ends_at": services.to_utc(dt.datetime.combine(form.day.data, form.end.data), zone),
+            "title": form.title.data, "kind": form.kind.data, "place": form.place.data or "",
+            "description": form.description.data or ""}
+
+
+@bp.route("/<int:event_id>/agenda", methods=["GET", "POST"])
+@bp.route("/<int:event_id>/agenda/<int:session_id>", methods=["GET", "POST"])
+@secretariat_required
+def agenda_edit(event_id, session_id=None):
+    """Add a session to the agenda, or change one."""
+    event = _event_or_404(event_id)
+    session = None
+    if session_id is not None:
+        session = Session.get_or_none(Session.id == session_id, Session.event == event) or abort(404)
+    form = SessionForm(obj=session)
+    if request.method == "GET":
+        if session is not None:
+            start, end = event.local(session.starts_at), event.local(session.ends_at)
+            form.day.data, form.start.data, form.end.data = start.date(), start.time(), end.time()
+            form.speakers.data = [str(link.contact_id) for link in session.speaker_links]
+        else:
+            form.day.data = event.local(event.starts_at).date()
+    if form.validate_on_submit():
+        try:
+            services.save_session(event, actor=current_user, session=session,
+                                  speaker_ids=form.speakers.data or [], **_session_values(event, form))
+        except services.EventError as exc:
+            form.day.errors = list(form.day.errors) + [str(exc)]
+        else:
+            flash(f"Saved '{form.title.data}' in the agenda.", "success")
+            return redirect(url_for("events.agenda_edit", event_id=event.id))
+    return render_template("events/agenda_edit.html", form=form, event=event, session=session,
+                           days=services.agenda_days(event), action_form=ActionForm()), (400 if form.errors else 200)
+
+
+@bp.route("/<int:event_id>/agenda/<int:session_id>/delete", methods=["POST"])
+@secretariat_required
+def agenda_delete(event_id, session_id):
+    """Remove a session from the agenda."""
+    event = _event_or_404(event_id)
+    session = Session.get_or_none(Session.id == session_id, Session.event == event) or abort(404)
+    services.delete_session(session, actor=current_user)
+    flash(f"Removed '{session.title}' from the agenda.", "success")
+    return redirect(url_for("events.agenda_edit", event_id=event.id))
+
+
+# --- registration -----------------------------------------------------------------------------------
+
+def _flash_registration(reg: Registration, created: bool) -> None:
+    if not created:
+        flash(f"You already have a registration for this event: {_describe(reg)}", "info")
+    elif reg.status == REGISTERED:
+        flash("You are registered. A confirmation with a calendar file is on its way by mail.", "success")
+    else:
+        flash(f"The event is full, so you are on the waiting list: number {reg.waiting_position}. "
+              "If a seat frees up we will offer it to you by mail.", "info")
+
+
+def _describe(reg: Registration) -> str:
+    if reg.status == REGISTERED:
+        return "you are registered."
+    if reg.status == OFFERED:
+        return "a seat is offered to you: confirm it through the link in your mail."
+    return f"you are on the waiting list, number {reg.waiting_position}."
+
+
+@bp.route("/<int:event_id>/register", methods=["POST"])
+def register(event_id):
+    """Register the signed-in user (or put them on the waiting list)."""
+    event = _visible_event_or_404(event_id)
+    form = RegistrationDetailsForm()
+    if not form.validate_on_submit():
+        flash("Some answers need your attention: " + " ".join(sum(form.errors.values(), [])), "error")
+        return redirect(url_for("events.event_detail", event_id=event.id))
+    try:
+        reg, created = services.register_user(event, current_user, details=form.details())
+    except services.RegistrationRefused as exc:
+        flash(str(exc), "error")
+    else:
+        _flash_registration(reg, created)
+    return redirect(url_for("events.event_detail", event_id=event.id))
+
+
+@bp.route("/<int:event_id>/unregister", methods=["POST"])
+def unregister(event_id):
+    """Cancel the signed-in user's registration (or leave the waiting list)."""
+    event = _visible_event_or_404(event_id)
+    form = ActionForm()
+    reg = services.registration_of(event, services.contact_for_user(current_user))
+    if not form.validate_on_submit() or reg is None:
+        flash("You have no registration to cancel for this event.", "error")
+    else:
+        try:
+            services.cancel_registration(reg, actor=current_user)
+        except services.EventError as exc:
+            flash(str(exc), "error")
+        else:
+            flash("Your registration is cancelled. Thank you for freeing your seat.", "success")
+    return redirect(url_for("events.event_detail", event_id=event.id))
+
+
+@bp.route("/<int:event_id>/join", methods=["GET", "POST"])
+@public
+def register_public(event_id):
+    """The public registration form of a public event."""
+    event = _visible_event_or_404(event_id)
+    if event.visibility != "public":
+        abort(404)
+    form = PublicRegistrationForm()
+    problem = services.refusal(event)
+    if problem is None and form.validate_on_submit():
+        if form.website.data:  # the honeypot: pretend success to robots
+            return render_template("events/registration_done.html", event=event, reg=None, created=True)
+        try:
+            reg, created = services.register(event, person=form.person(), source="public", details=form.details())
+        except services.RegistrationRefused as exc:
+            problem = exc
+        else:
+            if not created:
+                services.resend_manage_link(reg)
+            return render_template("events/registration_done.html", event=event, reg=reg, created=created,
+                                   describe=_describe(reg))
+    status = 400 if form.errors else (409 if problem and request.method == "POST" else 200)
+    return render_template("events/register_public.html", form=form, event=event, problem=problem,
+                           fmt=services.format_local), status
+
+
+@bp.route("/registration/<token>", methods=["GET", "POST"])
+@public
+def manage_registration(token):
+    """See one's registration through the emailed link, confirm an offered seat, or cancel."""
+    try:
+        reg = services.registration_for_token(token)
+    except services.EventError as exc:
+        return render_template("events/message.html", title="Link not valid", message=str(exc)), 404
+    form = ActionForm()
+    if form.validate_on_submit():
+        action = request.form.get("action")
+        try:
+            if action == "confirm":
+                reg = services.confirm_offer(reg)
+                flash("Your seat is confirmed. A confirmation with a calendar file is on its way.", "success")
+            elif action == "cancel":
+                reg = services.cancel_registration(reg)
+                flash("Your registration is cancelled. Thank you for letting us know.", "success")
+            else:
+                abort(400)
+        except services.EventError as exc:
+            flash(str(exc), "error")
+        return redirect(url_for("events.manage_registration", token=token))
+    reg = Registration.get_by_id(reg.id)
+    return render_template("events/manage_registration.html", reg=reg, event=reg.event, form=form,
+                           fmt=services.format_local)
+
+
+# --- invitations ------------------------------------------------------------------------------------
+
+FILTER_KEYS = ("sector", "region", "country", "city", "tag", "attendance", "q")
+
+
+@bp.route("/<int:event_id>/invite", methods=["GET", "POST"])
+@secretariat_required
+def invite(event_id):
+    """Choose contacts with filters and send them personal invitations."""
+    event = _event_or_404(event_id)
+    filters = {k: (request.values.get(k) or "").strip() for k in FILTER_KEYS}
+    found = services.filter_contacts(sector=filters["sector"], region=filters["region"], country=filters["country"],
+                                     city_id=filters["city"] or None, tag=filters["tag"],
+                                     attendance=filters["attendance"], q=filters["q"])
+    invited = {i.contact_id: i for i in Invitation.select().where(Invitation.event == event)}
+    form = InviteForm()
+    form.contacts.choices = choices([(str(c.id), c.name) for c in found])
+    if form.validate_on_submit():
+        chosen = [c for c in found if str(c.id) in set(form.contacts.data)]
+        try:
+            sent, skipped = services.send_invitations(event, chosen, actor=current_user, message=form.message.data)
+        except services.EventError as exc:
+            flash(str(exc), "error")
+        else:
+            flash(f"Sent {len(sent)} invitation(s).", "success")
+            for contact, reason in skipped:
+                flash(f"Not invited: {contact.name} ({reason}).", "warning")
+            return redirect(url_for("events.invite", event_id=event.id, **{k: v for k, v in filters.items() if v}))
+    past_events = Event.select().where(Event.starts_at < utcnow()).order_by(Event.starts_at.desc())
+    return render_template("events/invite.html", event=event, form=form, found=found, invited=invited,
+                           filters=filters, why=services.why_not_invitable, sectors=vocabulary("sectors"),
+                           regions=vocabulary("regions"), cities=City.select().order_by(City.name),
+                           past_events=past_events), (400 if form.errors else 200)
+
+
+@bp.route("/invitation/<token>", methods=["GET", "POST"])
+@public
+def answer_invitation(token):
+    """Accept or decline a personal invitation through its signed link."""
+    try:
+        inv = services.invitation_for_token(token)
+    except services.EventError as exc:
+        return render_template("events/message.html", title="Link not valid", message=str(exc)), 404
+    event = inv.event
+    form = RegistrationDetailsForm()
+    reg = services.registration_of(event, inv.contact)
+    problem = None
+    if form.validate_on_submit():
+        accept = request.form.get("answer") == "accept"
+        try:
+            reg, created = services.answer_invitation(inv, accept=accept, details=form.details())
+        except services.RegistrationRefused as exc:
+            problem = exc
+        else:
+            if accept:
+                return redirect(url_for("events.manage_registration",
+                                        token=services.make_token(reg, services.REGISTRATION_SALT)))
+            flash("Thank you for letting us know. You have declined the invitation.", "info")
+            return redirect(url_for("events.answer_invitation", token=token))
+    inv = Invitation.get_by_id(inv.id)
+    return render_template("events/answer_invitation.html", inv=inv, event=event, form=form, reg=reg,
+                           problem=problem or services.refusal(event, inv.contact, invited=True),
+                           fmt=services.format_local, days=services.agenda_days(event))
+
+
+# --- staff: participants, moves, check-in, print, reports --------------------------------------------
+
+@bp.route("/<int:event_id>/participants")
+@secretariat_required
+def participant_list(event_id):
+    """Everyone registered, offered a seat, waiting or cancelled, with the staff's actions."""
+    event = _event_or_404(event_id)
+    status, q = request.args.get("status", ""), request.args.get("q", "")
+    regs = list(services.participants(event, status=status, q=q))
+    return render_template("events/participants.html", event=event, regs=regs, status=status, q=q,
+                           counts=services.counts(event), statuses=REGISTRATION_STATUSES, move_form=MoveForm(),
+                           seats_left=seats_left(event), fmt=services.format_local)
+
+
+@bp.route("/<int:event_id>/participants/<int:reg_id>/move", methods=["POST"])
+@secretariat_required
+def move(event_id, reg_id):
+    """Move a person by hand: register, put on the waiting list at a position, or cancel."""
+    event = _event_or_404(event_id)
+    reg = Registration.get_or_none(Registration.id == reg_id, Registration.event == event) or abort(404)
+    form = MoveForm()
+    if form.validate_on_submit():
+        try:
+            reg = services.move_registration(reg, actor=current_user, action=form.action.data,
+                                             position=form.position.data)
+        except services.EventError as exc:
+            flash(str(exc), "error")
+        else:
+            flash(f"{reg.contact.name}: {reg.status_label.lower()}"
+                  + (f", number {reg.waiting_position}" if reg.waiting_position else "") + ". They were told by mail.",
+                  "success")
+    else:
+        flash("Choose where to move this person.", "error")
+    return redirect(url_for("events.participant_list", event_id=event.id))
+
+
+@bp.route("/<int:event_id>/check-in")
+@secretariat_required
+def check_in(event_id):
+    """The check-in desk: find a registrant by name and mark them present (works on a phone)."""
+    event = _event_or_404(event_id)
+    q = request.args.get("q", "").strip()
+    regs = list(services.participants(event, status=REGISTERED, q=q)) if q else \
+        list(services.participants(event, status=REGISTERED))
+    return render_template("events/check_in.html", event=event, regs=regs, q=q, action_form=ActionForm(),
+                           walk_in=WalkInForm(), counts=services.counts(event))
+
+
+@bp.route("/<int:event_id>/check-in/<int:reg_id>", methods=["POST"])
+@secretariat_required
+def check_in_mark(event_id, reg_id):
+    """Mark a registrant present, or undo it."""
+    event = _event_or_404(event_id)
+    reg = Registration.get_or_none(Registration.id == reg_id, Registration.event == event) or abort(404)
+    form = ActionForm()
+    if form.validate_on_submit():
+        present = request.form.get("present") == "1"
+        try:
+            services.check_in(reg, actor=current_user, present=present)
+        except services.EventError as exc:
+            flash(str(exc), "error")
+        else:
+            flash(f"{reg.contact.name} is {'checked in' if present else 'no longer checked in'}.", "success")
+    return redirect(url_for("events.check_in", event_id=event.id, q=request.form.get("q", "")))
+
+
+@bp.route("/<int:event_id>/walk-in", methods=["POST"])
+@secretariat_required
+def walk_in(event_id):
+    """Add someone who came without registering, checked in."""
+    event = _event_or_404(event_id)
+    form = WalkInForm()
+    if form.validate_on_submit():
+        try:
+            reg = services.add_walk_in(event, actor=current_user, name=form.name.data, email=form.email.data or "",
+                                       organisation=form.organisation.data or "", sector=form.sector.data)
+        except services.EventError as exc:
+            flash(str(exc), "error")
+        else:
+            flash(f"Added {reg.contact.name} as a walk-in, checked in.", "success")
+            return redirect(url_for("events.check_in", event_id=event.id))
+    return render_template("events/check_in.html", event=event, regs=list(services.participants(event, status=REGISTERED)),
+                           q="", action_form=ActionForm(), walk_in=form, counts=services.counts(event)), 400
+
+
+@bp.route("/<int:event_id>/print")
+@secretariat_required
+def print_list(event_id):
+    """A printable participant list (sign-in sheet) in A4 or letter."""
+    event = _event_or_404(event_id)
+    paper = "letter" if request.args.get("paper") == "letter" else "a4"
+    regs = list(services.participants(event, status=REGISTERED))
+    return render_template("events/print_list.html", event=event, regs=regs, paper=paper, fmt=services.format_local)
+
+
+@bp.route("/<int:event_id>/badges")
+@secretariat_required
+def badges(event_id):
+    """Printable name badges (A4 or letter)."""
+    event = _event_or_404(event_id)
+    paper = "letter" if request.args.get("paper") == "letter" else "a4"
+    regs = list(services.participants(event, status=REGISTERED))
+    return render_template("events/badges.html", event=event, regs=regs, paper=paper, fmt=services.format_local)
+
+
+@bp.route("/<int:event_id>/report")
+@secretariat_required
+def report(event_id):
+    """Registered, waiting, attended and no-show by sector, country and region, with a chart."""
+    event = _event_or_404(event_id)
+    return render_template("events/report.html", event=event, report=services.event_report(event),
+                           counts=services.counts(event), fmt=services.format_local)
+
+
+@bp.route("/<int:event_id>/participants.csv")
+@secretariat_required
+def participants_csv(event_id):
+    """CSV of the participants who agreed to be listed (emails only of those who agreed to share them)."""
+    event = _event_or_404(event_id)
+    return Response(services.participants_csv(event), mimetype="text/csv",
+                    headers={"Content-Disposition": f'attachment; filename="event-{event.id}-participants.csv"'})
+
+
+@bp.route("/reports")
+@secretariat_required
+def reports():
+    """Attendance per city and per sector over the years, across all events."""
+    return render_template("events/reports.html", by_city=services.attendance_over_time("city"),
+                           by_sector=services.attendance_over_time("sector"), kinds=KINDS, statuses=STATUSES)
