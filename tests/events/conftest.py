@@ -100,3 +100,10 @@ def login_as(app, make_user):
         return c
 
     return sign_in
+
+
+def flush_mail():
+    """Send the mail queued by services called directly in a test (requests send theirs themselves)."""
+    from crm.mail import deliver_pending
+
+    return deliver_pending()
