@@ -154,3 +154,13 @@ def test_contact_history_and_city_participation(app, login_as, make_event, works
         assert "Table-top exercise" in html and "Not answered" in html and "Yes" in html
         html = render_template_string('{% include "events/_city_participation.html" %}', city=kari.city)
         assert "Kari Nordmann ✓" in html and "Will Waiting (waiting list)" in html
+
+
+def test_contact_and_city_pages_include_event_history(login_as, workshop):
+    staff = login_as("staff")
+    event, regs = workshop
+    kari = regs["kari"].contact
+    contact_page = staff.get(f"/contacts/{kari.id}").get_data(as_text=True)
+    assert 'id="event-history-heading"' in contact_page and event.title in contact_page
+    city_page = staff.get(f"/cities/{kari.city_id}").get_data(as_text=True)
+    assert 'id="city-events-heading"' in city_page and "Kari Nordmann" in city_page
