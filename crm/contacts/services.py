@@ -10,6 +10,7 @@ import peewee
 from crm.audit.models import AuditEntry
 from crm.audit.services import diff, record
 from crm.db import database, utcnow
+from crm.indexing import touch
 from crm.contacts.models import Contact, ContactMerge
 from crm.membership.models import City
 from crm.membership.names import fold_name
@@ -67,12 +68,15 @@ def likely_duplicates(name: str, email: str | None = None, city=None, *, exclude
             if c.id not in found:
                 why = "same name in the same city" if city_id and c.city_id == city_id else "same name"
                 found[c.id] = (c, why)
-        # Close names: same first letter and surname-ish token, then a similarity ratio.
-        tokens = key.split()
-        if tokens:
+        # Close names: records sharing the start of a word of the name, then a similarity ratio.
+        stems = [t[:4] for t in key.split() if len(t) >= 3]
+        if stems:
+            condition = Contact.name_key.contains(stems[0])
+            for stem in stems[1:]:
+                condition = condition | Contact.name_key.contains(stem)
             candidates = (Contact.select(Contact.id, Contact.name, Contact.name_key, Contact.email, Contact.city)
-                          .where(Contact.name_key.contains(tokens[-1]), Contact.erased_at.is_null())
-                          .limit(200))
+                          .where(condition, Contact.erased_at.is_null())
+                          .limit(300))
             for c in candidates:
                 if c.id in found:
                     continue
@@ -94,6 +98,7 @@ def create_contact(values: dict, *, actor) -> Contact:
             contact = Contact.create(**values)
         except peewee.IntegrityError as exc:
             raise ContactError(f"A contact with the address {values.get('email')} already exists.") from exc
+        touch(contact)  # the search index follows (crm.indexing)
         record(actor, "contact.create", contact, summary=f"Created contact {contact.name}",
                changes={k: v for k, v in values.items() if k not in ("notes",)})
     return contact
@@ -117,6 +122,7 @@ def update_contact(contact: Contact, values: dict, *, actor) -> Contact:
             setattr(contact, key, value)
         contact.updated_at = utcnow()
         contact.save()
+        touch(contact)
         record(actor, "contact.update", contact, summary=f"Edited {contact.name}", changes=changes)
     return contact
 
@@ -211,11 +217,12 @@ def merge_contacts(kept: Contact, other: Contact, choices: dict[str, str], *, ac
                         count += 1
                 except peewee.IntegrityError:  # the kept record already has the same link (e.g. a registration)
                     pass
-            moved[f"{field.model.__name__}.{field.name}"] = count
+            moved[f"{field.model._meta.table_name}.{field.name}"] = count
         ContactMerge.update(kept=kept.id).where(ContactMerge.kept == other.id).execute()
         ContactMerge.create(kept=kept, merged_contact_id=other.id, merged_name=other.name,
                             data_json=json.dumps(snapshot, default=str, ensure_ascii=False),
                             actor=actor.id if getattr(actor, "id", None) else None)
+        touch(other, deleted=True)
         other.delete_instance()
         for key, value in values.items():
             old = kept.city_id if key == "city" else getattr(kept, key)
@@ -225,6 +232,7 @@ def merge_contacts(kept: Contact, other: Contact, choices: dict[str, str], *, ac
         kept.name_key = fold_name(kept.name)
         kept.updated_at = utcnow()
         kept.save()
+        touch(kept)
         record(actor, "contact.merge", kept, summary=f"Merged contact #{snapshot['id']} into {kept.name}",
                changes={"merged_id": snapshot["id"], "fields": changes, "links_moved": moved})
     return kept
@@ -238,7 +246,7 @@ def export_contact(contact: Contact, *, actor) -> dict:
     for field, query in _linked_rows(contact):
         rows = [{k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in row.__data__.items()}
                 for row in query]
-        data["linked_records"][f"{field.model.__name__}"] = rows
+        data["linked_records"][f"{field.model._meta.table_name}.{field.name}"] = rows
     data["merged_records"] = [json.loads(m.data_json) for m in contact.merges]
     data["history"] = [{"at": e.created_at.isoformat(), "action": e.action, "by": e.actor_email,
                         "summary": e.summary, "changes": e.changes} for e in contact_history(contact)]
@@ -261,6 +269,7 @@ def erase_contact(contact: Contact, *, actor) -> Contact:
         contact.city_role = ""
         contact.erased_at = contact.updated_at = utcnow()
         contact.save()
+        touch(contact)
         for merge in contact.merges:
             merge.merged_name, merge.data_json = "erased", "{}"
             merge.save()

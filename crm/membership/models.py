@@ -16,6 +16,8 @@ class JSONListField(peewee.TextField):
     """A list of strings stored as JSON text (portable across SQLite and PostgreSQL)."""
 
     def db_value(self, value):
+        if isinstance(value, str):  # already text: a LIKE pattern from .contains(), or stored JSON
+            return value
         return json.dumps(list(value or []), ensure_ascii=False)
 
     def python_value(self, value):
