@@ -20,6 +20,10 @@ BLUEPRINTS = [
     "crm.membership",
     "crm.contacts",
     "crm.events",
+    "crm.incidents",
+    "crm.lessons",
+    "crm.workspace",
+    "crm.searchui",
 ]
 
 

@@ -64,6 +64,7 @@ SETTINGS: list[Setting] = [
     Setting("TOKEN_MAX_AGE", 2 * 24 * 3600, "Seconds a password-reset link stays valid.", int),
     Setting("INVITATION_MAX_AGE", 14 * 24 * 3600, "Seconds an invitation link stays valid.", int),
     Setting("REMEMBER_DAYS", 30, "Days a 'remember me' login lasts.", int),
+    Setting("ADVICE_URGENT_HOURS", 24, "Hours after which an unanswered urgent advice request is flagged to staff.", int),
 ]
 
 

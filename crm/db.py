@@ -21,6 +21,10 @@ MODEL_MODULES = [
     "crm.membership.models",
     "crm.contacts.models",
     "crm.events.models",
+    "crm.incidents.models",
+    "crm.lessons.models",
+    "crm.workspace.models",
+    "crm.indexing",
 ]
 
 SQLITE_PRAGMAS = {

@@ -18,6 +18,7 @@ DEMO_LOADERS = []
 SEED_MODULES: list[str] = [
     "crm.membership.seeds",
     "crm.events.seeds",
+    "crm.incidents.seeds",
 ]
 
 DEMO_LOGINS = [

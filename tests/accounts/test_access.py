@@ -7,6 +7,7 @@ import pytest
 # Endpoints open to anonymous visitors. Adding one here is a deliberate decision.
 PUBLIC_ENDPOINTS = {
     "static",
+    "workspace.advice_answer",  # the peer focal point answers through a signed link
     "main.home",
     "accounts.login",
     "accounts.forgot_password",

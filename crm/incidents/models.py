@@ -1,0 +1,63 @@
+"""Incidents in a member city's history, described along the facets of DOMAIN.md."""
+
+from __future__ import annotations
+
+import json
+
+import peewee
+
+from crm.accounts.models import User
+from crm.db import BaseModel, utcnow
+from crm.membership.models import City
+
+FACETS = {"attack": "Kind of attack", "target": "Target", "motive": "Motive", "aftermath": "Aftermath"}
+INCIDENT_VISIBILITIES = {"network": "Network members only", "public": "Public"}
+
+
+class JSONDictField(peewee.TextField):
+    """A dict of lists of strings stored as JSON text (portable across SQLite and PostgreSQL)."""
+
+    def db_value(self, value):
+        return json.dumps({k: list(v) for k, v in (value or {}).items() if v}, ensure_ascii=False, sort_keys=True)
+
+    def python_value(self, value):
+        return json.loads(value) if value else {}
+
+
+class FacetTerm(BaseModel):
+    """One value of the controlled vocabulary of a facet (seeded; staff can add more)."""
+
+    facet = peewee.CharField(max_length=20, index=True)
+    key = peewee.CharField(max_length=60)
+    label = peewee.CharField(max_length=120)
+    position = peewee.IntegerField(default=0)
+    created_at = peewee.DateTimeField(default=utcnow)
+
+    class Meta:
+        indexes = ((("facet", "key"), True),)
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class Incident(BaseModel):
+    """An attack a member city lived through, and how the city responded."""
+
+    city = peewee.ForeignKeyField(City, backref="incidents", on_delete="CASCADE")
+    occurred_on = peewee.DateField(null=True, index=True)
+    title = peewee.CharField(max_length=300)
+    summary = peewee.TextField(default="")
+    facets = JSONDictField(default=dict)  # {"attack": ["shooting"], "target": [...], ...}
+    scale = peewee.CharField(max_length=200, default="")
+    response = peewee.TextField(default="")
+    visibility = peewee.CharField(max_length=20, default="network", index=True)
+    created_by = peewee.ForeignKeyField(User, null=True, backref="incidents_created", on_delete="SET NULL")
+    created_at = peewee.DateTimeField(default=utcnow)
+    updated_at = peewee.DateTimeField(default=utcnow)
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def visibility_label(self) -> str:
+        return INCIDENT_VISIBILITIES.get(self.visibility, self.visibility)

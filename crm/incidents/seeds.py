@@ -1,0 +1,102 @@
+"""Seeds: the facet vocabulary and the toolkit (reference); demo incidents, lessons and the search index."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from crm.db import database
+from crm.seeding import loader, read_json
+
+
+@loader()
+def facet_vocabulary() -> int:
+    """Load the facet values of seeds/vocabulary.json into the vocabulary staff can extend."""
+    from crm.incidents.models import FacetTerm
+
+    created = 0
+    with database.atomic():
+        for facet, terms in read_json("vocabulary.json")["facets"].items():
+            for position, term in enumerate(terms, start=1):
+                if FacetTerm.get_or_none(FacetTerm.facet == facet, FacetTerm.key == term["key"]) is None:
+                    FacetTerm.create(facet=facet, key=term["key"], label=term["label"], position=position)
+                    created += 1
+    return created
+
+
+@loader()
+def response_toolkit() -> int:
+    """Load the response toolkit of seeds/toolkit.json (items found by phase and title are kept)."""
+    from crm.indexing import touch
+    from crm.lessons.models import ToolkitItem
+
+    created = 0
+    with database.atomic():
+        for item in read_json("toolkit.json"):
+            if ToolkitItem.get_or_none(ToolkitItem.phase == item["phase"], ToolkitItem.title == item["title"]) is None:
+                row = ToolkitItem.create(phase=item["phase"], position=item.get("position", 0), title=item["title"],
+                                         guidance=item.get("guidance", ""), themes=item.get("themes", []))
+                touch(row)
+                created += 1
+    return created
+
+
+def _city(name: str, country: str | None = None):
+    from crm.membership.models import City
+    from crm.membership.names import fold_name
+
+    query = City.select().where(City.name_key == fold_name(name))
+    if country:
+        query = query.where(City.country == country)
+    return query.first()
+
+
+@loader(demo=True)
+def demo_incidents() -> int:
+    """Load the incidents of the demo cities (seeds/demo/cities.json)."""
+    from crm.incidents.models import Incident
+    from crm.incidents.services import create_incident
+
+    created = 0
+    for data in read_json("demo/cities.json"):
+        city = _city(data["name"], data.get("country"))
+        if city is None:
+            continue
+        for item in data.get("incidents") or ():
+            if Incident.get_or_none(Incident.city == city, Incident.title == item["title"]) is not None:
+                continue
+            create_incident(city, {
+                "title": item["title"], "occurred_on": dt.date.fromisoformat(item["occurred_on"]) if item.get("occurred_on") else None,
+                "summary": item.get("summary", ""), "facets": item.get("facets") or {}, "scale": item.get("scale") or "",
+                "response": item.get("response", ""), "visibility": item.get("visibility", "network")}, actor=None)
+            created += 1
+    return created
+
+
+@loader(demo=True)
+def demo_lessons() -> int:
+    """Load the demo lessons (seeds/demo/lessons.json), published."""
+    from crm.incidents.models import Incident
+    from crm.lessons.models import Lesson
+    from crm.lessons.services import create_lesson
+
+    created = 0
+    for data in read_json("demo/lessons.json"):
+        city = _city(data["city"])
+        if city is None or Lesson.get_or_none(Lesson.city == city, Lesson.title == data["title"]) is not None:
+            continue
+        incident = (Incident.get_or_none(Incident.city == city, Incident.title == data["incident"])
+                    if data.get("incident") else None)
+        create_lesson(city, {"title": data["title"], "phase": data["phase"], "themes": data.get("themes", []),
+                             "body": data.get("body", ""), "incident": incident,
+                             "visibility": data.get("visibility", "network")}, actor=None, status="published")
+        created += 1
+    return created
+
+
+@loader(demo=True)
+def demo_search_index() -> int:
+    """Rebuild the search index from the database so that the demo's search works at once."""
+    from crm import indexing
+
+    indexing.rebuild()
+    return 0

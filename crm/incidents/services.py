@@ -1,0 +1,177 @@
+"""Incidents: record, edit and delete a city's incidents; the facet vocabulary that staff extend."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from crm.audit.services import diff, record
+from crm.db import database, utcnow
+from crm.incidents.models import FACETS, INCIDENT_VISIBILITIES, FacetTerm, Incident
+from crm.indexing import touch
+from crm.membership.models import City
+
+INCIDENT_FIELDS = ("occurred_on", "title", "summary", "facets", "scale", "response", "visibility")
+
+
+class IncidentError(Exception):
+    """A user-facing refusal: the message says what happened and what to do."""
+
+
+def can_edit(user, city: City) -> bool:
+    """Staff and the city's own member users edit a city's incidents."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return user.is_secretariat or (user.role == "member" and user.city_id == city.id)
+
+
+def can_view(user, incident: Incident) -> bool:
+    """Incidents are for the network (signed-in users) unless the city made them public."""
+    return incident.visibility == "public" or bool(getattr(user, "is_authenticated", False))
+
+
+def facet_terms() -> dict[str, dict[str, str]]:
+    """Return {facet: {key: label}} of the controlled vocabulary, in display order."""
+    out: dict[str, dict[str, str]] = {facet: {} for facet in FACETS}
+    for term in FacetTerm.select().order_by(FacetTerm.facet, FacetTerm.position, FacetTerm.label):
+        out.setdefault(term.facet, {})[term.key] = term.label
+    return out
+
+
+def facet_label(facet: str, key: str) -> str:
+    """Return the label of a facet value (the key, readable, when unknown)."""
+    term = FacetTerm.get_or_none(FacetTerm.facet == facet, FacetTerm.key == key)
+    return term.label if term else key.replace("_", " ")
+
+
+def clean_facets(facets: dict | None) -> dict[str, list[str]]:
+    """Keep the known facets and the values of the controlled vocabulary."""
+    known = facet_terms()
+    out = {}
+    for facet, keys in (facets or {}).items():
+        if facet in known:
+            values = [k for k in dict.fromkeys(keys or ()) if k in known[facet]]
+            if values:
+                out[facet] = values
+    return out
+
+
+def extract_facets(text: str) -> dict[str, list[str]]:
+    """Return the facets the engine's concept extraction finds in free text (any supported language)."""
+    from crm.peers.concepts import extract_concepts
+
+    found = extract_concepts(text or "")
+    return clean_facets({facet: sorted(keys) for facet, keys in found.items() if facet in FACETS})
+
+
+def add_facet_term(facet: str, label: str, *, actor, key: str | None = None) -> FacetTerm:
+    """Add a value to a facet's vocabulary (staff)."""
+    label = (label or "").strip()
+    if facet not in FACETS:
+        raise IncidentError(f"Unknown facet {facet!r}: choose one of {', '.join(FACETS)}.")
+    if not label:
+        raise IncidentError("Give the new value a label.")
+    key = key or re.sub(r"[^a-z0-9]+", "_", label.lower()).strip("_")[:60]
+    if not key:
+        raise IncidentError("The label needs at least one letter or digit.")
+    if FacetTerm.get_or_none(FacetTerm.facet == facet, FacetTerm.key == key):
+        raise IncidentError(f"“{label}” is already in the vocabulary of {FACETS[facet].lower()}.")
+    with database.atomic():
+        position = (FacetTerm.select().where(FacetTerm.facet == facet).count()) + 1
+        term = FacetTerm.create(facet=facet, key=key, label=label[:120], position=position)
+        record(actor, "facet_term.create", term, summary=f"Added {FACETS[facet].lower()} “{label}”",
+               changes={"facet": facet, "key": key})
+    return term
+
+
+def _clean(values: dict) -> dict:
+    values = {k: v for k, v in values.items() if k in INCIDENT_FIELDS}
+    if "title" in values:
+        values["title"] = (values["title"] or "").strip()
+        if not values["title"]:
+            raise IncidentError("Give the incident a title.")
+    if "facets" in values:
+        values["facets"] = clean_facets(values["facets"])
+    if values.get("visibility", "network") not in INCIDENT_VISIBILITIES:
+        raise IncidentError("Choose who may see the incident: the network or the public.")
+    if isinstance(values.get("occurred_on"), str):
+        try:
+            values["occurred_on"] = dt.date.fromisoformat(values["occurred_on"]) if values["occurred_on"] else None
+        except ValueError as exc:
+            raise IncidentError("Give the date as YYYY-MM-DD.") from exc
+    for key in ("summary", "scale", "response"):
+        if key in values:
+            values[key] = (values[key] or "").strip()
+    return values
+
+
+def create_incident(city: City, values: dict, *, actor) -> Incident:
+    """Record an incident in a city's history (staff or the city's members)."""
+    if actor is not None and not can_edit(actor, city):
+        raise PermissionError("You may record incidents only for your own city.")
+    values = _clean(values)
+    with database.atomic():
+        incident = Incident.create(city=city, created_by=getattr(actor, "id", None), **values)
+        record(actor, "incident.create", incident, summary=f"Recorded incident “{incident.title}” of {city.name}",
+               changes={k: v for k, v in values.items() if k != "summary"})
+        touch(incident)
+    return incident
+
+
+def update_incident(incident: Incident, values: dict, *, actor) -> Incident:
+    """Change an incident (staff or the city's members)."""
+    if not can_edit(actor, incident.city):
+        raise PermissionError("You may edit incidents only of your own city.")
+    values = _clean(values)
+    changes = diff(incident, values)
+    if not changes:
+        return incident
+    with database.atomic():
+        for key, value in values.items():
+            setattr(incident, key, value)
+        incident.updated_at = utcnow()
+        incident.save()
+        record(actor, "incident.update", incident, summary=f"Edited incident “{incident.title}”",
+               changes={k: v for k, v in changes.items() if k not in ("summary", "response")})
+        touch(incident)
+    return incident
+
+
+def delete_incident(incident: Incident, *, actor) -> None:
+    """Delete an incident; lessons drawn from it stay, unlinked."""
+    if not can_edit(actor, incident.city):
+        raise PermissionError("You may delete incidents only of your own city.")
+    with database.atomic():
+        touch(incident, deleted=True)
+        record(actor, "incident.delete", incident, summary=f"Deleted incident “{incident.title}”")
+        incident.delete_instance()
+
+
+def record_from_text(city: City, summary: str, *, actor=None, title: str | None = None) -> Incident:
+    """Store free text (an import's incident_summary) as a network-only incident, facets extracted."""
+    summary = (summary or "").strip()
+    first = re.split(r"(?<=[.!?])\s", summary, maxsplit=1)[0]
+    title = title or (first if len(first) <= 120 else first[:117].rsplit(" ", 1)[0] + "…")
+    existing = Incident.get_or_none(Incident.city == city, Incident.summary == summary)
+    if existing is not None:
+        return existing
+    with database.atomic():
+        incident = Incident.create(city=city, title=title or f"Incident in {city.name}", summary=summary,
+                                   facets=extract_facets(summary), visibility="network",
+                                   created_by=getattr(actor, "id", None))
+        record(actor, "incident.create", incident, summary=f"Imported incident of {city.name}")
+        touch(incident)
+    return incident
+
+
+def list_incidents(*, city_id=None, facet: str = "", public_only: bool = False):
+    """Return incidents, newest first, optionally of one city or with one facet value (``attack:shooting``)."""
+    query = Incident.select(Incident, City).join(City).order_by(Incident.occurred_on.desc(nulls="LAST"), Incident.id.desc())
+    if city_id:
+        query = query.where(Incident.city == city_id)
+    if public_only:
+        query = query.where(Incident.visibility == "public")
+    if facet and ":" in facet:
+        _name, _, key = facet.partition(":")
+        query = query.where(Incident.facets.contains(f'"{key}"'))
+    return query

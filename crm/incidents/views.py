@@ -1,0 +1,115 @@
+"""Incident pages: list, detail, record, edit, delete; the facet vocabulary (staff)."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from crm.accounts.access import secretariat_required
+from crm.incidents import bp, services
+from crm.incidents.forms import FacetTermForm, IncidentForm
+from crm.incidents.models import FACETS, Incident
+from crm.membership.models import City
+from crm.pagination import paginate
+
+
+def _incident_or_404(incident_id: int) -> Incident:
+    incident = Incident.get_or_none(Incident.id == incident_id)
+    if incident is None or not services.can_view(current_user, incident):
+        abort(404)
+    return incident
+
+
+@bp.route("/")
+def incident_list():
+    """Incidents of the network's cities, newest first."""
+    city_id = request.args.get("city", type=int)
+    facet = request.args.get("facet", "")
+    page = paginate(services.list_incidents(city_id=city_id, facet=facet), per_page=25)
+    return render_template("incidents/incident_list.html", page=page, terms=services.facet_terms(), facets=FACETS,
+                           city=City.get_or_none(City.id == city_id) if city_id else None, facet=facet)
+
+
+@bp.route("/<int:incident_id>")
+def incident_detail(incident_id):
+    """One incident, its facets and the lessons drawn from it that the user may read."""
+    from crm.lessons.services import visible_lessons
+
+    incident = _incident_or_404(incident_id)
+    lessons = list(visible_lessons(current_user, incident_id=incident.id))
+    return render_template("incidents/incident_detail.html", incident=incident, terms=services.facet_terms(),
+                           facets=FACETS, lessons=lessons, can_edit=services.can_edit(current_user, incident.city))
+
+
+@bp.route("/new", methods=["GET", "POST"])
+def incident_new():
+    """Record an incident of a city (staff, or the city's own members)."""
+    city = City.get_or_none(City.id == request.args.get("city", type=int) or current_user.city_id or 0)
+    if city is None:
+        abort(404)
+    if not services.can_edit(current_user, city):
+        abort(403)
+    form = IncidentForm()
+    form.set_vocabulary(services.facet_terms())
+    if form.validate_on_submit():
+        try:
+            incident = services.create_incident(city, form.values(), actor=current_user)
+        except services.IncidentError as exc:
+            form.title.errors.append(str(exc))
+        else:
+            flash(f"Recorded “{incident.title}”.", "success")
+            return redirect(url_for("incidents.incident_detail", incident_id=incident.id))
+    return render_template("incidents/incident_form.html", form=form, city=city, incident=None), \
+        (400 if form.errors else 200)
+
+
+@bp.route("/<int:incident_id>/edit", methods=["GET", "POST"])
+def incident_edit(incident_id):
+    """Edit an incident (staff, or the city's own members)."""
+    incident = _incident_or_404(incident_id)
+    if not services.can_edit(current_user, incident.city):
+        abort(403)
+    form = IncidentForm(obj=incident)
+    form.set_vocabulary(services.facet_terms())
+    if request.method == "GET":
+        for facet in FACETS:
+            getattr(form, facet).data = (incident.facets or {}).get(facet, [])
+    if form.validate_on_submit():
+        try:
+            services.update_incident(incident, form.values(), actor=current_user)
+        except services.IncidentError as exc:
+            form.title.errors.append(str(exc))
+        else:
+            flash("Saved the incident.", "success")
+            return redirect(url_for("incidents.incident_detail", incident_id=incident.id))
+    return render_template("incidents/incident_form.html", form=form, city=incident.city, incident=incident), \
+        (400 if form.errors else 200)
+
+
+@bp.route("/<int:incident_id>/delete", methods=["POST"])
+def incident_delete(incident_id):
+    """Delete an incident (staff, or the city's own members)."""
+    incident = _incident_or_404(incident_id)
+    if not services.can_edit(current_user, incident.city):
+        abort(403)
+    city_id = incident.city_id
+    services.delete_incident(incident, actor=current_user)
+    flash("Deleted the incident. Lessons drawn from it stay, without the link.", "success")
+    return redirect(url_for("incidents.incident_list", city=city_id))
+
+
+@bp.route("/vocabulary", methods=["GET", "POST"])
+@secretariat_required
+def vocabulary():
+    """The controlled vocabulary of the facets; staff add values."""
+    form = FacetTermForm()
+    if form.validate_on_submit():
+        try:
+            term = services.add_facet_term(form.facet.data, form.label.data, actor=current_user)
+        except services.IncidentError as exc:
+            form.label.errors.append(str(exc))
+        else:
+            flash(f"Added “{term.label}” to {FACETS[term.facet].lower()}.", "success")
+            return redirect(url_for("incidents.vocabulary"))
+    return render_template("incidents/vocabulary.html", form=form, terms=services.facet_terms(), facets=FACETS), \
+        (400 if form.errors else 200)

@@ -1,0 +1,298 @@
+"""The index change log: the database is the truth, the Whoosh index a cache of it.
+
+Every change to a searchable record writes an ``IndexChange`` row in the same transaction
+(``touch(obj)``). After the commit, whichever process gets the apply lock applies the pending rows
+through ``crm.search`` (``apply_pending``); a process that finds the lock taken leaves them to the
+holder, and rows the holder missed are applied by the next writer, by a search that finds rows pending
+(``apply_if_pending``) or by ``crm search sync`` (cron). A row names a document, not its content: it is
+applied by reading the record as it is now, so applying twice or late is harmless, and a record that is
+gone (or no longer indexable) is deleted from the index.
+
+Each index folder records the last row it applied (``Index.last_change_id``), so several hosts can keep
+their own index from one PostgreSQL database. Row ids must grow in commit order for that watermark to
+be safe: on PostgreSQL ``touch`` takes a transaction-level advisory lock before inserting (writers of
+searchable records commit one after the other from that point); SQLite has a single writer anyway.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import importlib
+import json
+import logging
+import os
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+import peewee
+from flask import current_app, g, has_app_context
+
+from crm import search
+from crm.db import BaseModel, database, utcnow
+
+log = logging.getLogger(__name__)
+
+ADVISORY_LOCK_KEY = 7_305_001  # pg_advisory_xact_lock key serialising writers of the change log
+APPLY_LOCK_FILE = "apply.lock"
+BATCH = 500
+
+# Modules that describe documents (each calls ``register`` at import).
+INDEX_MODULES = ["crm.membership.index", "crm.contacts.index", "crm.incidents.index", "crm.lessons.index"]
+
+
+class IndexChange(BaseModel):
+    """One searchable record changed: its document must be re-read from the database into the index."""
+
+    doc_id = peewee.CharField(max_length=80, index=True)
+    op = peewee.CharField(max_length=10, default="upsert")  # a hint: applying re-reads the record
+    created_at = peewee.DateTimeField(default=utcnow)
+
+
+@dataclass
+class Kind:
+    """A kind of document: how to load its records by id, all of them, and make their documents."""
+
+    name: str
+    model: type
+    documents: Callable[[Iterable[int] | None], Iterator[tuple[int, dict | None]]]
+    related: Callable[[object], list[str]] = lambda obj: []
+
+
+KINDS: dict[str, Kind] = {}
+_MODEL_KINDS: dict[type, str] = {}
+
+
+def register(name: str, model: type, documents, related=None) -> None:
+    """Register a kind of document; ``documents(ids or None)`` yields (id, document or None)."""
+    KINDS[name] = Kind(name, model, documents, related or (lambda obj: []))
+    _MODEL_KINDS[model] = name
+
+
+def _load_kinds() -> None:
+    for name in INDEX_MODULES:
+        try:
+            importlib.import_module(name)
+        except ModuleNotFoundError as exc:  # a feature not installed yet
+            if exc.name != name:
+                raise
+
+
+def with_stamp(doc: dict | None) -> dict | None:
+    """Return the document with its stamp: a digest of its content, so ``check`` can find stale ones."""
+    if doc is None:
+        return None
+    body = {k: v for k, v in doc.items() if k != "stamp"}
+    digest = hashlib.sha1(json.dumps(body, sort_keys=True, default=str, ensure_ascii=False).encode()).hexdigest()
+    return {**body, "stamp": digest[:16]}
+
+
+def doc_id_of(obj) -> str:
+    """Return the index document id of a record (``incident:12``)."""
+    _load_kinds()
+    return f"{_MODEL_KINDS[type(obj)]}:{obj.id}"
+
+
+# --- writing the log --------------------------------------------------------------------------------
+
+def _serialise_writers() -> None:
+    if isinstance(database.obj, peewee.PostgresqlDatabase):
+        database.execute_sql("SELECT pg_advisory_xact_lock(%s)", (ADVISORY_LOCK_KEY,))
+
+
+def touch(obj, *, deleted: bool = False) -> list[str]:
+    """Log that ``obj`` changed (call inside the transaction that changes it; before deleting it)."""
+    _load_kinds()
+    kind = _MODEL_KINDS.get(type(obj))
+    if kind is None or obj.id is None:
+        return []
+    doc_ids = [f"{kind}:{obj.id}"] + list(KINDS[kind].related(obj))
+    touch_ids(doc_ids, deleted=deleted)
+    return doc_ids
+
+
+def touch_ids(doc_ids: Iterable[str], *, deleted: bool = False) -> None:
+    """Log changes of documents by id (in the caller's transaction)."""
+    doc_ids = list(dict.fromkeys(doc_ids))
+    if not doc_ids:
+        return
+    with database.atomic():
+        _serialise_writers()
+        now = utcnow()
+        op = "delete" if deleted else "upsert"
+        for start in range(0, len(doc_ids), 200):
+            IndexChange.insert_many([{"doc_id": d, "op": op, "created_at": now}
+                                     for d in doc_ids[start:start + 200]]).execute()
+    if has_app_context():
+        g.index_dirty = True
+
+
+# --- documents from the database --------------------------------------------------------------------
+
+def documents_for(doc_ids: Iterable[str]) -> list[tuple[str, object]]:
+    """Return the (op, document-or-id) changes that bring these documents in line with the database."""
+    _load_kinds()
+    by_kind: dict[str, set[int]] = defaultdict(set)
+    unknown = []
+    for doc_id in dict.fromkeys(doc_ids):
+        kind, _, raw = doc_id.partition(":")
+        if kind in KINDS and raw.isdigit():
+            by_kind[kind].add(int(raw))
+        else:
+            unknown.append(doc_id)
+    changes: list[tuple[str, object]] = [("delete", d) for d in unknown]
+    for kind, ids in by_kind.items():
+        found = {}
+        for record_id, doc in KINDS[kind].documents(sorted(ids)):
+            found[record_id] = doc
+        for record_id in sorted(ids):
+            doc = with_stamp(found.get(record_id))
+            changes.append(("upsert", doc) if doc else ("delete", f"{kind}:{record_id}"))
+    return changes
+
+
+def all_documents() -> Iterator[dict]:
+    """Yield the document of every indexable record in the database."""
+    _load_kinds()
+    for kind in KINDS.values():
+        for _record_id, doc in kind.documents(None):
+            if doc is not None:
+                yield with_stamp(doc)
+
+
+def count_records() -> int:
+    """Return the number of records of the searchable kinds (an upper bound of the documents)."""
+    _load_kinds()
+    return sum(k.model.select().count() for k in KINDS.values())
+
+
+# --- applying the log -------------------------------------------------------------------------------
+
+def open_index(path: str | None = None) -> search.Index:
+    """Return this process's index for ``CRM_INDEX_DIR`` (or ``path``)."""
+    return search.open_index(path or current_app.config["INDEX_DIR"])
+
+
+@contextmanager
+def apply_lock(ix: search.Index, *, wait: bool = False):
+    """Hold the index folder's apply lock (an flock, released even if the process is killed).
+
+    Yields True when this process holds it, False when another one does (and ``wait`` is off).
+    """
+    fh = open(os.path.join(ix.path, APPLY_LOCK_FILE), "a+")
+    try:
+        try:
+            fcntl.flock(fh.fileno(), fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+        except BlockingIOError:
+            yield False
+            return
+        try:
+            yield True
+        finally:
+            fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
+    finally:
+        fh.close()
+
+
+def pending_count(ix: search.Index | None = None) -> int:
+    """Return the number of change-log rows this index folder has not applied."""
+    ix = ix or open_index()
+    return IndexChange.select().where(IndexChange.id > (ix.last_change_id() or 0)).count()
+
+
+def apply_pending(ix: search.Index | None = None, *, wait: bool = False, progress=None) -> int | None:
+    """Apply the change-log rows this index has not seen; None when another process holds the lock."""
+    ix = ix or open_index()
+    applied = 0
+    with apply_lock(ix, wait=wait) as held:
+        if not held:
+            return None
+        while True:
+            last = ix.last_change_id() or 0
+            rows = list(IndexChange.select(IndexChange.id, IndexChange.doc_id)
+                        .where(IndexChange.id > last)
+                        .order_by(IndexChange.id)
+                        .limit(BATCH))
+            if not rows:
+                return applied
+            changes = documents_for(r.doc_id for r in rows)
+            if not ix.try_apply(changes, change_id=rows[-1].id):
+                return None if not applied else applied  # a rebuild or direct writer holds Whoosh's lock
+            applied += len(rows)
+            if progress:
+                progress(len(rows))
+
+
+def apply_quietly() -> None:
+    """Apply pending changes after a commit; never raises (a failure leaves them for the next writer)."""
+    try:
+        opened = database.connect(reuse_if_open=True)
+        try:
+            apply_pending()
+        finally:
+            if opened:
+                database.close()
+    except Exception:  # the user's change is committed; the log keeps it for sync or the next writer
+        log.exception("Applying index changes failed; they stay in the change log")
+
+
+def apply_if_pending(ix: search.Index | None = None) -> None:
+    """Before a search: apply rows that no one applied yet, if the lock is free (never raises)."""
+    try:
+        ix = ix or open_index()
+        if IndexChange.select().where(IndexChange.id > (ix.last_change_id() or 0)).exists():
+            apply_pending(ix)
+    except Exception:
+        log.exception("Applying pending index changes before a search failed")
+
+
+def rebuild(ix: search.Index | None = None, progress=None) -> int:
+    """Build a fresh index generation from the database and swap it in; return the document count."""
+    ix = ix or open_index()
+    with apply_lock(ix, wait=True):
+        last = IndexChange.select(peewee.fn.MAX(IndexChange.id)).scalar() or 0
+        count = ix.rebuild(all_documents(), progress=progress, last_change_id=last)
+    apply_pending(ix, wait=True)
+    return count
+
+
+@dataclass
+class CheckReport:
+    """Documents the index lacks, holds in an older version, or holds without a record."""
+
+    missing: list[str]
+    stale: list[str]
+    extra: list[str]
+    total: int
+
+    @property
+    def ok(self) -> bool:
+        return not (self.missing or self.stale or self.extra)
+
+
+def check(ix: search.Index | None = None) -> CheckReport:
+    """Compare the index with the database."""
+    ix = ix or open_index()
+    expected = {doc["doc_id"]: doc["stamp"] for doc in all_documents()}
+    stored = ix.stamps()
+    missing = sorted(d for d in expected if d not in stored)
+    stale = sorted(d for d in expected if d in stored and stored[d] != expected[d])
+    extra = sorted(d for d in stored if d not in expected)
+    return CheckReport(missing, stale, extra, len(expected))
+
+
+def init_app(app) -> None:
+    """Apply the change log after each request that wrote to it, and at the end of command contexts."""
+
+    @app.after_request
+    def _apply_after_request(response):
+        if g.pop("index_dirty", False):
+            apply_quietly()
+        return response
+
+    @app.teardown_appcontext
+    def _apply_after_context(exc):
+        if exc is None and g.pop("index_dirty", False):
+            apply_quietly()

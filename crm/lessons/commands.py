@@ -1,0 +1,43 @@
+"""``crm import lessons FILE.csv``: published lessons with network visibility."""
+
+from __future__ import annotations
+
+import click
+from flask.cli import AppGroup, with_appcontext
+
+from crm import cli
+
+
+def import_group() -> click.Group:
+    """Return the shared ``crm import`` group (created here if no feature made it yet)."""
+    for command in cli.COMMANDS:
+        if getattr(command, "name", None) == "import" and isinstance(command, click.Group):
+            return command
+    group = AppGroup("import", help="Import records from CSV files.")
+    cli.COMMANDS.append(group)
+    return group
+
+
+@import_group().command("lessons")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@click.option("--only-valid", is_flag=True, help="Import the valid rows even if some rows have errors.")
+@with_appcontext
+def import_lessons_command(path, only_valid):
+    """Import lessons from a CSV with header city,title,phase,themes,body (published, network visibility)."""
+    from crm import indexing
+    from crm.db import database
+    from crm.lessons.imports import ImportRefused, check_lessons, import_lessons
+
+    database.connect(reuse_if_open=True)
+    with open(path, encoding="utf-8-sig") as fh:
+        plan = check_lessons(fh.read())
+    for error in plan.file_errors:
+        click.echo(f"error: {error}", err=True)
+    for row in plan.invalid:
+        click.echo(f"line {row.number}: {'; '.join(row.errors)}", err=True)
+    try:
+        result = import_lessons(plan, only_valid=only_valid)
+    except ImportRefused as exc:
+        raise click.ClickException(str(exc)) from None
+    indexing.apply_pending(wait=True)
+    click.echo(f"Lessons: {result}")

@@ -1,0 +1,335 @@
+"""Lessons: write, submit, review (comments back to the author), publish, archive; who may read what.
+
+Who reads a lesson: published ``public`` ones everyone; published ``network`` ones signed-in members
+and staff; published ``cities`` ones the named cities' members (and the author's city) and staff;
+anything not published only the author's city and staff.
+"""
+
+from __future__ import annotations
+
+import peewee
+from flask import current_app, url_for
+
+from crm.audit.services import diff, record
+from crm.db import database, utcnow
+from crm.indexing import touch
+from crm.lessons.models import LESSON_STATUSES, LESSON_VISIBILITIES, Lesson, LessonCity, LessonComment, ToolkitItem
+from crm.mail import queue_mail
+from crm.membership.models import City
+
+PHASE_KEYS = ("first_24_hours", "first_week", "first_months", "long_term", "preparing")
+LESSON_FIELDS = ("title", "body", "phase", "themes", "visibility", "incident", "event")
+TOOLKIT_FIELDS = ("phase", "position", "title", "guidance", "themes")
+
+
+class LessonError(Exception):
+    """A user-facing refusal: the message says what happened and what to do."""
+
+
+def phases() -> dict[str, str]:
+    """Phase key → label, in the order of the response."""
+    from crm.seeding import read_json
+
+    return {p["key"]: p["label"] for p in read_json("vocabulary.json")["phases"]}
+
+
+def themes() -> dict[str, str]:
+    """Theme key → label."""
+    from crm.membership.vocabulary import themes as vocabulary_themes
+
+    return vocabulary_themes()
+
+
+# --- who sees what ------------------------------------------------------------------------------
+
+def _viewer_city_id(user):
+    return getattr(user, "city_id", None) if getattr(user, "is_authenticated", False) else None
+
+
+def can_view(user, lesson: Lesson) -> bool:
+    """Return whether ``user`` may read ``lesson``."""
+    if getattr(user, "is_authenticated", False) and user.is_secretariat:
+        return True
+    city_id = _viewer_city_id(user)
+    if lesson.status != "published":
+        return city_id is not None and city_id == lesson.city_id
+    if lesson.visibility == "public":
+        return True
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if lesson.visibility == "network":
+        return True
+    if city_id is None:
+        return False
+    return city_id == lesson.city_id or (LessonCity.select()
+                                         .where(LessonCity.lesson == lesson.id, LessonCity.city == city_id)
+                                         .exists())
+
+
+def can_edit(user, lesson: Lesson) -> bool:
+    """Staff edit any lesson; the author's city edits its drafts (and what was sent back to it)."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if user.is_secretariat:
+        return True
+    return _viewer_city_id(user) == lesson.city_id and lesson.status == "draft"
+
+
+def visible_lessons(user, *, status: str | None = "published", phase: str = "", theme: str = "",
+                    city_id=None, incident_id=None):
+    """Return the lessons ``user`` may read (published ones by default), newest first."""
+    query = Lesson.select(Lesson, City).join(City).order_by(Lesson.published_at.desc(nulls="LAST"), Lesson.id.desc())
+    is_staff = getattr(user, "is_authenticated", False) and user.is_secretariat
+    viewer = _viewer_city_id(user)
+    if status:
+        query = query.where(Lesson.status == status)
+    if not is_staff:
+        published = Lesson.status == "published"
+        if not getattr(user, "is_authenticated", False):
+            allowed = published & (Lesson.visibility == "public")
+        else:
+            allowed = published & Lesson.visibility.in_(("public", "network"))
+            if viewer is not None:
+                shared = LessonCity.select(LessonCity.lesson).where(LessonCity.city == viewer)
+                allowed = (allowed | (published & (Lesson.visibility == "cities") & Lesson.id.in_(shared))
+                           | (Lesson.city == viewer))
+        query = query.where(allowed)
+    if phase:
+        query = query.where(Lesson.phase == phase)
+    if theme:
+        query = query.where(Lesson.themes.contains(f'"{theme}"'))
+    if city_id:
+        query = query.where(Lesson.city == city_id)
+    if incident_id:
+        query = query.where(Lesson.incident == incident_id)
+    return query
+
+
+# --- writing ------------------------------------------------------------------------------------
+
+def _clean(values: dict, city: City) -> tuple[dict, list[int] | None]:
+    values = dict(values)
+    shared = values.pop("shared_city_ids", None)
+    values = {k: v for k, v in values.items() if k in LESSON_FIELDS}
+    if "title" in values:
+        values["title"] = (values["title"] or "").strip()
+        if not values["title"]:
+            raise LessonError("Give the lesson a title.")
+    if "phase" in values and values["phase"] not in PHASE_KEYS:
+        raise LessonError("Choose the phase of the response the lesson is about.")
+    if "themes" in values:
+        known = themes()
+        values["themes"] = [t for t in dict.fromkeys(values["themes"] or ()) if t in known]
+    if "visibility" in values and values["visibility"] not in LESSON_VISIBILITIES:
+        raise LessonError("Choose who may read the lesson.")
+    incident = values.get("incident")
+    if incident is not None and getattr(incident, "city_id", city.id) != city.id:
+        raise LessonError("A lesson can be linked only to an incident of its own city.")
+    if shared is not None:
+        shared = sorted({int(c) for c in shared if str(c).isdigit() and int(c) != city.id})
+        if values.get("visibility") == "cities" and not shared:
+            raise LessonError("Name at least one city that may read the lesson, or choose another visibility.")
+    return values, shared
+
+
+def _set_shared(lesson: Lesson, shared: list[int] | None) -> None:
+    if shared is None:
+        return
+    LessonCity.delete().where(LessonCity.lesson == lesson.id).execute()
+    for city_id in shared:
+        LessonCity.create(lesson=lesson, city=city_id)
+
+
+def shared_city_ids(lesson: Lesson) -> list[int]:
+    """Return the ids of the cities a "named cities" lesson is shared with."""
+    return [link.city_id for link in LessonCity.select().where(LessonCity.lesson == lesson.id)]
+
+
+def create_lesson(city: City, values: dict, *, actor, status: str = "draft") -> Lesson:
+    """Write a new lesson of ``city`` (a draft unless an import or seed publishes it)."""
+    if actor is not None and not (actor.is_secretariat or actor.city_id == city.id):
+        raise PermissionError("You may write lessons only for your own city.")
+    values, shared = _clean(values, city)
+    if status not in LESSON_STATUSES:
+        raise LessonError(f"Unknown status {status!r}.")
+    now = utcnow()
+    with database.atomic():
+        lesson = Lesson.create(city=city, author=getattr(actor, "id", None), status=status,
+                               published_at=now if status == "published" else None, **values)
+        _set_shared(lesson, shared)
+        record(actor, "lesson.create", lesson, summary=f"Wrote lesson “{lesson.title}” ({city.name})",
+               changes={"status": status, "phase": lesson.phase, "visibility": lesson.visibility})
+        touch(lesson)
+    return lesson
+
+
+def update_lesson(lesson: Lesson, values: dict, *, actor) -> Lesson:
+    """Change a lesson (staff; or the author's city while it is a draft)."""
+    if not can_edit(actor, lesson):
+        raise PermissionError("You may edit only your own city's drafts.")
+    values, shared = _clean(values, lesson.city)
+    changes = diff(lesson, values)
+    if shared is not None and shared != shared_city_ids(lesson):
+        changes["shared_with"] = [shared_city_ids(lesson), shared]
+    if not changes:
+        return lesson
+    with database.atomic():
+        for key, value in values.items():
+            setattr(lesson, key, value)
+        lesson.updated_at = utcnow()
+        lesson.save()
+        _set_shared(lesson, shared)
+        record(actor, "lesson.update", lesson, summary=f"Edited lesson “{lesson.title}”",
+               changes={k: v for k, v in changes.items() if k != "body"} | ({"body": "changed"} if "body" in changes else {}))
+        touch(lesson)
+    return lesson
+
+
+def _link(lesson: Lesson) -> str:
+    return current_app.config["BASE_URL"].rstrip("/") + url_for("lessons.lesson_detail", lesson_id=lesson.id)
+
+
+def _author_addresses(lesson: Lesson) -> list[str]:
+    from crm.accounts.models import User
+
+    if lesson.author_id and lesson.author and not lesson.author.is_secretariat:
+        return [lesson.author.email]
+    return [u.email for u in User.select().where(User.city == lesson.city_id, User.role == "member",
+                                                   User.active == True)]  # noqa: E712
+
+
+def _move(lesson: Lesson, status: str, *, actor, comment: str, action: str, allowed_from: tuple[str, ...]) -> Lesson:
+    if lesson.status not in allowed_from:
+        raise LessonError(f"This lesson is {lesson.status_label.lower()}: it cannot be {action} now.")
+    old = lesson.status
+    with database.atomic():
+        lesson.status = status
+        lesson.updated_at = utcnow()
+        if status == "submitted":
+            lesson.submitted_at = utcnow()
+        if status == "published":
+            lesson.published_at = utcnow()
+        lesson.save()
+        if comment or action in ("returned", "published", "archived"):
+            LessonComment.create(lesson=lesson, author=getattr(actor, "id", None), body=comment or "", action=action)
+        record(actor, f"lesson.{action}", lesson, summary=f"Lesson “{lesson.title}” {action}",
+               changes={"status": [old, status], **({"comment": comment} if comment else {})})
+        touch(lesson)
+        if action == "submitted":
+            queue_mail(current_app.config["SECRETARIAT_EMAIL"], f"Lesson to review: {lesson.title}",
+                       "lesson_submitted", lesson=lesson, link=_link(lesson))
+        else:
+            for address in _author_addresses(lesson):
+                queue_mail(address, f"Your lesson “{lesson.title}” was {action}", "lesson_reviewed",
+                           lesson=lesson, action=action, comment=comment, link=_link(lesson))
+    return lesson
+
+
+def submit_lesson(lesson: Lesson, *, actor) -> Lesson:
+    """Send a draft to the secretariat for review."""
+    if not (actor.is_secretariat or actor.city_id == lesson.city_id):
+        raise PermissionError("You may submit only your own city's lessons.")
+    if not (lesson.body or "").strip():
+        raise LessonError("Write the lesson before submitting it.")
+    return _move(lesson, "submitted", actor=actor, comment="", action="submitted", allowed_from=("draft",))
+
+
+def return_lesson(lesson: Lesson, comment: str, *, actor) -> Lesson:
+    """Send a submitted lesson back to its author with the reviewer's comments (staff)."""
+    if not (comment or "").strip():
+        raise LessonError("Say what the author should change: the comment goes to them.")
+    return _move(lesson, "draft", actor=actor, comment=comment.strip(), action="returned",
+                 allowed_from=("submitted",))
+
+
+def publish_lesson(lesson: Lesson, *, actor, comment: str = "") -> Lesson:
+    """Publish a submitted lesson (staff)."""
+    return _move(lesson, "published", actor=actor, comment=(comment or "").strip(), action="published",
+                 allowed_from=("submitted", "draft", "archived"))
+
+
+def archive_lesson(lesson: Lesson, *, actor, comment: str = "") -> Lesson:
+    """Take a published lesson out of circulation (staff)."""
+    return _move(lesson, "archived", actor=actor, comment=(comment or "").strip(), action="archived",
+                 allowed_from=("published",))
+
+
+def add_comment(lesson: Lesson, body: str, *, actor) -> LessonComment:
+    """Add a review comment (staff → author, or the author's reply → staff), mailed to the other side."""
+    body = (body or "").strip()
+    if not body:
+        raise LessonError("Write a comment first.")
+    if not (actor.is_secretariat or actor.city_id == lesson.city_id):
+        raise PermissionError("Only the secretariat and the author's city discuss a lesson under review.")
+    with database.atomic():
+        comment = LessonComment.create(lesson=lesson, author=actor.id, body=body, action="comment")
+        record(actor, "lesson.comment", lesson, summary=f"Commented on “{lesson.title}”")
+        if actor.is_secretariat:
+            for address in _author_addresses(lesson):
+                queue_mail(address, f"A comment on your lesson “{lesson.title}”", "lesson_reviewed",
+                           lesson=lesson, action="commented on", comment=body, link=_link(lesson))
+        else:
+            queue_mail(current_app.config["SECRETARIAT_EMAIL"], f"Reply on lesson: {lesson.title}",
+                       "lesson_submitted", lesson=lesson, link=_link(lesson), reply=body)
+    return comment
+
+
+# --- the toolkit --------------------------------------------------------------------------------
+
+def toolkit(phase: str | None = None):
+    """Return the toolkit items (of one phase), in checklist order."""
+    query = ToolkitItem.select()
+    if phase:
+        query = query.where(ToolkitItem.phase == phase)
+    order = peewee.Case(ToolkitItem.phase, [(p, i) for i, p in enumerate(PHASE_KEYS)], len(PHASE_KEYS))
+    return query.order_by(order, ToolkitItem.position, ToolkitItem.id)
+
+
+def _clean_item(values: dict) -> dict:
+    values = {k: v for k, v in values.items() if k in TOOLKIT_FIELDS}
+    if "title" in values:
+        values["title"] = (values["title"] or "").strip()
+        if not values["title"]:
+            raise LessonError("Give the item a title.")
+    if "phase" in values and values["phase"] not in PHASE_KEYS:
+        raise LessonError("Choose the phase of the item.")
+    if "themes" in values:
+        known = themes()
+        values["themes"] = [t for t in dict.fromkeys(values["themes"] or ()) if t in known]
+    return values
+
+
+def save_toolkit_item(item: ToolkitItem | None, values: dict, *, actor) -> ToolkitItem:
+    """Create or change a toolkit item (staff)."""
+    if actor is not None and not actor.is_secretariat:
+        raise PermissionError("Only the secretariat edits the toolkit.")
+    values = _clean_item(values)
+    with database.atomic():
+        if item is None:
+            if values.get("position") in (None, ""):
+                values["position"] = ToolkitItem.select().where(ToolkitItem.phase == values["phase"]).count() + 1
+            item = ToolkitItem.create(**values)
+            record(actor, "toolkit.create", item, summary=f"Added toolkit item “{item.title}”")
+        else:
+            changes = diff(item, values)
+            if not changes:
+                return item
+            for key, value in values.items():
+                setattr(item, key, value)
+            item.updated_at = utcnow()
+            item.save()
+            record(actor, "toolkit.update", item, summary=f"Edited toolkit item “{item.title}”",
+                   changes={k: v for k, v in changes.items() if k != "guidance"})
+        touch(item)
+    return item
+
+
+def lessons_for_themes(user, item_themes, *, limit: int = 3, exclude_city_id=None) -> list[Lesson]:
+    """Return published lessons ``user`` may read that share a theme with a toolkit item."""
+    found = []
+    for lesson in visible_lessons(user).limit(400):
+        if set(lesson.themes or ()) & set(item_themes or ()):
+            found.append(lesson)
+            if len(found) >= limit:
+                break
+    return found

@@ -1,0 +1,89 @@
+"""``crm search rebuild|check|sync`` and ``crm peers``."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import click
+from flask.cli import AppGroup, with_appcontext
+
+from crm.searchui import bp
+
+search_group = AppGroup("search", help="Keep the search index in line with the database.")
+bp.cli.add_command(search_group)
+
+
+def _connect():
+    from crm.db import database
+
+    database.connect(reuse_if_open=True)
+
+
+@search_group.command("rebuild")
+@with_appcontext
+def rebuild():
+    """Build a fresh index from the database and swap it in (searches keep working meanwhile)."""
+    from crm import indexing
+
+    _connect()
+    total = indexing.count_records()
+    with click.progressbar(length=total, label="Indexing", file=sys.stderr) as bar:
+        seen = [0]
+
+        def progress(count):
+            bar.update(max(0, count - seen[0]))
+            seen[0] = count
+
+        count = indexing.rebuild(progress=progress)
+    click.echo(f"Indexed {count} document(s).")
+
+
+@search_group.command("check")
+@with_appcontext
+def check():
+    """Report documents missing from the index, stale in it, or extra (exit status 1 if any)."""
+    from crm import indexing
+
+    _connect()
+    report = indexing.check()
+    for label, ids in (("missing", report.missing), ("stale", report.stale), ("extra", report.extra)):
+        click.echo(f"{label}: {len(ids)}" + (f" ({', '.join(ids[:20])}{' …' if len(ids) > 20 else ''})" if ids else ""))
+    pending = indexing.pending_count()
+    click.echo(f"{report.total} document(s) expected; {pending} change(s) pending in the log.")
+    if not report.ok:
+        raise SystemExit(1)
+
+
+@search_group.command("sync")
+@with_appcontext
+def sync():
+    """Apply pending index changes (meant for cron, e.g. every minute)."""
+    from crm import indexing
+
+    _connect()
+    applied = indexing.apply_pending(wait=True)
+    click.echo(f"Applied {applied or 0} change(s).")
+
+
+@bp.cli.command("peers")
+@click.argument("description")
+@click.option("--limit", default=10, show_default=True, help="How many cities to list.")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON list: city, country, score, reasons.")
+@with_appcontext
+def peers(description, limit, as_json):
+    """Rank member cities as peer advisers for an incident DESCRIPTION (any language)."""
+    from crm.searchui import services
+
+    _connect()
+    matches = services.peers(None, description, limit=limit)
+    rows = services.peers_json(matches)
+    if as_json:
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    if not rows:
+        click.echo("No peer city found.")
+    for n, row in enumerate(rows, start=1):
+        click.echo(f"{n}. {row['city']} ({row['country']})  score {row['score']}")
+        for reason in row["reasons"]:
+            click.echo(f"     - {reason}")

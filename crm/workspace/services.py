@@ -1,0 +1,382 @@
+"""The incident workspace: open it, find peers and lessons, tick the toolkit, ask peers for advice.
+
+Everything here is confidential to the workspace's city and the secretariat: workspaces are not
+indexed, and every read goes through ``can_access``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from flask import current_app, url_for
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+
+from crm import indexing
+from crm.accounts.models import User
+from crm.audit.services import diff, record
+from crm.db import database, utcnow
+from crm.lessons import services as lessons
+from crm.lessons.models import Lesson, ToolkitItem
+from crm.mail import queue_mail
+from crm.membership.models import City
+from crm.peers.matching import FACET_WEIGHTS, find_peers
+from crm.workspace.models import OPEN_ADVICE_STATUSES, AdviceRequest, ToolkitTick, Workspace
+
+ANSWER_SALT = "advice-answer"
+ANSWER_MAX_AGE = 30 * 24 * 3600
+WORKSPACE_FIELDS = ("title", "description", "facets", "phase", "needs", "need_themes")
+
+
+class WorkspaceError(Exception):
+    """A user-facing refusal: the message says what happened and what to do."""
+
+
+def can_access(user, workspace: Workspace) -> bool:
+    """Only the workspace's city's members and the secretariat see a workspace and all it holds."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return user.is_secretariat or (user.role == "member" and user.city_id == workspace.city_id)
+
+
+def workspaces_for(user):
+    """Return the workspaces ``user`` may see, newest first."""
+    query = Workspace.select(Workspace, City).join(City).order_by(Workspace.created_at.desc(), Workspace.id.desc())
+    if user.is_secretariat:
+        return query
+    return query.where(Workspace.city == (user.city_id or 0))
+
+
+def _clean(values: dict) -> dict:
+    from crm.incidents.services import clean_facets
+    from crm.peers.text import detect_language
+
+    values = {k: v for k, v in values.items() if k in WORKSPACE_FIELDS}
+    if "description" in values:
+        values["description"] = (values["description"] or "").strip()
+        if not values["description"]:
+            raise WorkspaceError("Describe what happened, in your own words and language.")
+        values["language"] = detect_language(values["description"])
+    if "title" in values:
+        values["title"] = (values["title"] or "").strip() or (values.get("description") or "Incident")[:80]
+    if "phase" in values and values["phase"] not in lessons.PHASE_KEYS:
+        raise WorkspaceError("Choose the phase your city is in.")
+    if "facets" in values:
+        values["facets"] = clean_facets(values["facets"])
+    if "need_themes" in values:
+        known = lessons.themes()
+        values["need_themes"] = [t for t in values["need_themes"] or () if t in known]
+    return values
+
+
+def open_workspace(city: City, values: dict, *, actor) -> Workspace:
+    """Open a workspace for an incident the city is responding to (its member users)."""
+    if not (actor.role == "member" and actor.city_id == city.id):
+        raise PermissionError("Only the city's own members open its incident workspace.")
+    values = _clean(values)
+    with database.atomic():
+        workspace = Workspace.create(city=city, created_by=actor.id, **values)
+        record(actor, "workspace.open", workspace, summary=f"Opened an incident workspace for {city.name}",
+               changes={"phase": workspace.phase, "language": workspace.language})
+    return workspace
+
+
+def update_workspace(workspace: Workspace, values: dict, *, actor) -> Workspace:
+    """Change the description, facets, phase or needs of a workspace."""
+    if not can_access(actor, workspace):
+        raise PermissionError("This workspace belongs to another city.")
+    values = _clean(values)
+    changes = diff(workspace, values)
+    if not changes:
+        return workspace
+    with database.atomic():
+        for key, value in values.items():
+            setattr(workspace, key, value)
+        workspace.updated_at = utcnow()
+        workspace.save()
+        record(actor, "workspace.update", workspace, summary="Updated the incident workspace",
+               changes={k: v for k, v in changes.items() if k not in ("description", "needs")})
+    return workspace
+
+
+# --- what the workspace shows --------------------------------------------------------------------
+
+def _query_text(workspace: Workspace) -> str:
+    return "\n".join(filter(None, [workspace.title, workspace.description, workspace.needs]))
+
+
+def find_workspace_peers(workspace: Workspace, *, limit: int = 8):
+    """Rank peer cities for the workspace's incident, as the workspace's city sees the network."""
+    ix = indexing.open_index()
+    indexing.apply_if_pending(ix)
+    facets = dict(workspace.facets or {})
+    if workspace.need_themes:
+        facets["theme"] = list(workspace.need_themes)
+    return find_peers(ix, _query_text(workspace), facets=facets, asking_city_id=str(workspace.city_id),
+                      limit=limit, visibility=("public", "network"), viewer_city_id=str(workspace.city_id))
+
+
+def relevant_lessons(workspace: Workspace, user, peers=None, *, limit: int = 30) -> dict[str, list[Lesson]]:
+    """Return lessons relevant to the incident, grouped by phase with the current phase first."""
+    from crm.peers.concepts import extract_concepts
+
+    ix = indexing.open_index()
+    found = extract_concepts(_query_text(workspace))
+    clauses = []
+    wanted = {f: set(k) for f, k in found.items()}
+    for facet, keys in (workspace.facets or {}).items():
+        wanted.setdefault(facet, set()).update(keys)
+    for theme in workspace.need_themes or ():
+        wanted.setdefault("theme", set()).add(theme)
+    for facet, keys in wanted.items():
+        for key in keys:
+            if facet in FACET_WEIGHTS:
+                clauses.append(("facets", f"{facet}:{key}", FACET_WEIGHTS[facet]))
+                clauses.append(("mentions", f"{facet}:{key}", FACET_WEIGHTS[facet] * 0.5))
+    filters = {"kinds": ["lesson"], "visibility": ["public", "network"], "viewer_city_id": str(workspace.city_id)}
+    order = [h.doc_id for h in ix.weighted_search(clauses, filters, limit=limit)] if clauses else []
+    for match in peers or ():
+        for doc in match.matched_docs:
+            if doc.kind == "lesson" and doc.doc_id not in order:
+                order.append(doc.doc_id)
+    ids = [int(d.split(":", 1)[1]) for d in order if d.split(":", 1)[1].isdigit()]
+    rows = {lesson.id: lesson for lesson in Lesson.select(Lesson, City).join(City).where(Lesson.id.in_(ids or [0]))}
+    viewer = _city_member(workspace)  # staff see what the city sees
+    visible = [rows[i] for i in ids if i in rows and rows[i].status == "published" and lessons.can_view(viewer, rows[i])]
+    phases = [workspace.phase] + [p for p in lessons.PHASE_KEYS if p != workspace.phase]
+    grouped = {phase: [lesson for lesson in visible if lesson.phase == phase] for phase in phases}
+    return {phase: items for phase, items in grouped.items() if items}
+
+
+class _CityViewer:
+    """Stands for a member of the workspace's city when staff look at the workspace."""
+
+    is_authenticated = True
+    is_secretariat = False
+    role = "member"
+
+    def __init__(self, city_id):
+        self.city_id = city_id
+
+
+def _city_member(workspace: Workspace) -> _CityViewer:
+    return _CityViewer(workspace.city_id)
+
+
+def checklist(workspace: Workspace, user) -> list[dict]:
+    """Return the toolkit items of the workspace's phase, each with its tick and linked lessons."""
+    ticks = {t.item_id: t for t in ToolkitTick.select(ToolkitTick, User)
+             .join(User, on=(ToolkitTick.ticked_by == User.id), join_type="LEFT OUTER")
+             .where(ToolkitTick.workspace == workspace.id)}
+    items = []
+    viewer = _city_member(workspace)
+    for item in lessons.toolkit(workspace.phase):
+        items.append({"item": item, "tick": ticks.get(item.id),
+                      "lessons": lessons.lessons_for_themes(viewer, item.themes, limit=2)})
+    return items
+
+
+def toggle_tick(workspace: Workspace, item: ToolkitItem, *, actor) -> ToolkitTick | None:
+    """Tick a toolkit item (recording who and when), or untick it."""
+    if not can_access(actor, workspace):
+        raise PermissionError("This workspace belongs to another city.")
+    with database.atomic():
+        tick = ToolkitTick.get_or_none(ToolkitTick.workspace == workspace.id, ToolkitTick.item == item.id)
+        if tick is None:
+            tick = ToolkitTick.create(workspace=workspace, item=item, ticked_by=actor.id)
+            record(actor, "workspace.tick", workspace, summary=f"Ticked “{item.title}”", changes={"item": item.id})
+            return tick
+        tick.delete_instance()
+        record(actor, "workspace.untick", workspace, summary=f"Unticked “{item.title}”", changes={"item": item.id})
+        return None
+
+
+# --- advice requests -----------------------------------------------------------------------------
+
+def _serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=ANSWER_SALT)
+
+
+def answer_token(advice: AdviceRequest) -> str:
+    """Return the signed token of the focal point's accept/decline link."""
+    return _serializer().dumps({"rid": advice.id, "to": advice.forwarded_to})
+
+
+def advice_for_token(token: str) -> AdviceRequest:
+    """Return the advice request a signed link names; raise WorkspaceError if the link is not valid."""
+    try:
+        data = _serializer().loads(token, max_age=ANSWER_MAX_AGE)
+    except SignatureExpired as exc:
+        raise WorkspaceError("This link has expired. Write to the secretariat to answer the request.") from exc
+    except BadSignature as exc:
+        raise WorkspaceError("This link is not valid. Check that you copied all of it from the mail.") from exc
+    advice = AdviceRequest.get_or_none(AdviceRequest.id == data.get("rid"))
+    if advice is None or advice.forwarded_to != data.get("to"):
+        raise WorkspaceError("This request no longer exists or was sent to someone else. Contact the secretariat.")
+    return advice
+
+
+def _absolute(endpoint: str, **values) -> str:
+    return current_app.config["BASE_URL"].rstrip("/") + url_for(endpoint, **values)
+
+
+def _city_member_emails(city_id) -> list[str]:
+    return [u.email for u in User.select().where(User.city == city_id, User.role == "member",
+                                                   User.active == True)]  # noqa: E712
+
+
+def focal_point_address(city: City) -> tuple[str, str] | None:
+    """Return (name, email) of the city's focal point, or of one of its member users; None if neither."""
+    from crm.contacts.models import Contact
+
+    contact = (Contact.select()
+               .where(Contact.city == city.id, Contact.city_role == "focal_point", Contact.email.is_null(False),
+                      Contact.erased_at.is_null())
+               .order_by(Contact.id).first())
+    if contact is not None:
+        return contact.name, contact.email
+    user = (User.select().where(User.city == city.id, User.role == "member", User.active == True)  # noqa: E712
+            .order_by(User.id).first())
+    return (user.name, user.email) if user else None
+
+
+def request_advice(workspace: Workspace, peer_city: City, message: str, *, urgent: bool, actor) -> AdviceRequest:
+    """Ask the secretariat for an introduction to a peer city (mailed to the secretariat at once)."""
+    if not can_access(actor, workspace) or actor.is_secretariat:
+        raise PermissionError("Only the workspace's city asks for advice.")
+    message = (message or "").strip()
+    if not message:
+        raise WorkspaceError("Write a short message for the peer city: what you would like to ask them.")
+    if peer_city.id == workspace.city_id or peer_city.status != "active":
+        raise WorkspaceError("Choose another active member city.")
+    if (AdviceRequest.select().where(AdviceRequest.workspace == workspace.id, AdviceRequest.peer_city == peer_city.id,
+                                     AdviceRequest.status.in_(OPEN_ADVICE_STATUSES)).exists()):
+        raise WorkspaceError(f"You already asked {peer_city.name}: the request is still open.")
+    with database.atomic():
+        advice = AdviceRequest.create(workspace=workspace, peer_city=peer_city, message=message, urgent=bool(urgent),
+                                      requested_by=actor.id)
+        record(actor, "advice.request", advice, summary=f"{workspace.city.name} asked for advice from {peer_city.name}",
+               changes={"urgent": bool(urgent), "peer_city": peer_city.id})
+        queue_mail(current_app.config["SECRETARIAT_EMAIL"],
+                   f"{'URGENT: ' if urgent else ''}Advice request from {workspace.city.name} to {peer_city.name}",
+                   "advice_requested", advice=advice, workspace=workspace,
+                   link=_absolute("workspace.advice_queue"))
+    return advice
+
+
+def forward_advice(advice: AdviceRequest, *, actor, note: str = "", to_email: str | None = None) -> AdviceRequest:
+    """Forward a request to the peer city's focal point (staff), with signed accept/decline links."""
+    if advice.status != "requested":
+        raise WorkspaceError(f"This request is {advice.status_label.lower()}: it cannot be forwarded now.")
+    if to_email:
+        name, address = advice.peer_city.name, to_email.strip().lower()
+    else:
+        found = focal_point_address(advice.peer_city)
+        if found is None:
+            raise WorkspaceError(f"{advice.peer_city.name} has no focal point with an email address and no member "
+                                 "user: add one on the city's page, or give an address.")
+        name, address = found
+    with database.atomic():
+        advice.status, advice.forwarded_at, advice.forwarded_by = "forwarded", utcnow(), actor.id
+        advice.forwarded_to, advice.staff_note = address, (note or "").strip()
+        advice.save()
+        record(actor, "advice.forward", advice, summary=f"Forwarded advice request #{advice.id} to {address}",
+               changes={"status": ["requested", "forwarded"], "to": address})
+        token = answer_token(advice)
+        queue_mail(address, f"{advice.workspace.city.name} asks {advice.peer_city.name} for advice",
+                   "advice_forwarded", advice=advice, name=name, note=advice.staff_note,
+                   accept=_absolute("workspace.advice_answer", token=token, answer="accept"),
+                   decline=_absolute("workspace.advice_answer", token=token, answer="decline"))
+        for email in _city_member_emails(advice.workspace.city_id):
+            queue_mail(email, f"Your request to {advice.peer_city.name} was forwarded", "advice_status",
+                       advice=advice, link=_absolute("workspace.workspace_detail", workspace_id=advice.workspace_id))
+    return advice
+
+
+def _contacts_of(city: City, person: tuple[str, str] | None) -> list[dict]:
+    from crm.contacts.models import Contact
+
+    out = []
+    if person:
+        out.append({"name": person[0], "email": person[1], "position": "", "phone": ""})
+    for c in (Contact.select().where(Contact.city == city.id, Contact.city_role == "focal_point",
+                                     Contact.email.is_null(False), Contact.erased_at.is_null())):
+        if not any(o["email"] == c.email for o in out):
+            out.append({"name": c.name, "email": c.email, "position": c.position, "phone": c.phone})
+    return out
+
+
+def answer_advice(advice: AdviceRequest, accept: bool, *, note: str = "") -> AdviceRequest:
+    """Record the peer focal point's answer; on acceptance both sides get each other's contacts."""
+    if advice.status != "forwarded":
+        raise WorkspaceError(f"This request is already {advice.status_label.lower()}.")
+    status = "accepted" if accept else "declined"
+    requester = advice.requested_by
+    asking = advice.workspace.city
+    with database.atomic():
+        advice.status, advice.answered_at, advice.answer_note = status, utcnow(), (note or "").strip()
+        advice.save()
+        record(None, f"advice.{status}", advice, summary=f"{advice.forwarded_to} {status} advice request #{advice.id}",
+               changes={"status": ["forwarded", status]})
+        link = _absolute("workspace.workspace_detail", workspace_id=advice.workspace_id)
+        if accept:
+            peer_side = _contacts_of(advice.peer_city, (advice.forwarded_to.split("@")[0], advice.forwarded_to))
+            peer_side[0]["name"] = _name_for(advice.peer_city, advice.forwarded_to)
+            asking_side = _contacts_of(asking, (requester.name, requester.email) if requester else None)
+            for email in dict.fromkeys([*( [requester.email] if requester else []), *_city_member_emails(asking.id)]):
+                queue_mail(email, f"{advice.peer_city.name} accepted your request for advice", "advice_accepted",
+                           advice=advice, other_city=advice.peer_city, contacts=peer_side, note=advice.answer_note,
+                           link=link)
+            queue_mail(advice.forwarded_to, f"Contacts of {asking.name}", "advice_accepted", advice=advice,
+                       other_city=asking, contacts=asking_side, note="", link=None)
+        else:
+            for email in _city_member_emails(asking.id):
+                queue_mail(email, f"Your request to {advice.peer_city.name} was declined", "advice_status",
+                           advice=advice, link=link)
+        queue_mail(current_app.config["SECRETARIAT_EMAIL"], f"Advice request #{advice.id} {status}", "advice_status",
+                   advice=advice, link=_absolute("workspace.advice_queue"))
+    return advice
+
+
+def _name_for(city: City, email: str) -> str:
+    from crm.contacts.models import Contact
+
+    contact = Contact.get_or_none(Contact.email == email)
+    if contact:
+        return contact.name
+    user = User.get_or_none(User.email == email)
+    return user.name if user else email
+
+
+def advice_queue(status: str = "open"):
+    """Return advice requests for the secretariat, urgent and oldest first."""
+    query = AdviceRequest.select(AdviceRequest, Workspace, City).join(Workspace).join(City)
+    if status == "open":
+        query = query.where(AdviceRequest.status.in_(OPEN_ADVICE_STATUSES))
+    elif status:
+        query = query.where(AdviceRequest.status == status)
+    return query.order_by(AdviceRequest.urgent.desc(), AdviceRequest.created_at, AdviceRequest.id)
+
+
+def overdue_urgent(now: dt.datetime | None = None):
+    """Return urgent requests not answered within ``CRM_ADVICE_URGENT_HOURS``."""
+    now = now or utcnow()
+    limit = now - dt.timedelta(hours=current_app.config.get("ADVICE_URGENT_HOURS", 24))
+    return (AdviceRequest.select()
+            .where(AdviceRequest.urgent == True, AdviceRequest.status.in_(OPEN_ADVICE_STATUSES),  # noqa: E712
+                   AdviceRequest.created_at <= limit)
+            .order_by(AdviceRequest.created_at))
+
+
+def flag_overdue(now: dt.datetime | None = None) -> int:
+    """Flag overdue urgent requests to the secretariat by mail (once each); return how many were flagged."""
+    flagged = 0
+    with database.atomic():
+        for advice in overdue_urgent(now).where(AdviceRequest.flagged_at.is_null()):
+            advice.flagged_at = utcnow()
+            advice.save()
+            record(None, "advice.flag", advice, summary=f"Urgent advice request #{advice.id} unanswered")
+            queue_mail(current_app.config["SECRETARIAT_EMAIL"],
+                       f"Urgent advice request #{advice.id} is still unanswered", "advice_overdue", advice=advice,
+                       hours=current_app.config.get("ADVICE_URGENT_HOURS", 24), link=_absolute("workspace.advice_queue"))
+            flagged += 1
+    return flagged
