@@ -6,6 +6,7 @@ import pycountry
 
 from crm.audit.services import record
 from crm.db import database, utcnow
+from crm.indexing import touch
 from crm.membership import vocabulary
 from crm.membership.csvimport import ImportRefused, Plan, Result, Row, read_rows, split_list
 from crm.membership.models import City, CityStatusChange
@@ -138,6 +139,7 @@ def import_cities(plan: Plan, *, mode: str = "update", only_valid: bool = False,
                 city.updated_at = utcnow()
                 city.save()
                 result.updated += 1
+            touch(city)  # the search index follows (crm.indexing)
             for column, value in extra.items():
                 CITY_IMPORT_EXTRA_COLUMNS[column](city, value)
         record(actor, "city.import", None, object_type="City",

@@ -1,0 +1,50 @@
+"""Search documents of member cities (registered with crm.indexing)."""
+
+from __future__ import annotations
+
+from crm.indexing import register
+from crm.membership.models import City
+from crm.peers.matching import city_document
+
+
+def city_values(city: City) -> dict:
+    """Return the plain dict of a city that the peer-search document builders take."""
+    return {"id": city.id, "name": city.name, "country": city.country, "region": city.region or None,
+            "languages": list(city.languages or ()), "expertise": list(city.expertise or ()),
+            "status": city.status, "population": city.population,
+            "focal_point_available": city.focal_point_available}
+
+
+def to_document(city: City) -> dict:
+    """Return the index document of a city's profile (visible to the whole network)."""
+    doc = city_document(city_values(city))
+    doc["visibility"] = "network"
+    doc["population"] = city.population
+    doc["focal_point_available"] = bool(city.focal_point_available)
+    return doc
+
+
+def documents(ids=None):
+    """Yield (id, document) for the cities named by ``ids`` (all when None)."""
+    query = City.select().order_by(City.id)
+    if ids is not None:
+        query = query.where(City.id.in_(list(ids)))
+    for city in query:
+        yield city.id, to_document(city)
+
+
+def related(city: City) -> list[str]:
+    """Documents that copy the city's details: its incidents, lessons and contacts."""
+    out = []
+    for module, model_name, kind in (("crm.incidents.models", "Incident", "incident"),
+                                     ("crm.lessons.models", "Lesson", "lesson"),
+                                     ("crm.contacts.models", "Contact", "contact")):
+        try:
+            model = getattr(__import__(module, fromlist=[model_name]), model_name)
+        except ImportError:
+            continue
+        out += [f"{kind}:{row.id}" for row in model.select(model.id).where(model.city == city.id)]
+    return out
+
+
+register("city", City, documents, related)
