@@ -103,8 +103,8 @@ def test_cities_import_with_bad_rows_writes_nothing(app):
 
 
 def test_cities_import_unknown_column_is_a_file_error(app):
-    plan = city_imports.check_cities("name,country,incident_summary\nNice,FR,x\n")
-    assert plan.file_errors and "incident_summary" in plan.file_errors[0]
+    plan = city_imports.check_cities("name,country,mascot\nNice,FR,x\n")
+    assert plan.file_errors and "mascot" in plan.file_errors[0]
 
 
 def test_cities_import_extra_column_hook(app, monkeypatch):
