@@ -45,8 +45,7 @@ class ApplicationForm(FlaskForm):
                                   min=1, max=200_000_000, message="Enter a number of residents between 1 and 200 million.")])
     website = URLField("Official website", description="The authority's own site, starting with https://.",
                        validators=_website_checks(required=True))
-    languages = SelectMultipleField("Languages used", description="The languages your authority works in "
-                                    "(hold Ctrl or ⌘ to choose several).",
+    languages = SelectMultipleField("Languages used", description="The languages your authority works in.",
                                     validators=[_required("Choose at least one language.")])
     applicant_name = _text("Your name", "The person filling in this form.", required="Enter your name.")
     applicant_position = _text("Your position", "e.g. Head of community safety.", required="Enter your position.")
@@ -62,7 +61,7 @@ class ApplicationForm(FlaskForm):
     focal_email = EmailField("Focal point's email", validators=email_field_validators(required=False),
                              description="The focal point is invited to the network's CRM at this address.")
     expertise = SelectMultipleField("Areas of expertise and interest", description="What your authority can share "
-                                    "or wants to learn (hold Ctrl or ⌘ to choose several).")
+                                    "or wants to learn.")
     expertise_other = _text("Other areas", "Anything the list does not cover.", max_length=500)
     incident_experience = _text("Experience of incidents", "Optional: attacks or hate incidents your authority has "
                                 "responded to, in a few lines.", max_length=5000, field=TextAreaField)

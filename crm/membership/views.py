@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+import peewee
+
 from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
@@ -207,7 +209,8 @@ def city_detail(city_id):
     city = _city_or_404(city_id)
     if not current_user.is_secretariat and city.status != "active" and current_user.city_id != city.id:
         abort(404)
-    contacts = list(Contact.select().where(Contact.city == city).order_by(Contact.city_role.desc(), Contact.name))
+    rank = peewee.Case(Contact.city_role, (("focal_point", 0), ("leader", 1)), 2)
+    contacts = list(Contact.select().where(Contact.city == city).order_by(rank, Contact.name_key))
     own = current_user.is_secretariat or current_user.city_id == city.id
     if not own:  # other members see the city's focal points only
         contacts = [c for c in contacts if c.city_role == "focal_point"]

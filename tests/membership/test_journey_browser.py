@@ -1,0 +1,96 @@
+"""The membership journey in a real browser: a visitor applies, staff approve, the focal point accepts the
+invitation from the mail, sets a password and sees their city's profile."""
+
+import shutil
+import time
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+SHOTS = "/tmp/membership-journey-shots"
+
+
+def wait_for_mail(smtp, address, timeout=10):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if smtp.to(address):
+            return smtp.last_to(address)
+        time.sleep(0.1)
+    raise AssertionError(f"no mail reached {address}")
+
+
+def test_apply_approve_accept_invitation_and_see_the_city(page, make_user, smtp, tmp_path):
+    make_user("staff", email="desk@example.org", name="Desk Officer")
+    shots = tmp_path / "shots"
+    shots.mkdir()
+
+    # A visitor applies.
+    page.goto("/")
+    page.get_by_role("button", name="Apply for membership").click()
+    page.wait_for_url("**/apply")
+    page.get_by_label("Name of the local authority").fill("Malmö")
+    page.get_by_label("Level of government").select_option("city")
+    page.get_by_label("Country").select_option("SE")
+    page.get_by_label("Population").fill("357000")
+    page.get_by_label("Official website").fill("https://malmo.se")
+    page.get_by_role("group", name="Languages used").get_by_label("Swedish").check()
+    page.get_by_role("group", name="Languages used").get_by_label("English").check()
+    page.get_by_label("Mayor or elected leader").fill("Anna Berg")
+    page.get_by_label("Your name").fill("Lena Ek")
+    page.get_by_label("Your position").fill("Head of safety")
+    page.get_by_label("Your official email").fill("lena.ek@malmo.example.org")
+    page.get_by_label("Proposed focal point").fill("Omar Said")
+    page.get_by_label("Focal point's position").fill("Coordinator")
+    page.get_by_label("Focal point's email").fill("omar.said@malmo.example.org")
+    page.get_by_label("Victim support").check()
+    page.get_by_label("Community cohesion").check()
+    page.get_by_label("Why do you want to join?").fill("To learn from cities that have been through it.")
+    page.screenshot(path=str(shots / "1-form.png"), full_page=True)
+    page.get_by_role("button", name="Send the application").click()
+    # Forgot the consent: the form comes back with everything typed and a message next to the box.
+    assert page.get_by_text("We need your consent").is_visible()
+    assert page.get_by_label("Name of the local authority").input_value() == "Malmö"
+    page.screenshot(path=str(shots / "2-form-error.png"), full_page=True)
+    page.get_by_label("I agree to the processing of this data").check()
+    page.get_by_role("button", name="Send the application").click()
+    reference = page.get_by_test_id("reference").inner_text()
+    assert reference.startswith("SCN-")
+    page.screenshot(path=str(shots / "3-sent.png"), full_page=True)
+    assert reference in wait_for_mail(smtp, "lena.ek@malmo.example.org")["Subject"]
+
+    # Staff approve.
+    page.goto("/account/login")
+    page.get_by_label("Email").fill("desk@example.org")
+    page.get_by_label("Password").fill("correct horse battery")
+    page.get_by_role("main").get_by_role("button", name="Sign in").click()
+    page.wait_for_url("**/")
+    assert page.get_by_test_id("pending-count").inner_text() == "1"
+    page.screenshot(path=str(shots / "4-dashboard.png"), full_page=True)
+    page.get_by_role("link", name="Open the review queue").click()
+    page.get_by_role("link", name="Malmö").click()
+    page.screenshot(path=str(shots / "5-application.png"), full_page=True)
+    page.get_by_label("Reason or question").fill("Welcome to the network!")
+    page.get_by_role("button", name="Approve").click()
+    assert page.get_by_role("heading", level=1).inner_text().startswith("Malmö")
+    assert page.get_by_text("Approved: Malmö is a member").is_visible()
+    page.screenshot(path=str(shots / "6-city-staff.png"), full_page=True)
+    page.get_by_role("button", name="Sign out").click()
+
+    # The focal point follows the invitation mail's link, sets a password and sees the city.
+    invitation = wait_for_mail(smtp, "omar.said@malmo.example.org")
+    link = [u for u in smtp.links(invitation) if "/account/invitation/" in u][0]
+    page.goto(link)
+    page.get_by_label("New password", exact=True).fill("a long new password")
+    page.get_by_label("Repeat the new password").fill("a long new password")
+    page.screenshot(path=str(shots / "7-set-password.png"), full_page=True)
+    page.get_by_role("button", name="Set my password and sign in").click()
+    page.wait_for_url("**/")
+    assert page.get_by_role("heading", name="Malmö").is_visible()
+    page.get_by_role("button", name="Your city's profile").click()
+    assert page.get_by_role("heading", level=1).inner_text().startswith("Malmö")
+    assert page.get_by_text("Omar Said").first.is_visible()
+    assert page.get_by_text("Victim support").is_visible()
+    assert page.get_by_role("button", name="Edit the profile").is_visible()
+    page.screenshot(path=str(shots / "8-city-member.png"), full_page=True)
+    shutil.copytree(shots, SHOTS, dirs_exist_ok=True)  # to look at them after the run
