@@ -1,0 +1,263 @@
+"""The multilingual concept vocabulary (seeds/concepts.json) and concept extraction from free text.
+
+A concept is a facet value (``attack:vehicle_ramming``), a theme (``theme:victim_support``) or a hard
+need (``need:lang_fr``). Terms are matched on stemmed words, so "camions", "Lastwagen" and "lorries"
+all find their concept. Text is matched in its detected language, in English (people mix) and, for
+long and unambiguous terms only, in the other languages too.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from crm.peers import text as T
+
+CONCEPTS_PATH = os.path.join(os.path.dirname(__file__), "..", "..", "seeds", "concepts.json")
+FACETS = ("attack", "target", "motive", "aftermath", "theme", "need")
+
+# Germanic compounds: "Moscheeanschlag", "skoleskyting". A term stem found at the start of a longer
+# word counts when the rest of the word is one of these generic heads; at the end it always counts
+# if the term is long enough to be unambiguous.
+_COMPOUND_LANGS = ("de", "no")
+_COMPOUND_HEADS = {
+    "de": ("anschlag", "anschlage", "angriff", "angriffe", "attack", "attacke", "attentat", "terror",
+           "tat", "gemeind", "gemeinde", "besuch", "besucher", "opfer", "brand"),
+    "no": ("angrep", "angrepet", "angrepen", "angrepen", "attentat", "attentatet", "terror", "terroren",
+           "drap", "drapet", "ofr", "offer", "besok", "menighet", "brann"),
+}
+_LINKS = ("", "s", "e", "n", "en", "es", "-")
+_MIN_COMPOUND_STEM = 5
+
+
+@dataclass
+class ConceptMatch:
+    """Concepts found in a text: {facet: {key}} plus the words that matched each concept."""
+
+    facets: dict[str, set[str]] = field(default_factory=dict)
+    words: dict[str, list[str]] = field(default_factory=dict)  # "attack:knife" -> ["poignardé"]
+    spans: list[tuple[int, int, str]] = field(default_factory=list)  # (start, end, "facet:key")
+    language: str = T.DEFAULT_LANGUAGE
+
+    def keys(self) -> set[str]:
+        """Return the matched concepts as "facet:key" strings."""
+        return {f"{facet}:{key}" for facet, keys in self.facets.items() for key in keys}
+
+    def get(self, facet: str) -> set[str]:
+        """Return the keys found for one facet."""
+        return self.facets.get(facet, set())
+
+    def __getitem__(self, facet):
+        return self.facets.get(facet, set())
+
+    def __contains__(self, facet):
+        return facet in self.facets
+
+    def items(self):
+        """Iterate (facet, keys) pairs like a dict."""
+        return self.facets.items()
+
+
+@dataclass
+class _Term:
+    concept: str  # "facet:key"
+    stems: tuple[str, ...]
+    surface: str
+    lang: str
+
+
+class Vocabulary:
+    """The concepts of seeds/concepts.json, indexed by stem for matching."""
+
+    def __init__(self, data: dict):
+        self.languages = tuple(data.get("languages") or T.LANGUAGES)
+        self.concepts: dict[str, dict] = {}
+        self.implies: dict[str, tuple[str, ...]] = {}
+        # lang -> first stem -> terms starting with it (longest first)
+        self._by_first: dict[str, dict[str, list[_Term]]] = {lang: {} for lang in self.languages}
+        # lang -> first folded word -> terms matched word for word (used outside the text's language)
+        self._exact: dict[str, dict[str, list[_Term]]] = {lang: {} for lang in self.languages}
+        self._single_stems: dict[str, dict[str, set[str]]] = {lang: {} for lang in self.languages}
+        for entry in data.get("concepts", []):
+            concept = f"{entry['facet']}:{entry['key']}"
+            self.concepts[concept] = entry
+            self.implies[concept] = tuple(entry.get("implies") or ())
+            for lang, terms in (entry.get("terms") or {}).items():
+                if lang not in self._by_first:
+                    continue
+                stop_stems = _stopword_stems(lang)
+                for surface in terms:
+                    exact = tuple(T.fold(w) for w in T.words(surface))
+                    if not exact:
+                        continue
+                    self._exact[lang].setdefault(exact[0], []).append(_Term(concept, exact, surface, lang))
+                    for stems in _term_stems(surface, lang):
+                        if all(st in stop_stems for st in stems):
+                            # "queer" stems to Spanish "que": match such a word only as typed
+                            stems = exact
+                        term = _Term(concept, stems, surface, lang)
+                        self._by_first[lang].setdefault(stems[0], []).append(term)
+                        if len(stems) == 1 and lang in _COMPOUND_LANGS and len(stems[0]) >= 4:
+                            self._single_stems[lang].setdefault(stems[0], set()).add(concept)
+        for table in self._by_first.values():
+            for terms in table.values():
+                terms.sort(key=lambda t: -len(t.stems))
+        self.english_terms = self._english_terms()
+
+    def _english_terms(self) -> dict[str, list[str]]:
+        out = {}
+        for concept, entry in self.concepts.items():
+            out[concept] = list((entry.get("terms") or {}).get("en", []))
+        return out
+
+    def keys(self, facet: str | None = None) -> list[str]:
+        """Return all concept keys ("facet:key"), optionally of one facet."""
+        return [c for c in self.concepts if facet is None or c.split(":", 1)[0] == facet]
+
+    def label(self, concept: str) -> str:
+        """Return readable words for a concept key: "attack:vehicle_ramming" -> "vehicle ramming"."""
+        entry = self.concepts.get(concept)
+        if entry and entry.get("label"):
+            return entry["label"]
+        return concept.split(":", 1)[-1].replace("_", " ")
+
+    def extract(self, text: str, lang: str | None = None) -> ConceptMatch:
+        """Return the concepts named in text (any of the vocabulary's languages)."""
+        text = str(text or "")[:20000]
+        detected = lang if lang in self.languages else T.detect_language(text)
+        result = ConceptMatch(language=detected)
+        toks = T.tokens(text)
+        if not toks:
+            return result
+        own_stop = T.stopwords(detected)
+        order = [detected] + [lg for lg in ("en",) if lg != detected]
+        order += [lg for lg in self.languages if lg not in order]
+        folded = [T.fold(word) for word, _, _ in toks]
+        for lg in order:
+            primary = lg in (detected, "en")
+            if primary:
+                seq = [T.stems(word, lg) + (folded[i],) for i, (word, _, _) in enumerate(toks)]
+                table = self._by_first[lg]
+            else:
+                # Other languages: word for word only, so that stems never collide across languages.
+                seq = [(f,) for f in folded]
+                table = self._exact[lg]
+            for i in range(len(toks)):
+                candidates = []
+                for s in seq[i]:
+                    candidates.extend(table.get(s, ()))
+                for term in candidates:
+                    n = len(term.stems)
+                    if i + n > len(toks):
+                        continue
+                    if any(term.stems[j] not in seq[i + j] for j in range(1, n)):
+                        continue
+                    if n == 1 and lg != detected:
+                        # A single word of another language must not be a function word here
+                        # (French "car", Spanish "van") and, outside English, must be long.
+                        if folded[i] in own_stop or (not primary and len(folded[i]) < 5):
+                            continue
+                    surface = toks[i][0] if n == 1 else text[toks[i][1]:toks[i + n - 1][2]]
+                    self._add(result, term.concept, surface, toks[i][1], toks[i + n - 1][2])
+            if lg in _COMPOUND_LANGS:
+                stemmed = seq if primary else [T.stems(word, lg) for word, _, _ in toks]
+                self._compounds(result, toks, stemmed, lg, primary)
+        for concept in list(result.keys()):
+            for implied in self.implies.get(concept, ()):
+                facet, key = implied.split(":", 1)
+                result.facets.setdefault(facet, set()).add(key)
+        return result
+
+    def find(self, text: str, concepts: Iterable[str], languages: Iterable[str]) -> list[tuple[int, int, str]]:
+        """Return (start, end, concept) spans of the given concepts' terms in text (for highlighting)."""
+        wanted = set(concepts)
+        toks = T.tokens(text)
+        spans = []
+        if not wanted or not toks:
+            return spans
+        folded = [T.fold(word) for word, _, _ in toks]
+        for lg in dict.fromkeys(lg for lg in languages if lg in self._by_first):
+            table = self._by_first[lg]
+            seq = [T.stems(word, lg) + (folded[i],) for i, (word, _, _) in enumerate(toks)]
+            for i in range(len(toks)):
+                for s in seq[i]:
+                    for term in table.get(s, ()):
+                        if term.concept not in wanted:
+                            continue
+                        n = len(term.stems)
+                        if i + n <= len(toks) and all(term.stems[j] in seq[i + j] for j in range(1, n)):
+                            spans.append((toks[i][1], toks[i + n - 1][2], term.concept))
+        return spans
+
+    def _compounds(self, result, toks, seq, lg, primary) -> None:
+        heads = _COMPOUND_HEADS.get(lg, ())
+        singles = self._single_stems[lg]
+        for i, (word, start, end) in enumerate(toks):
+            folded = T.fold(word)
+            if len(folded) < _MIN_COMPOUND_STEM + 3:
+                continue
+            found = set()
+            # the term at the end of the word: "skoleskyting", "Schulschießerei"
+            for form in {folded, *seq[i]}:
+                for k in range(3, len(form) - _MIN_COMPOUND_STEM + 1):
+                    tail = form[k:]
+                    if tail in singles and len(tail) >= _MIN_COMPOUND_STEM and (primary or len(tail) >= 7):
+                        found.update(singles[tail])
+            # the term at the start, followed by a generic head: "Moscheeanschlag"
+            for k in range(4, len(folded) - 2):
+                head = folded[:k]
+                if head not in singles:
+                    continue
+                rest = folded[k:]
+                for link in _LINKS:
+                    if rest.startswith(link):
+                        tail = rest[len(link):]
+                        if tail in heads or tail in singles or T.stem(tail, lg) in heads \
+                                or T.stem(tail, lg) in singles:
+                            found.update(singles[head])
+                            break
+            for concept in found:
+                if word not in result.words.get(concept, ()):
+                    self._add(result, concept, word, start, end)
+
+    @staticmethod
+    def _add(result: ConceptMatch, concept: str, surface: str, start: int, end: int) -> None:
+        facet, key = concept.split(":", 1)
+        result.facets.setdefault(facet, set()).add(key)
+        words = result.words.setdefault(concept, [])
+        if surface not in words:
+            words.append(surface)
+        result.spans.append((start, end, concept))
+
+
+def _term_stems(surface: str, lang: str) -> list[tuple[str, ...]]:
+    """Return the stem sequences of a term, with and without its accents, hyphens split."""
+    words = T.words(surface)
+    if not words:
+        return []
+    variants = {tuple(T.stem(w, lang) for w in words),
+                tuple(T.stem(T.fold(w), lang) for w in words)}
+    joined = "".join(words)
+    if "-" in surface and len(words) > 1:  # "voiture-bélier" also typed "voiturebélier"
+        variants.add((T.stem(joined, lang),))
+    return sorted(variants)
+
+
+@lru_cache(maxsize=None)
+def _stopword_stems(lang: str) -> frozenset:
+    return frozenset(T.stem(w, lang) for w in T.stopwords(lang)) | T.stopwords(lang)
+
+
+@lru_cache(maxsize=4)
+def load_vocabulary(path: str | None = None) -> Vocabulary:
+    """Load and index seeds/concepts.json once per process."""
+    with open(path or CONCEPTS_PATH, encoding="utf-8") as fh:
+        return Vocabulary(json.load(fh))
+
+
+def extract_concepts(text: str, lang: str | None = None) -> ConceptMatch:
+    """Return the concepts of text as {facet: {key}} (a ConceptMatch) with the words that matched."""
+    return load_vocabulary().extract(text, lang)

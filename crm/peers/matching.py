@@ -1,0 +1,451 @@
+"""Peer-adviser search: rank member cities that lived through an attack like the one described.
+
+Plain Python over ``crm.search``: no Flask, no database. The document builders take plain dicts (seed
+records or model attributes) so the seeds loader and the database indexer build the same documents.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+
+from crm.peers import text as T
+from crm.peers.concepts import extract_concepts, load_vocabulary
+
+PEER_KINDS = ("incident", "lesson", "city")
+CORE_FACETS = ("attack", "target", "motive")
+# How much a shared concept counts, by facet. Kind, target and motive of the attack carry the match.
+FACET_WEIGHTS = {"attack": 3.0, "target": 2.2, "motive": 2.0, "aftermath": 0.6, "theme": 0.5}
+MENTION_FACTOR = 0.45  # a concept only named in the text, not recorded as a facet
+NOT_LIVED_FACTOR = 0.3  # attack/target/motive found in a lesson or profile without a lived incident
+SYNERGY = 0.35  # extra per additional core facet shared by the same document
+TEXT_WEIGHT = 1.6  # the free-text share of the score (Whoosh BM25, normalised to the best hit)
+SUPPORT_FACTOR = 0.12  # each further supporting document of the same city, at most SUPPORT_DOCS
+SUPPORT_DOCS = 3
+MAX_TEXT_TERMS = 24  # the rarest words of a description that take part in the query
+MATCHED_DOCS = 3  # supporting documents returned per city
+SNIPPETS = 2  # of which this many carry a highlighted snippet
+SNIPPET_SCAN_CHARS = 4000  # a snippet comes from the start of a long document
+LANGUAGE_LABELS = {"en": "English", "fr": "French", "de": "German", "es": "Spanish", "no": "Norwegian",
+                   "ar": "Arabic", "it": "Italian", "nl": "Dutch", "sv": "Swedish", "da": "Danish",
+                   "pt": "Portuguese", "pl": "Polish", "tr": "Turkish"}
+
+
+@dataclass
+class MatchedDoc:
+    """A document that supports a peer match, with a highlighted snippet (HTML, escaped)."""
+
+    doc_id: str
+    kind: str
+    title: str
+    score: float
+    snippet: str
+    shared: list[str]
+    year: str = ""
+
+
+@dataclass
+class PeerMatch:
+    """A member city proposed as a peer adviser, with the reasons for proposing it."""
+
+    city_id: str
+    score: float
+    reasons: list[str]
+    matched_docs: list[MatchedDoc]
+    shared_facets: dict[str, list[str]]
+    shared_languages: list[str]
+    city_name: str = ""
+    needs_met: list[str] = field(default_factory=list)
+    needs_missed: list[str] = field(default_factory=list)
+
+
+# -- documents -------------------------------------------------------------------------------------
+
+def _label(key: str) -> str:
+    return str(key).replace("_", " ")
+
+
+def _facet_terms(facets: dict | None) -> list[str]:
+    out = []
+    for facet, keys in (facets or {}).items():
+        for key in keys or ():
+            out.append(f"{facet}:{key}")
+    return out
+
+
+def _mentions(*texts: str) -> list[str]:
+    found = extract_concepts(" \n ".join(t for t in texts if t))
+    return sorted(c for c in found.keys() if not c.startswith("need:"))
+
+
+def city_languages(city: dict) -> list[str]:
+    """Return the languages a city's advisers can work in: the city's and its contacts'."""
+    languages = set(city.get("languages") or ())
+    for contact in city.get("contacts") or ():
+        languages.update(contact.get("languages") or ())
+    return sorted(languages)
+
+
+def city_document(city: dict) -> dict:
+    """Return the index document of a city's profile (expertise, languages, description)."""
+    city_id = str(city.get("id") or city_slug(city["name"]))
+    expertise = list(city.get("expertise") or ())
+    languages = city_languages(city)
+    body = " ".join(filter(None, [
+        f"{city['name']} ({city.get('country', '')}).",
+        ("Expertise: " + ", ".join(_label(k) for k in expertise) + ".") if expertise else "",
+        city.get("description") or city.get("expertise_other") or "",
+    ]))
+    return {
+        "doc_id": f"city:{city_id}", "kind": "city", "city_id": city_id, "city_name": city["name"],
+        "title": city["name"], "body": body,
+        "facets": [f"theme:{k}" for k in expertise], "themes": expertise,
+        "mentions": _mentions(city.get("description") or ""),
+        "languages": languages, "city_status": city.get("status", "active"),
+        "region": city.get("region"), "country": city.get("country"),
+        "visibility": city.get("visibility", "network"), "stamp": city.get("stamp"),
+    }
+
+
+def incident_document(incident: dict, city: dict) -> dict:
+    """Return the index document of an incident a city lived through."""
+    city_id = str(city.get("id") or city_slug(city["name"]))
+    incident_id = incident.get("id") or f"{city_id}-{city_slug(incident['title'])}"
+    facets = _facet_terms(incident.get("facets"))
+    occurred = str(incident.get("occurred_on") or "")
+    body = " ".join(filter(None, [incident.get("summary"), incident.get("scale"), incident.get("response")]))
+    return {
+        "doc_id": f"incident:{incident_id}", "kind": "incident", "city_id": city_id,
+        "city_name": city["name"], "title": incident.get("title", ""), "body": body,
+        "facets": facets, "mentions": _mentions(incident.get("title", ""), body),
+        "languages": city_languages(city), "city_status": city.get("status", "active"),
+        "region": city.get("region"), "country": city.get("country"), "year": occurred[:4] or None,
+        "visibility": incident.get("visibility", "network"),
+        "allowed_city_ids": incident.get("allowed_city_ids"), "stamp": incident.get("stamp"),
+        "lived": True,
+    }
+
+
+def lesson_document(lesson: dict, city: dict, incident: dict | None = None) -> dict:
+    """Return the index document of a lesson; a lesson drawn from an incident inherits its facets."""
+    city_id = str(city.get("id") or city_slug(city["name"]))
+    lesson_id = lesson.get("id") or f"{city_id}-{city_slug(lesson['title'])}"
+    themes = list(lesson.get("themes") or ())
+    facets = [f"theme:{k}" for k in themes]
+    if incident:
+        facets += _facet_terms(incident.get("facets"))
+    return {
+        "doc_id": f"lesson:{lesson_id}", "kind": "lesson", "city_id": city_id, "city_name": city["name"],
+        "title": lesson.get("title", ""), "body": lesson.get("body", ""),
+        "facets": facets, "themes": themes, "mentions": _mentions(lesson.get("title", ""), lesson.get("body", "")),
+        "languages": city_languages(city), "city_status": city.get("status", "active"),
+        "region": city.get("region"), "country": city.get("country"), "phase": lesson.get("phase"),
+        "year": str((incident or {}).get("occurred_on") or "")[:4] or None,
+        "visibility": lesson.get("visibility", "network"),
+        "allowed_city_ids": lesson.get("allowed_city_ids"), "stamp": lesson.get("stamp"),
+        "lived": bool(incident), "incident_title": (incident or {}).get("title"),
+    }
+
+
+def contact_document(contact: dict, city: dict) -> dict:
+    """Return the index document of a contact person (confidential: staff visibility by default)."""
+    city_id = str(city.get("id") or city_slug(city["name"]))
+    contact_id = contact.get("id") or f"{city_id}-{city_slug(contact['name'])}"
+    body = " ".join(filter(None, [contact.get("position"), contact.get("organisation"),
+                                  " ".join(contact.get("tags") or ())]))
+    return {
+        "doc_id": f"contact:{contact_id}", "kind": "contact", "city_id": city_id, "city_name": city["name"],
+        "title": contact.get("name", ""), "body": body, "languages": contact.get("languages") or [],
+        "city_status": city.get("status", "active"), "region": city.get("region"),
+        "country": city.get("country"), "visibility": contact.get("visibility", "staff"),
+        "stamp": contact.get("stamp"),
+    }
+
+
+def city_slug(name: str) -> str:
+    """Return a stable ASCII identifier for a name ("Nice" -> "nice")."""
+    return re.sub(r"[^a-z0-9]+", "-", T.fold(name)).strip("-") or "x"
+
+
+def documents_from_seeds(cities: list[dict], lessons: list[dict] = (),
+                         with_contacts: bool = False) -> Iterator[dict]:
+    """Yield the documents of the demo seed format (cities.json with incidents, lessons.json)."""
+    by_name = {c["name"]: c for c in cities}
+    for city in cities:
+        yield city_document(city)
+        for incident in city.get("incidents") or ():
+            yield incident_document(incident, city)
+        if with_contacts:
+            for contact in city.get("contacts") or ():
+                yield contact_document(contact, city)
+    for lesson in lessons:
+        city = by_name.get(lesson.get("city"))
+        if city is None:
+            continue
+        incident = next((i for i in city.get("incidents") or () if i.get("title") == lesson.get("incident")),
+                        None)
+        yield lesson_document(lesson, city, incident)
+
+
+# -- ranking ---------------------------------------------------------------------------------------
+
+def _needs(found: set[str], explicit: Iterable[str] | None) -> list[str]:
+    codes = set()
+    for need in list(found) + list(explicit or ()):
+        need = str(need)
+        codes.add(need[5:] if need.startswith("lang_") else need)
+    return sorted(codes)
+
+
+def _query_concepts(description: str, facets: dict | None, lang: str | None):
+    found = extract_concepts(description, lang)
+    wanted: dict[str, set[str]] = defaultdict(set)
+    for facet, keys in found.items():
+        wanted[facet].update(keys)
+    for facet, keys in (facets or {}).items():
+        wanted[facet].update(keys or ())
+    return found, wanted
+
+
+def _text_clauses(index, description: str, lang: str) -> list[tuple[str, str, float]]:
+    """Weighted free-text clauses: English stems on body/title, surface words on the multilingual field.
+
+    Only the rarest words are kept (``MAX_TEXT_TERMS``): a long description must not turn into a
+    slow query, and words found everywhere decide nothing.
+    """
+    candidates = []
+    domain_en = T.domain_stopwords("en")
+    if lang == "en":
+        for term in dict.fromkeys(index.analyse("body", description)):
+            if term not in domain_en and len(term) > 1 and not term.isdigit():
+                candidates.append(("body", term, 1.0))
+    stop = T.stopwords(lang)
+    domain = T.domain_stopwords(lang)
+    for word in dict.fromkeys(T.words(description[:5000])):
+        folded = T.fold(word)
+        if len(folded) < 3 or folded.isdigit() or folded in stop or T.stem(word, lang) in domain:
+            continue
+        candidates.append(("text", folded, 0.5 if lang == "en" else 1.0))
+    if not candidates:
+        return []
+    total = max(1, index.doc_count())
+    frequencies = {}
+    for fieldname in ("body", "text"):
+        terms = [t for f, t, _ in candidates if f == fieldname]
+        frequencies.update({(fieldname, t): df for t, df in index.doc_frequencies(fieldname, terms).items()})
+    present = [c for c in candidates if 0 < frequencies[(c[0], c[1])] < total * 0.5]
+    present.sort(key=lambda c: frequencies[(c[0], c[1])])
+    clauses = []
+    for fieldname, term, weight in present[:MAX_TEXT_TERMS]:
+        clauses.append((fieldname, term, weight, True, "text"))
+        if fieldname == "body":
+            clauses.append(("title", term, 0.6, True, "text"))
+    return clauses
+
+
+def _idf_factors(index, concepts) -> dict[str, float]:
+    """Return a factor in [0.6, 1] per concept: rare concepts say more than ones every city shares."""
+    keys = [f"{facet}:{key}" for facet, key in concepts]
+    frequencies = index.doc_frequencies("facets", keys)
+    total = max(2, index.doc_count())
+    top = math.log(total)
+    return {k: 0.6 + 0.4 * min(1.0, max(0.0, math.log(total / (1 + frequencies.get(k, 0))) / top))
+            for k in keys}
+
+
+def find_peers(index, description: str, facets: dict | None = None, needs: Iterable[str] | None = None,
+               asking_city_id=None, limit: int = 10, lang: str | None = None,
+               visibility: Iterable[str] = ("public", "network"), viewer_city_id=None,
+               candidates: int = 150) -> list[PeerMatch]:
+    """Return member cities ranked as peer advisers for an attack described in any language.
+
+    ``facets`` ({facet: [keys]}) and ``needs`` (e.g. ["lang_fr"]) add to what the description says.
+    The asking city and cities that are not active members are never returned.
+    """
+    description = str(description or "")[:20000]
+    lang = lang if lang in T.LANGUAGES else T.detect_language(description)
+    found, wanted = _query_concepts(description, facets, lang)
+    need_codes = _needs({f"lang_{k[5:]}" for k in wanted.pop("need", set())}, needs)
+    concepts = [(facet, key) for facet, keys in wanted.items() if facet in FACET_WEIGHTS for key in keys]
+
+    factors = _idf_factors(index, concepts) if concepts else {}
+    clauses = []
+    for facet, key in concepts:
+        weight = FACET_WEIGHTS[facet] * factors[f"{facet}:{key}"]
+        clauses.append(("facets", f"{facet}:{key}", weight, False, "concepts"))
+        clauses.append(("mentions", f"{facet}:{key}", weight * MENTION_FACTOR, False, "concepts"))
+    clauses += _text_clauses(index, description, lang)
+    if not clauses and not need_codes:
+        return []
+    filters = {"kinds": list(PEER_KINDS), "city_status": "active",
+               "visibility": list(visibility), "viewer_city_id": viewer_city_id}
+    if asking_city_id is not None:
+        filters["exclude_city_ids"] = [str(asking_city_id)]
+    max_postings = max(2000, index.doc_count() // 20)
+    hits = index.score_terms(clauses, filters, limit=candidates, max_postings=max_postings) if clauses else []
+    best_text = max((h.parts.get("text", 0.0) for h in hits), default=0.0) or 1.0
+
+    per_city: dict[str, list[tuple[float, dict, list[str]]]] = defaultdict(list)
+    for hit in hits:
+        doc = hit.fields
+        score, shared = _doc_score(doc, factors)
+        score += TEXT_WEIGHT * hit.parts.get("text", 0.0) / best_text
+        per_city[doc["city_id"]].append((score, doc, shared))
+
+    speakers: dict[str, set[str]] = {}
+    if need_codes:  # a city meeting a hard need is a candidate even when nothing else matched
+        speakers = _cities_speaking(index, need_codes, filters, limit * 5)
+        for city in speakers:
+            per_city.setdefault(city, [])
+
+    ranked = []
+    for city_id, docs in per_city.items():
+        if str(city_id) == str(asking_city_id):
+            continue
+        docs.sort(key=lambda d: -d[0])
+        best = docs[0][0] if docs else 0.0
+        support = sum(d[0] for d in docs[1:1 + SUPPORT_DOCS])
+        languages = speakers.get(city_id) or set(str(docs[0][1].get("languages", "")).split())
+        ranked.append((-sum(c in languages for c in need_codes), -(best + SUPPORT_FACTOR * support),
+                       city_id, docs))
+
+    # Hard needs first, then the score; statuses come from the profiles of the few cities returned.
+    ranked.sort(key=lambda r: r[:3])
+    matches = []
+    for _, negative_score, city_id, docs in ranked:
+        if len(matches) >= limit:
+            break
+        score = -negative_score
+        profile = index.get(f"city:{city_id}") or {}
+        if profile and profile.get("city_status", "active") != "active":
+            continue
+        languages = set(str(profile.get("languages", "")).split()) if profile else \
+            set(str(docs[0][1].get("languages", "")).split()) if docs else set()
+        met = [c for c in need_codes if c in (languages or ())]
+        missed = [c for c in need_codes if c not in (languages or ())]
+        city_name = profile.get("title") or (docs[0][1].get("city_name") if docs else "") or str(city_id)
+        matches.append(_build_match(city_id, city_name, score, docs, met, missed, description, lang))
+    matches.sort(key=lambda m: (-len(m.needs_met), -m.score, m.city_name))
+    return matches
+
+
+def _doc_score(doc: dict, wanted: dict[str, float]) -> tuple[float, list[str]]:
+    """Score one document on the concepts it shares with the query; return (score, shared keys)."""
+    explicit = set(str(doc.get("facets", "")).split())
+    mentioned = set(str(doc.get("mentions", "")).split())
+    meta = doc.get("meta") or {}
+    lived = doc.get("kind") == "incident" or bool(meta.get("lived"))
+    score = 0.0
+    shared = []
+    core = 0
+    for concept, factor in wanted.items():
+        facet = concept.split(":", 1)[0]
+        weight = FACET_WEIGHTS.get(facet, 0.0) * factor
+        if concept in explicit:
+            part = weight
+        elif concept in mentioned:
+            part = weight * MENTION_FACTOR
+        else:
+            continue
+        if facet in CORE_FACETS:
+            if not lived:
+                part *= NOT_LIVED_FACTOR
+            else:
+                core += 1
+        score += part
+        shared.append(concept)
+    if core > 1:
+        score *= 1.0 + SYNERGY * (core - 1)
+    return score, sorted(shared)
+
+
+def _cities_speaking(index, codes: list[str], filters: dict, limit: int) -> dict[str, set[str]]:
+    """Return {city_id: languages} for cities whose profile lists the most of the needed languages."""
+    city_filters = dict(filters, kinds=["city"])
+    clauses = [("languages", code, 1.0, False) for code in codes]
+    return {h.fields["city_id"]: set(str(h.fields.get("languages", "")).split())
+            for h in index.score_terms(clauses, city_filters, limit=limit)}
+
+
+def _build_match(city_id, city_name, score, docs, met, missed, description, lang):
+    vocab = load_vocabulary()
+    shared_keys = sorted({c for _, _, shared in docs for c in shared})
+    shared_facets: dict[str, list[str]] = {}
+    for concept in shared_keys:
+        facet, key = concept.split(":", 1)
+        shared_facets.setdefault(facet, []).append(key)
+    reasons = [f"Speaks {LANGUAGE_LABELS.get(code, code)}" for code in met]
+    lived = [d for d in docs if d[1].get("kind") == "incident" and
+             any(c.split(":", 1)[0] in CORE_FACETS for c in d[2])]
+    for _, doc, _shared in lived[:2]:
+        reasons.append(_incident_sentence(doc, city_name))
+    core = [c for c in shared_keys if c.split(":", 1)[0] in CORE_FACETS + ("aftermath",)]
+    if core:
+        reasons.append("Shares: " + "; ".join(f"{c.split(':', 1)[0]}: {vocab.label(c)}" for c in core))
+    themes = [vocab.label(c) for c in shared_keys if c.startswith("theme:")]
+    lessons = [d for d in docs if d[1].get("kind") == "lesson"]
+    if themes:
+        reasons.append(("Lessons on: " if lessons else "Expertise in: ") + ", ".join(themes[:5]))
+    elif lessons and not lived:
+        reasons.append(f"Lesson: {lessons[0][1].get('title', '')}")
+    if missed:
+        reasons.append("Does not list " + ", ".join(LANGUAGE_LABELS.get(c, c) for c in missed)
+                       + " among its languages")
+    matched = []
+    for position, (doc_score, doc, shared) in enumerate(docs[:MATCHED_DOCS]):
+        snippet = _snippet(doc.get("body", ""), shared, description, lang) if position < SNIPPETS else ""
+        matched.append(MatchedDoc(doc["doc_id"], doc.get("kind", ""), doc.get("title", ""),
+                                  round(doc_score, 3), snippet, shared, str(doc.get("year") or "")))
+    return PeerMatch(city_id=str(city_id), score=round(score, 4), reasons=reasons, matched_docs=matched,
+                     shared_facets=shared_facets, shared_languages=list(met), city_name=city_name,
+                     needs_met=list(met), needs_missed=list(missed))
+
+
+def _incident_sentence(doc: dict, city_name: str) -> str:
+    explicit = str(doc.get("facets", "")).split()
+    attack = [c.split(":", 1)[1] for c in explicit if c.startswith("attack:")]
+    target = [c.split(":", 1)[1] for c in explicit if c.startswith("target:")]
+    what = " and ".join(_label(a) for a in attack).capitalize() or doc.get("title", "Incident")
+    where = f" on a {_label(target[0])}" if target else ""
+    when = f", {doc['year']}" if doc.get("year") else ""
+    return f"{what}{where} ({city_name}{when})"
+
+
+def _snippet(body: str, shared: list[str], description: str, lang: str, width: int = 240) -> str:
+    """Return an HTML snippet of body with the words behind shared concepts and query words marked."""
+    if not body:
+        return ""
+    body = body[:SNIPPET_SCAN_CHARS]
+    doc_lang = T.detect_language(body)
+    spans = [(s, e) for s, e, _ in load_vocabulary().find(body, shared, (doc_lang, "en"))]
+    query_stems = set(T.content_words(description, lang)) | set(T.content_words(description, "en"))
+    for word, start, end in T.tokens(body):
+        if len(word) > 2 and (T.stem(word, "en") in query_stems or T.stem(word, lang) in query_stems):
+            spans.append((start, end))
+    spans = sorted(set(spans))
+    if not spans:
+        cut = body[:width]
+        return html.escape(cut) + ("…" if len(body) > width else "")
+    # the window of `width` characters holding the most marked words (two pointers)
+    best_start, best_count, j = spans[0][0], 0, 0
+    for i, (s, _) in enumerate(spans):
+        j = max(j, i)
+        while j < len(spans) and spans[j][0] < s + width:
+            j += 1
+        if j - i > best_count:
+            best_start, best_count = s, j - i
+    start = max(0, body.rfind(" ", 0, max(0, best_start - 40)) + 1)
+    end = min(len(body), start + width)
+    out, pos = [], start
+    for s, e in spans:
+        if s < pos or e > end:
+            continue
+        out.append(html.escape(body[pos:s]))
+        out.append(f"<mark>{html.escape(body[s:e])}</mark>")
+        pos = e
+    out.append(html.escape(body[pos:end]))
+    return ("…" if start > 0 else "") + "".join(out) + ("…" if end < len(body) else "")

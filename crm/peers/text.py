@@ -1,0 +1,175 @@
+"""Language detection, normalisation, tokenisation and stemming for peer search.
+
+Plain Python: the Snowball stemmers and stopword lists come from ``whoosh.lang`` but are reached
+through ``crm.search`` so that only one module imports Whoosh.
+"""
+
+import re
+import unicodedata
+from functools import lru_cache
+
+from crm import search as _search
+
+LANGUAGES = ("en", "fr", "de", "es", "no")
+DEFAULT_LANGUAGE = "en"
+
+# Letters that NFKD does not decompose but that people type either way.
+_FOLD_TABLE = str.maketrans({
+    "ø": "o", "æ": "ae", "ß": "ss", "œ": "oe", "đ": "d", "ð": "d", "þ": "th", "ł": "l",
+    "’": "'", "‘": "'", "ʼ": "'", "`": "'",
+})
+
+_TOKEN_RE = re.compile(r"[^\W_]+", re.UNICODE)
+
+# Short, frequent function words that tell the five network languages apart. Words shared by two
+# languages ("de", "en", "i", "a") are left out on purpose: they decide nothing.
+_MARKERS = {
+    "en": """the and of to was were is are in on at with for by from this that which who our we
+             has have had been after during into their it as an be will would what how""",
+    "fr": """le la les des du une un et est sont était été dans sur pour par avec nous notre nos
+             qui que au aux ce cette ces pendant après lors ils elles ont avons leur mais ou où""",
+    "de": """der die das den dem des und ist sind war waren wurde wurden ein eine einer einem
+             einen mit für auf von zu im nach bei wir unsere unser nicht auch sich haben hat
+             wie vor durch aus""",
+    "es": """el la los las del y es son fue fueron una uno un con por para en nuestra nuestro
+             nuestros que se al lo durante tras después cuando como pero muy hemos hubo""",
+    "no": """og er var ble har hadde det den til på med av som vi vår våre ikke etter under
+             fra om eller også ved hvor ett blitt skal kan dette disse mot kommune""",
+}
+_MARKER_SETS = {lang: frozenset(words.split()) for lang, words in _MARKERS.items()}
+# Letters that are strong evidence of one language.
+_LETTERS = {
+    "no": "øåæ",
+    "de": "ßäöü",
+    "es": "ñ¿¡áíóú",
+    "fr": "çèêàùâîôëïœ",
+}
+
+# Extra stopwords per language: words the whoosh lists miss but that are pure function words and
+# happen to spell a content word in another language (French "car" = because, Spanish "van" = go).
+_EXTRA_STOPWORDS = {
+    "en": "also however about across around could should may might one two three us",
+    "fr": "car ainsi alors aussi donc très tout tous toute toutes leurs dont lors depuis",
+    "de": "dass wurde wurden worden sowie bereits sehr wegen ihre unsere",
+    "es": "van va vamos fue fueron sido tras muy también donde hay",
+    "no": "ble blei ett også veldig mange hele",
+}
+
+# Words present in nearly every description or profile: they must not decide a ranking.
+DOMAIN_STOPWORDS = {
+    "en": """city cities town municipality council community communities family families people
+             person after attack attacks attacked victim victims incident incidents event events
+             local mayor response responded respond year years day days week weeks help need needs
+             support similar happened experience advice adviser advisers peer peers member members
+             network like want looking seek seeking""",
+    "fr": """ville villes commune communes municipalité mairie communauté communautés famille familles
+             personne personnes gens après attaque attaques attentat attentats victime victimes
+             incident incidents événement maire réponse année années jour jours semaine aide besoin
+             expérience conseil conseils similaire pair pairs membre membres réseau cherchons""",
+    "de": """stadt städte gemeinde kommune gemeinschaft familie familien menschen leute person nach
+             angriff angriffe anschlag anschläge opfer vorfall vorfälle ereignis bürgermeister
+             bürgermeisterin jahr jahre tag tage woche hilfe brauchen erfahrung rat ähnlich ähnlichen
+             mitglied mitglieder netzwerk suchen""",
+    "es": """ciudad ciudades municipio ayuntamiento comunidad comunidades familia familias personas
+             gente persona después ataque ataques atentado atentados víctima víctimas incidente
+             evento alcalde alcaldesa respuesta año años día días semana ayuda necesitamos
+             experiencia consejo similar miembro miembros red buscamos""",
+    "no": """by byen kommune kommunen samfunn samfunnet familie familier folk personer etter angrep
+             angrepet angrepene offer ofre hendelse hendelsen ordfører svar år dag dager uke hjelp
+             trenger erfaring råd lignende medlem medlemmer nettverk""",
+}
+
+
+def fold(text):
+    """Return text lower-cased with accents and special letters folded to plain ASCII-ish letters."""
+    if text and len(text) < 40:
+        return _fold_word(text)
+    return _fold(text)
+
+
+@lru_cache(maxsize=200000)
+def _fold_word(text):
+    return _fold(text)
+
+
+def _fold(text):
+    text = unicodedata.normalize("NFKC", text or "").lower().translate(_FOLD_TABLE)
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def tokens(text):
+    """Return (lower-cased word, start, end) for each word of text, splitting on apostrophes."""
+    text = text or ""
+    return [(m.group().lower(), m.start(), m.end()) for m in _TOKEN_RE.finditer(text)]
+
+
+def words(text):
+    """Return the lower-cased words of text."""
+    return [m.group().lower() for m in _TOKEN_RE.finditer(text or "")]
+
+
+def detect_language(text, default=DEFAULT_LANGUAGE):
+    """Return the most likely of en/fr/de/es/no for text, or default when there is no evidence."""
+    sample = (text or "")[:5000]
+    lowered = sample.lower()
+    found = words(lowered)
+    if not found:
+        return default
+    scores = dict.fromkeys(LANGUAGES, 0.0)
+    for word in found:
+        for lang, markers in _MARKER_SETS.items():
+            if word in markers:
+                scores[lang] += 1.0
+    for lang, letters in _LETTERS.items():
+        hits = sum(lowered.count(ch) for ch in letters)
+        scores[lang] += 0.5 * min(hits, 6)
+    best = max(LANGUAGES, key=lambda lang: (scores[lang], lang == default))
+    return best if scores[best] > 0 else default
+
+
+@lru_cache(maxsize=None)
+def stopwords(lang):
+    """Return the folded stopwords of a language (Snowball list plus a few function words)."""
+    base = set(_search.language_stopwords(lang))
+    base.update(_EXTRA_STOPWORDS.get(lang, "").split())
+    return frozenset(fold(w) for w in base)
+
+
+@lru_cache(maxsize=None)
+def domain_stopwords(lang):
+    """Return folded stems of words that appear in nearly every incident description."""
+    return frozenset(stem(w, lang) for w in DOMAIN_STOPWORDS.get(lang, "").split())
+
+
+@lru_cache(maxsize=200000)
+def stem(word, lang):
+    """Return the folded Snowball stem of one lower-cased word in a language."""
+    stemmer = _search.language_stemmer(lang)
+    return fold(stemmer(word.lower()))
+
+
+@lru_cache(maxsize=200000)
+def stems(word, lang):
+    """Return the distinct stems of a word typed with or without its accents."""
+    first = stem(word, lang)
+    folded = fold(word)
+    if folded == word:
+        return (first,)
+    second = stem(folded, lang)
+    return (first,) if second == first else (first, second)
+
+
+def content_words(text, lang):
+    """Return the folded stems of text's words minus general and domain stopwords."""
+    stop = stopwords(lang)
+    domain = domain_stopwords(lang)
+    out = []
+    for word in words(text):
+        if fold(word) in stop or len(word) < 2 or word.isdigit():
+            continue
+        s = stem(word, lang)
+        if s in domain:
+            continue
+        out.append(s)
+    return out

@@ -1,0 +1,655 @@
+"""The search engine behind one door: the only module that imports Whoosh.
+
+Documents are plain dicts (see ``FIELDS``); the database is the truth and the index is a cache of it.
+An index folder holds generations (``gen-000001``...) and a ``CURRENT`` file naming the live one, so a
+rebuild writes a fresh generation and swaps it in with one atomic rename. Writers never wait: a
+``LockError`` means another process is applying changes and will apply ours too (DEPENDENCIES.md).
+"""
+
+from __future__ import annotations
+
+import heapq
+import json
+import math
+import os
+import re
+import shutil
+import threading
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from whoosh import highlight, index, lang, query, sorting
+from whoosh.codec.whoosh3 import W3LeafMatcher
+from whoosh.matching.wrappers import FilterMatcher
+from whoosh.analysis import CharsetFilter, LowercaseFilter, RegexTokenizer, StemFilter, StopFilter
+from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
+from whoosh.index import LockError
+from whoosh.scoring import BM25F
+from whoosh.support.charset import accent_map
+
+CURRENT_FILE = "CURRENT"
+APPLIED_FILE = "applied.json"
+GENERATION_PREFIX = "gen-"
+MAX_QUERY_CHARS = 2000  # longer user text adds nothing to a ranking and only costs time
+MAX_QUERY_TERMS = 64
+
+# Field names a document may carry. Multi-valued ones take a list of strings.
+KEYWORD_FIELDS = ("facets", "mentions", "languages", "allowed_city_ids", "themes")
+ID_FIELDS = ("kind", "city_id", "visibility", "city_status", "region", "country", "phase", "year")
+COLUMN_FILTERS = ID_FIELDS  # single-valued fields kept as columns: cheap per-document filtering
+FACETABLE = ("kind", "region", "country", "city_status", "phase", "year", "languages", "facets")
+
+_WORD = r"[^\W_]+"
+
+
+class _MarkFormatter(highlight.HtmlFormatter):
+    """Marks matched words with a plain <mark> (the rest of the text is HTML-escaped)."""
+
+    def __init__(self):
+        super().__init__(tagname="mark", between=" … ")
+
+    def format_token(self, text, token, replace=False):
+        return "<mark>%s</mark>" % highlight.htmlescape(highlight.get_text(text, token, replace))
+
+
+def _body_analyzer():
+    return (RegexTokenizer(_WORD) | LowercaseFilter() | CharsetFilter(accent_map)
+            | StopFilter(lang="en") | StemFilter(lang="en", cachesize=50000))
+
+
+def _text_analyzer():
+    # Language-neutral surface words, accents folded: proper nouns and non-English wording.
+    return RegexTokenizer(_WORD) | LowercaseFilter() | CharsetFilter(accent_map)
+
+
+def make_schema() -> Schema:
+    """Return the schema shared by every kind of document (city, incident, lesson, toolkit_item, contact)."""
+    return Schema(
+        doc_id=ID(stored=True, unique=True, sortable=True),
+        stamp=ID(stored=True, sortable=True),
+        title=TEXT(stored=True, analyzer=_body_analyzer(), field_boost=1.5),
+        body=TEXT(stored=True, analyzer=_body_analyzer()),
+        text=TEXT(analyzer=_text_analyzer()),
+        facets=KEYWORD(stored=True, scorable=True, lowercase=True),
+        mentions=KEYWORD(stored=True, scorable=True, lowercase=True),
+        themes=KEYWORD(stored=True, lowercase=True),
+        languages=KEYWORD(stored=True, lowercase=True),
+        allowed_city_ids=KEYWORD(stored=True),
+        kind=ID(stored=True, sortable=True),
+        city_id=ID(stored=True, sortable=True),
+        city_name=STORED(),
+        visibility=ID(stored=True, sortable=True),
+        city_status=ID(stored=True, sortable=True),
+        region=ID(stored=True, sortable=True),
+        country=ID(stored=True, sortable=True),
+        phase=ID(stored=True, sortable=True),
+        year=ID(stored=True, sortable=True),
+        meta=STORED(),
+    )
+
+
+# -- language helpers for crm.peers.text (so that it needs no Whoosh import) -------------------------
+
+def language_stemmer(code: str) -> Callable[[str], str]:
+    """Return the Snowball stem function for a two-letter language code (identity if none)."""
+    if code and lang.has_stemmer(code):
+        return lang.stemmer_for_language(code)
+    return lambda word: word
+
+
+def language_stopwords(code: str) -> frozenset:
+    """Return the Snowball stopword list for a two-letter language code (empty if none)."""
+    if code and lang.has_stopwords(code):
+        return frozenset(lang.stopwords_for_language(code))
+    return frozenset()
+
+
+# -- results -----------------------------------------------------------------------------------------
+
+@dataclass
+class Hit:
+    """One document found: its stored fields, its score and a highlighted snippet."""
+
+    doc_id: str
+    kind: str
+    score: float
+    fields: dict
+    snippet: str = ""
+    parts: dict = field(default_factory=dict)
+
+
+@dataclass
+class SearchResult:
+    """A page of hits, the total number of matching documents and facet counts over all of them."""
+
+    hits: list[Hit]
+    total: int
+    page: int
+    pagelen: int
+    facets: dict[str, dict[str, int]] = field(default_factory=dict)
+
+
+def _as_list(value) -> list[str]:
+    if value is None:
+        return []
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return [str(v) for v in value if v is not None and str(v) != ""]
+    return [str(value)]
+
+
+def _clean_term(value) -> str:
+    return re.sub(r"\s+", "_", str(value).strip().lower())
+
+
+def prepare_document(doc: dict) -> dict:
+    """Return the Whoosh fields for a plain document dict (unknown keys go into ``meta``)."""
+    if not doc.get("doc_id"):
+        raise ValueError("a document needs a doc_id such as 'incident:12'")
+    out = {"doc_id": str(doc["doc_id"]), "stamp": str(doc.get("stamp") or "")}
+    out["kind"] = str(doc.get("kind") or str(doc["doc_id"]).split(":", 1)[0])
+    for name in ("title", "body"):
+        out[name] = str(doc.get(name) or "")
+    out["text"] = " ".join([out["title"], out["body"], str(doc.get("text") or "")])
+    for name in KEYWORD_FIELDS:
+        values = [_clean_term(v) for v in _as_list(doc.get(name))]
+        out[name] = " ".join(dict.fromkeys(v for v in values if v))
+    for name in ID_FIELDS:
+        if doc.get(name) is not None:
+            out[name] = str(doc[name])
+    out["city_name"] = str(doc.get("city_name") or "")
+    known = set(out) | {"stamp"}
+    out["meta"] = {k: v for k, v in doc.items() if k not in known}
+    return out
+
+
+# -- the index ---------------------------------------------------------------------------------------
+
+class Index:
+    """A search index in a folder: one searcher per process, refreshed before each search."""
+
+    def __init__(self, path: str):
+        self.path = os.path.abspath(path)
+        self.schema = make_schema()
+        self._lock = threading.RLock()
+        self._generation = None
+        self._ix = None
+        self._searcher = None
+        self._retired = None
+        self._filter_cache: dict = {}
+        os.makedirs(self.path, exist_ok=True)
+        if self._read_current() is None:
+            self._create_first_generation()
+
+    # generations ------------------------------------------------------------------------------------
+
+    def _read_current(self) -> str | None:
+        try:
+            with open(os.path.join(self.path, CURRENT_FILE), encoding="utf-8") as fh:
+                name = fh.read().strip()
+        except FileNotFoundError:
+            return None
+        return name if name and os.path.isdir(os.path.join(self.path, name)) else None
+
+    def _write_atomically(self, target: str, content: str) -> None:
+        tmp = f"{target}.{os.getpid()}.{threading.get_ident()}.tmp"
+        with open(tmp, "w", encoding="utf-8") as fh:
+            fh.write(content)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, target)
+
+    def _new_generation_dir(self) -> str:
+        numbers = [int(n[len(GENERATION_PREFIX):]) for n in os.listdir(self.path)
+                   if n.startswith(GENERATION_PREFIX) and n[len(GENERATION_PREFIX):].isdigit()]
+        for number in range(max(numbers, default=0) + 1, max(numbers, default=0) + 1000):
+            name = f"{GENERATION_PREFIX}{number:06d}"
+            try:
+                os.mkdir(os.path.join(self.path, name))
+                return name
+            except FileExistsError:
+                continue
+        raise RuntimeError("could not allocate a new index generation")
+
+    def _create_first_generation(self) -> None:
+        name = self._new_generation_dir()
+        index.create_in(os.path.join(self.path, name), self.schema)
+        if self._read_current() is None:  # another process may have won the race
+            self._write_atomically(os.path.join(self.path, CURRENT_FILE), name)
+        else:
+            shutil.rmtree(os.path.join(self.path, name), ignore_errors=True)
+
+    def _open(self):
+        """Return the Whoosh index of the live generation, reopening it after a swap."""
+        name = self._read_current()
+        if name is None:
+            self._create_first_generation()
+            name = self._read_current()
+        if name != self._generation or self._ix is None:
+            for old in (self._retired, self._searcher):
+                if old is not None:
+                    old.close()
+            self._retired = None
+            self._ix = index.open_dir(os.path.join(self.path, name), schema=self.schema)
+            self._generation = name
+            self._searcher = None
+            self._filter_cache = {}
+        return self._ix
+
+    def generation_path(self) -> str:
+        """Return the folder of the live generation."""
+        with self._lock:
+            self._open()
+            return os.path.join(self.path, self._generation)
+
+    def searcher(self):
+        """Return this process's searcher, brought up to the latest commit (Whoosh object; internal).
+
+        Whoosh-reloaded 2.7.5's ``Searcher.refresh()`` re-adds the old segments to the new reader, so
+        replaced documents show up twice: a new searcher is opened instead when the generation moved
+        (checking costs one small file read when nothing changed).
+        """
+        with self._lock:
+            ix = self._open()
+            current = self._searcher
+            if current is not None and ix.latest_generation() == current.reader().generation():
+                return current
+            self._searcher = ix.searcher(weighting=BM25F(B=0.6, K1=1.2))
+            self._filter_cache = {}
+            # Close the searcher before last, not the one another thread may still be reading.
+            if self._retired is not None:
+                self._retired.close()
+            self._retired = current
+            return self._searcher
+
+    def close(self) -> None:
+        """Close the searcher and forget the open index."""
+        with self._lock:
+            for old in (self._retired, self._searcher):
+                if old is not None:
+                    old.close()
+            self._searcher = None
+            self._retired = None
+            self._ix = None
+            self._generation = None
+            self._filter_cache = {}
+
+    # writing ---------------------------------------------------------------------------------------
+
+    def update_documents(self, docs: Iterable[dict], timeout: float = 10.0) -> int:
+        """Add or replace documents (by doc_id), waiting up to timeout seconds for the lock; return the count."""
+        with self._lock:
+            writer = self._open().writer(timeout=timeout)
+        return self._apply(writer, [("upsert", d) for d in docs])
+
+    def delete_documents(self, doc_ids: Iterable[str], timeout: float = 10.0) -> int:
+        """Delete documents by doc_id, waiting up to timeout seconds for the lock; return the count."""
+        with self._lock:
+            writer = self._open().writer(timeout=timeout)
+        return self._apply(writer, [("delete", d) for d in doc_ids])
+
+    def try_apply(self, changes: Iterable[tuple[str, object]], change_id: int | None = None) -> bool:
+        """Apply (op, doc) changes if the writer lock is free; False means another process holds it.
+
+        ``op`` is "upsert" (or "update"/"add") with a document dict, or "delete" with a doc_id or a
+        dict holding one. When ``change_id`` is given it is recorded as the last applied change after
+        the commit, so a caller can resume from it.
+        """
+        changes = list(changes)
+        with self._lock:
+            try:
+                writer = self._open().writer(timeout=0)
+            except LockError:
+                return False
+        self._apply(writer, changes, change_id=change_id)
+        return True
+
+    def _apply(self, writer, changes, change_id=None) -> int:
+        # Whoosh cannot delete a document added in the same uncommitted writer: keep the last
+        # change per doc_id, in order.
+        last = {}
+        for op, doc in changes:
+            doc_id = doc.get("doc_id") if isinstance(doc, dict) else doc
+            last.pop(str(doc_id), None)
+            last[str(doc_id)] = (op, doc)
+        count = 0
+        try:
+            for op, doc in last.values():
+                if op == "delete":
+                    doc_id = doc.get("doc_id") if isinstance(doc, dict) else doc
+                    writer.delete_by_term("doc_id", str(doc_id))
+                elif op in ("upsert", "update", "add"):
+                    writer.update_document(**prepare_document(doc))
+                else:
+                    raise ValueError(f"unknown index change {op!r}")
+                count += 1
+        except BaseException:
+            writer.cancel()
+            raise
+        writer.commit()
+        if change_id is not None:
+            self.set_last_change_id(change_id)
+        return count
+
+    def last_change_id(self) -> int | None:
+        """Return the id of the last change-log entry applied to the live generation, if recorded."""
+        try:
+            with open(os.path.join(self.generation_path(), APPLIED_FILE), encoding="utf-8") as fh:
+                return json.load(fh).get("last_change_id")
+        except (FileNotFoundError, ValueError):
+            return None
+
+    def set_last_change_id(self, change_id: int | None) -> None:
+        """Record (atomically) the last change-log entry applied to the live generation."""
+        target = os.path.join(self.generation_path(), APPLIED_FILE)
+        self._write_atomically(target, json.dumps({"last_change_id": change_id, "at": time.time()}))
+
+    def rebuild(self, documents: Iterable[dict], progress: Callable[[int], None] | None = None,
+                last_change_id: int | None = None, procs: int = 1) -> int:
+        """Write every document into a fresh generation and swap it in atomically; return the count."""
+        name = self._new_generation_dir()
+        folder = os.path.join(self.path, name)
+        count = 0
+        try:
+            ix = index.create_in(folder, self.schema)
+            options = {"procs": procs, "multisegment": True} if procs > 1 else {}
+            writer = ix.writer(**options)
+            try:
+                for doc in documents:
+                    writer.add_document(**prepare_document(doc))
+                    count += 1
+                    if progress is not None and count % 1000 == 0:
+                        progress(count)
+            except BaseException:
+                writer.cancel()
+                raise
+            writer.commit()
+            ix.close()
+            if last_change_id is not None:
+                self._write_atomically(os.path.join(folder, APPLIED_FILE),
+                                       json.dumps({"last_change_id": last_change_id, "at": time.time()}))
+        except BaseException:
+            shutil.rmtree(folder, ignore_errors=True)
+            raise
+        if progress is not None:
+            progress(count)
+        with self._lock:
+            previous = self._read_current()
+            self._write_atomically(os.path.join(self.path, CURRENT_FILE), name)
+            self._open()
+        self._remove_old_generations(keep={name, previous})
+        return count
+
+    def _remove_old_generations(self, keep: set) -> None:
+        # The previous generation stays one round so that searchers in other processes can finish.
+        for entry in os.listdir(self.path):
+            if entry.startswith(GENERATION_PREFIX) and entry not in keep:
+                shutil.rmtree(os.path.join(self.path, entry), ignore_errors=True)
+
+    # reading ---------------------------------------------------------------------------------------
+
+    def doc_count(self) -> int:
+        """Return the number of documents in the live generation."""
+        return self.searcher().doc_count()
+
+    def stamps(self, kind: str | None = None) -> dict[str, str]:
+        """Return {doc_id: stamp} for every stored document (optionally of one kind)."""
+        s = self.searcher()
+        reader = s.reader()
+        ids = reader.column_reader("doc_id")
+        stamps = reader.column_reader("stamp")
+        kinds = reader.column_reader("kind")
+        out = {}
+        for docnum in reader.all_doc_ids():
+            if kind is None or kinds[docnum] == kind:
+                out[ids[docnum]] = stamps[docnum]
+        return out
+
+    def doc_frequencies(self, fieldname: str, terms: Iterable[str]) -> dict[str, int]:
+        """Return how many documents hold each term of a field (0 for unknown terms)."""
+        reader = self.searcher().reader()
+        out = {}
+        for term in terms:
+            try:
+                out[term] = reader.doc_frequency(fieldname, term)
+            except Exception:
+                out[term] = 0
+        return out
+
+    def get(self, doc_id: str) -> dict | None:
+        """Return the stored fields of one document, or None."""
+        return self.searcher().document(doc_id=str(doc_id))
+
+    def _filter(self, searcher, filters: dict | None):
+        """Return (allowed docnums or None, excluded docnums or None) for a filters dict, cached."""
+        if not filters:
+            return None, None
+        key = json.dumps(filters, sort_keys=True, default=str)
+        cached = self._filter_cache.get(key)
+        if cached is not None and cached[0] is searcher:
+            return cached[1], cached[2]
+        must = []
+        for name, value in filters.items():
+            if name in ("exclude_city_ids", "viewer_city_id", "visibility") or value is None:
+                continue
+            fname = {"kinds": "kind"}.get(name, name)
+            if fname not in self.schema.names():
+                continue
+            values = _as_list(value)
+            fieldtype = self.schema[fname]
+            terms = [query.Term(fname, _clean_term(v) if isinstance(fieldtype, KEYWORD) else v)
+                     for v in values]
+            must.append(query.Or(terms) if terms else query.NullQuery)
+        visibility = _as_list(filters.get("visibility"))
+        if visibility or filters.get("viewer_city_id") is not None:
+            seen = [query.Term("visibility", v) for v in visibility]
+            if filters.get("viewer_city_id") is not None:
+                seen.append(query.Term("allowed_city_ids", str(filters["viewer_city_id"])))
+            must.append(query.Or(seen))
+        allow = searcher.docs_for_query(query.And(must)) if must else None
+        if allow is not None:
+            allow = set(allow)
+        excluded = _as_list(filters.get("exclude_city_ids"))
+        mask = set(searcher.docs_for_query(query.Or([query.Term("city_id", c) for c in excluded]))) \
+            if excluded else None
+        if len(self._filter_cache) > 256:
+            self._filter_cache.clear()
+        self._filter_cache[key] = (searcher, allow, mask)
+        return allow, mask
+
+    def analyse(self, fieldname: str, text: str) -> list[str]:
+        """Return the indexed terms that a field's analyser makes of text (never raises)."""
+        try:
+            fieldtype = self.schema[fieldname]
+            return [t for t in fieldtype.process_text(str(text)[:MAX_QUERY_CHARS], mode="query")
+                    if isinstance(t, str)]
+        except Exception:  # an analyser must never break a search
+            return []
+
+    def _text_query(self, text: str, fields=("title", "body", "text")):
+        terms = []
+        for fname in fields:
+            for term in dict.fromkeys(self.analyse(fname, text)):
+                terms.append(query.Term(fname, term))
+                if len(terms) >= MAX_QUERY_TERMS * len(fields):
+                    break
+        return query.Or(terms) if terms else None
+
+    def search(self, query_text: str, filters: dict | None = None, page: int = 1, pagelen: int = 20,
+               facets: Iterable[str] = ("kind", "region", "languages"), snippet_field: str = "body",
+               ) -> SearchResult:
+        """Find documents for free text: a page of highlighted hits, the total and facet counts.
+
+        Any text is accepted: it is analysed into words, never parsed as query syntax. An empty text
+        matches every document the filters allow.
+        """
+        try:
+            page = max(1, int(page))
+            pagelen = max(1, min(int(pagelen), 200))
+        except (TypeError, ValueError):
+            page, pagelen = 1, 20
+        text = str(query_text or "")[:MAX_QUERY_CHARS]
+        q = self._text_query(text) or (query.Every() if not text.strip() else None)
+        if q is None:
+            return SearchResult([], 0, page, pagelen, {})
+        s = self.searcher()
+        allow, mask = self._filter(s, filters)
+        groupedby = {}
+        for name in facets or ():
+            if name in FACETABLE:
+                multi = isinstance(self.schema[name], KEYWORD)
+                groupedby[name] = sorting.FieldFacet(name, allow_overlap=multi, maptype=sorting.Count)
+        results = s.search_page(q, page, pagelen=pagelen, filter=allow, mask=mask,
+                                groupedby=groupedby or None, terms=True)
+        results.results.fragmenter = highlight.ContextFragmenter(maxchars=240, surround=60)
+        results.results.formatter = _MarkFormatter()
+        hits = []
+        beyond = (page - 1) * pagelen >= len(results.results)
+        for hit in ([] if beyond else results):
+            stored = hit.fields()
+            snippet = ""
+            if stored.get(snippet_field):
+                try:
+                    snippet = hit.highlights(snippet_field, top=2)
+                except Exception:  # a snippet is a nicety: never let it break the search
+                    snippet = ""
+            hits.append(Hit(stored["doc_id"], stored.get("kind", ""), float(hit.score or 0.0), stored,
+                            snippet))
+        counts = {}
+        for name in groupedby:
+            try:
+                counts[name] = {str(k): int(v) for k, v in results.results.groups(name).items()
+                                if k is not None}
+            except Exception:
+                counts[name] = {}
+        return SearchResult(hits, len(results.results), page, pagelen, counts)
+
+    def score_terms(self, clauses: Iterable[tuple], filters: dict | None = None,
+                    limit: int = 200, max_postings: int | None = None) -> list[Hit]:
+        """Return the top documents for (field, term, boost, use_idf[, group]) clauses by summed weights.
+
+        A document scores the sum of the boosts of the clauses it holds (times the term's BM25 IDF
+        when use_idf is true). No term frequency, no length normalisation: a long document does not
+        win by repeating itself. Much faster than Whoosh's scored matchers for many-clause queries,
+        because postings are read block by block and filters are checked on columns. Each hit's
+        ``parts`` gives its score per clause group.
+        """
+        s = self.searcher()
+        reader = s.reader()
+        total = max(1, reader.doc_count())
+        scores: dict[int, float] = {}
+        parts: dict[str, dict[int, float]] = {}
+        for clause in clauses:
+            fieldname, term, boost, use_idf = clause[:4]
+            group = parts.setdefault(clause[4] if len(clause) > 4 else "", {})
+            if fieldname not in self.schema.names() or not term:
+                continue
+            term = str(term)
+            frequency = reader.doc_frequency(fieldname, term)
+            if not frequency or (max_postings and use_idf and frequency > max_postings):
+                continue
+            weight = float(boost)
+            if use_idf:
+                weight *= math.log(1 + (total - frequency + 0.5) / (frequency + 0.5))
+            get, group_get = scores.get, group.get
+            for docnum in _posting_ids(reader, fieldname, term):
+                scores[docnum] = get(docnum, 0.0) + weight
+                group[docnum] = group_get(docnum, 0.0) + weight
+        if not scores:
+            return []
+        accept = self._column_filter(s, filters)
+        # Check filters lazily, best first: most scored documents never need checking.
+        best = [item for item in heapq.nlargest(limit * 2, ((sc, d) for d, sc in scores.items()))
+                if accept(item[1])][:limit]
+        if len(best) < limit and len(scores) > limit * 2:
+            best = heapq.nlargest(limit, ((sc, d) for d, sc in scores.items() if accept(d)))
+        hits = []
+        for score, docnum in best:
+            stored = reader.stored_fields(docnum)
+            hit = Hit(stored["doc_id"], stored.get("kind", ""), score, stored)
+            hit.parts = {name: values.get(docnum, 0.0) for name, values in parts.items()}
+            hits.append(hit)
+        return hits
+
+    def _column(self, searcher, fieldname: str):
+        """Return a column reader of the current searcher, kept until the next commit."""
+        key = ("column", fieldname)
+        cached = self._filter_cache.get(key)
+        if cached is None or cached[0] is not searcher:
+            cached = (searcher, searcher.reader().column_reader(fieldname))
+            self._filter_cache[key] = cached
+        return cached[1]
+
+    def _column_filter(self, searcher, filters: dict | None):
+        """Return a predicate on docnums for a filters dict, reading columns (cheap per document)."""
+        if not filters:
+            return lambda docnum: True
+        reader = searcher.reader()
+        checks = []
+        keyword_filters = {}
+        for name, value in filters.items():
+            if value is None or name in ("visibility", "viewer_city_id", "exclude_city_ids"):
+                continue
+            fname = {"kinds": "kind"}.get(name, name)
+            if fname in COLUMN_FILTERS:
+                checks.append((self._column(searcher, fname), frozenset(_as_list(value)), True))
+            elif fname in self.schema.names():
+                keyword_filters[name] = value
+        excluded = _as_list(filters.get("exclude_city_ids"))
+        if excluded:
+            checks.append((self._column(searcher, "city_id"), frozenset(excluded), False))
+        visibility = _as_list(filters.get("visibility"))
+        viewer = filters.get("viewer_city_id")
+        visibility_column = self._column(searcher, "visibility") if visibility or viewer is not None else None
+        allowed_visibility = frozenset(visibility)
+        keyword_allow = self._filter(searcher, keyword_filters)[0] if keyword_filters else None
+
+        def accept(docnum):
+            for column, values, wanted in checks:
+                if (column[docnum] in values) is not wanted:
+                    return False
+            if keyword_allow is not None and docnum not in keyword_allow:
+                return False
+            if visibility_column is not None and visibility_column[docnum] not in allowed_visibility:
+                if viewer is None:
+                    return False
+                allowed = str(reader.stored_fields(docnum).get("allowed_city_ids", "")).split()
+                return str(viewer) in allowed
+            return True
+
+        return accept
+
+
+def _posting_ids(reader, fieldname: str, term: str) -> list[int]:
+    """Return the live docnums holding a term, decoding Whoosh's posting blocks a block at a time."""
+    out: list[int] = []
+    for leaf, offset in reader.leaf_readers():
+        if (fieldname, term) not in leaf:
+            continue
+        matcher = leaf.postings(fieldname, term)
+        deleted = frozenset()
+        if isinstance(matcher, FilterMatcher) and getattr(matcher, "_exclude", False):
+            deleted, matcher = matcher._ids, matcher.child
+        if not isinstance(matcher, W3LeafMatcher):  # another codec: the generic (slower) way
+            out.extend(offset + d for d in matcher.all_ids() if d not in deleted)
+            continue
+        while matcher.is_active():
+            if matcher._ids is None:
+                matcher._read_ids()
+            block = matcher._ids[matcher._i:]
+            out.extend(offset + d for d in block if d not in deleted)
+            matcher._next_block()
+    return out
+
+
+_OPEN: dict[tuple[int, str], Index] = {}
+_OPEN_LOCK = threading.Lock()
+
+
+def open_index(path: str) -> Index:
+    """Return this process's Index for a folder (created if missing)."""
+    key = (os.getpid(), os.path.abspath(path))
+    with _OPEN_LOCK:
+        if key not in _OPEN:
+            _OPEN[key] = Index(path)
+        return _OPEN[key]

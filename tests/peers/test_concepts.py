@@ -1,0 +1,126 @@
+"""Language detection, stemming and concept extraction across the network's languages."""
+
+import pytest
+
+from crm.peers import text as T
+from crm.peers.concepts import extract_concepts, load_vocabulary
+
+
+@pytest.mark.parametrize("sentence, lang", [
+    ("The attack happened on the promenade and the city was in shock.", "en"),
+    ("L'attaque a eu lieu sur la promenade et la ville est sous le choc.", "fr"),
+    ("Der Anschlag geschah auf dem Markt und die Stadt ist im Schock.", "de"),
+    ("El ataque ocurrió en el paseo y la ciudad está en shock.", "es"),
+    ("Angrepet skjedde på torget og byen er i sjokk etter det som skjedde.", "no"),
+])
+def test_detects_language(sentence, lang):
+    assert T.detect_language(sentence) == lang
+
+
+def test_detection_defaults_to_english_without_evidence():
+    assert T.detect_language("!!! 123") == "en"
+    assert T.detect_language("") == "en"
+
+
+def test_fold_removes_accents_and_special_letters():
+    assert T.fold("Moské Bærum Straße Ñandú CAFÉ") == "moske baerum strasse nandu cafe"
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    ("Un camion a foncé dans la foule pendant le feu d'artifice, attentat djihadiste.",
+     {"attack": {"vehicle_ramming"}, "target": {"crowded_public_place"}, "motive": {"jihadist"}}),
+    ("Ein Lastwagen raste in den Weihnachtsmarkt, die Tat war islamistisch motiviert.",
+     {"attack": {"vehicle_ramming"}, "target": {"crowded_public_place"}, "motive": {"jihadist"}}),
+    ("Una furgoneta atropelló a la multitud en la rambla; atentado yihadista.",
+     {"attack": {"vehicle_ramming"}, "target": {"crowded_public_place"}, "motive": {"jihadist"}}),
+    ("En lastebil kjørte inn i folkemengden på julemarkedet. Gjerningsmannen var islamist.",
+     {"attack": {"vehicle_ramming"}, "target": {"crowded_public_place"}, "motive": {"jihadist"}}),
+    ("A lorry ploughed into shoppers at the Christmas market; an Islamist was arrested.",
+     {"attack": {"vehicle_ramming"}, "target": {"crowded_public_place"}, "motive": {"jihadist"}}),
+])
+def test_same_attack_in_five_languages_gives_same_concepts(sentence, expected):
+    found = extract_concepts(sentence)
+    for facet, keys in expected.items():
+        assert keys <= found[facet], (facet, found.facets)
+
+
+@pytest.mark.parametrize("sentence, facet, key", [
+    ("a truck was driven into people", "attack", "vehicle_ramming"),
+    ("a van mowed down pedestrians", "attack", "vehicle_ramming"),
+    ("the gunman opened fire", "attack", "shooting"),
+    ("several people were shot", "attack", "shooting"),
+    ("a blast tore through the hall", "attack", "bombing"),
+    ("explosives were detonated", "attack", "bombing"),
+    ("two people were stabbed", "attack", "knife"),
+    ("attack on the gurdwara", "target", "place_of_worship"),
+    ("worshippers at the synagogue", "target", "place_of_worship"),
+    ("a neo-Nazi attacker", "motive", "far_right"),
+    ("a white supremacist", "motive", "far_right"),
+    ("inspired by ISIS", "motive", "jihadist"),
+    ("shooting at the Pride parade", "target", "lgbtq_venue"),
+    ("a nightclub", "target", "concert_arena"),
+    ("Schüsse vor der Moschee", "target", "place_of_worship"),
+    ("Moscheeanschlag in der Nacht", "target", "place_of_worship"),
+    ("skoleskyting", "target", "school_youth"),
+    ("poignardé devant l'église", "attack", "knife"),
+    ("apuñalados en la mezquita", "target", "place_of_worship"),
+    ("knivstikking på t-banen", "attack", "knife"),
+])
+def test_synonyms_and_inflections(sentence, facet, key):
+    assert key in extract_concepts(sentence)[facet]
+
+
+@pytest.mark.parametrize("sentence, lang", [
+    ("advisers who speak French", "fr"), ("a francophone city", "fr"),
+    ("Berater, die auf Deutsch arbeiten können, bitte", "de"), ("ciudades que hablen español", "es"),
+    ("vi trenger norsktalende rådgivere", "no"), ("des conseillers qui parlent anglais", "en"),
+])
+def test_language_needs(sentence, lang):
+    assert f"lang_{lang}" in extract_concepts(sentence)["need"]
+
+
+def test_nationality_alone_is_not_a_language_need():
+    assert "need" not in extract_concepts("A French tourist was among the victims.")
+
+
+@pytest.mark.parametrize("sentence", [
+    "Nous avons besoin d'aide, car la ville est sous le choc.",  # French "car" = because
+    "Los vecinos van a la plaza mañana.",  # Spanish "van" = they go
+    "Un colectivo que trabaja con jóvenes.",  # "que" is not "queer"
+])
+def test_function_words_of_another_language_do_not_match(sentence):
+    found = extract_concepts(sentence)
+    assert "vehicle_ramming" not in found["attack"]
+    assert "lgbtq_venue" not in found["target"]
+
+
+def test_specific_target_implies_broader_target_but_not_motive():
+    found = extract_concepts("An attack on a synagogue.")
+    assert "place_of_worship" in found["target"]
+    assert "motive" not in found
+
+
+def test_matched_words_are_returned_for_highlighting():
+    found = extract_concepts("Un camion a foncé dans la foule.")
+    assert "camion" in found.words["attack:vehicle_ramming"]
+    start, end, concept = found.spans[0]
+    assert concept.count(":") == 1 and 0 <= start < end
+
+
+def test_vocabulary_keys_match_the_shared_vocabulary():
+    import json
+    from pathlib import Path
+
+    vocabulary = json.loads((Path(__file__).resolve().parents[2] / "seeds" / "vocabulary.json")
+                            .read_text(encoding="utf-8"))
+    ours = load_vocabulary()
+    for facet, entries in vocabulary["facets"].items():
+        assert {e["key"] for e in entries} == {k.split(":", 1)[1] for k in ours.keys(facet)}, facet
+    assert {e["key"] for e in vocabulary["themes"]} == {k.split(":", 1)[1] for k in ours.keys("theme")}
+    for concept in ours.concepts.values():
+        assert set(concept["terms"]) == {"en", "fr", "de", "es", "no"}, concept["key"]
+
+
+@pytest.mark.parametrize("text", ["", "   ", "!!!", "x" * 20000, "مسجد 清真寺 мечеть", None])
+def test_extraction_never_raises(text):
+    extract_concepts(text)

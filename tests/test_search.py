@@ -1,0 +1,140 @@
+"""The search door: documents in, robust queries, facets, rebuild swap, non-blocking writers."""
+
+import os
+
+import pytest
+
+from crm import search
+
+
+def _doc(n, kind="incident", city="1", body="", **extra):
+    return {"doc_id": f"{kind}:{n}", "kind": kind, "city_id": city, "title": f"Document {n}",
+            "body": body or f"A lorry was driven into a crowded market, document number {n}.",
+            "facets": ["attack:vehicle_ramming", "target:crowded_public_place"],
+            "languages": ["en", "fr"], "region": "western_europe", "city_status": "active",
+            "visibility": "network", "stamp": f"v{n}", **extra}
+
+
+@pytest.fixture
+def index(tmp_path):
+    ix = search.Index(str(tmp_path / "index"))
+    yield ix
+    ix.close()
+
+
+def test_creates_missing_folder_and_searches_empty(tmp_path):
+    ix = search.Index(str(tmp_path / "a" / "b"))
+    assert os.path.isdir(tmp_path / "a" / "b")
+    assert ix.search("anything").total == 0
+    ix.close()
+
+
+def test_update_search_highlight_and_facets(index):
+    index.update_documents([_doc(1), _doc(2, kind="lesson", city="2", region="north_america",
+                                         body="Vigils after the shooting needed security.")])
+    result = index.search("lorries driven market")
+    assert [h.doc_id for h in result.hits] == ["incident:1"]
+    assert "<mark>" in result.hits[0].snippet
+    everything = index.search("")
+    assert everything.total == 2
+    assert everything.facets["kind"] == {"incident": 1, "lesson": 1}
+    assert everything.facets["region"] == {"western_europe": 1, "north_america": 1}
+
+
+def test_update_replaces_and_delete_removes(index):
+    index.update_documents([_doc(1)])
+    index.update_documents([_doc(1, body="Completely different words about a knife.")])
+    assert index.doc_count() == 1
+    assert index.search("knife").total == 1
+    index.delete_documents(["incident:1"])
+    assert index.doc_count() == 0
+
+
+def test_filters_visibility_exclusion_and_kind(index):
+    index.update_documents([
+        _doc(1, city="1"), _doc(2, city="2", visibility="restricted", allowed_city_ids=["7"]),
+        _doc(3, city="3", kind="contact", visibility="staff"),
+    ])
+    network = index.search("market", {"visibility": ["network", "public"]})
+    assert {h.doc_id for h in network.hits} == {"incident:1"}
+    with_viewer = index.search("market", {"visibility": ["network"], "viewer_city_id": "7"})
+    assert {h.doc_id for h in with_viewer.hits} == {"incident:1", "incident:2"}
+    excluded = index.search("market", {"exclude_city_ids": ["1"], "kinds": ["incident"]})
+    assert {h.doc_id for h in excluded.hits} == {"incident:2"}
+
+
+@pytest.mark.parametrize("text", [
+    'AND OR NOT ((( "unclosed', "*", "?~^2", "title:", "[a TO", "}{][", "!!!???...", "   ",
+    "x" * 10000, "word " * 3000, "مسجد هجوم 攻击 清真寺 атака мечеть 🚚💥", "\x00\x01\u200b",
+    "NOT", "-", "a", "'; DROP TABLE city; --", "<script>alert(1)</script>",
+])
+def test_any_query_text_never_raises(index, text):
+    index.update_documents([_doc(1)])
+    result = index.search(text)
+    assert result.total >= 0
+    assert index.search(text, {"kinds": ["incident"]}, page=99, pagelen=5).hits == []
+
+
+def test_bad_paging_is_tolerated(index):
+    index.update_documents([_doc(1)])
+    assert index.search("market", page="x", pagelen=None).total == 1
+
+
+def test_stamps_report_missing_stale_and_extra(index):
+    index.update_documents([_doc(1), _doc(2)])
+    assert index.stamps() == {"incident:1": "v1", "incident:2": "v2"}
+    assert index.stamps(kind="lesson") == {}
+
+
+def test_rebuild_swaps_in_a_fresh_generation(index):
+    index.update_documents([_doc(1)])
+    old_generation = index.generation_path()
+    seen = []
+    count = index.rebuild((_doc(n) for n in range(10, 1510)), progress=seen.append, last_change_id=42)
+    assert count == 1500 and seen[-1] == 1500 and 1000 in seen
+    assert index.generation_path() != old_generation
+    assert index.doc_count() == 1500
+    assert index.get("incident:1") is None
+    assert index.last_change_id() == 42
+    # another handle on the same folder follows the swap
+    other = search.Index(index.path)
+    assert other.doc_count() == 1500
+    other.close()
+
+
+def test_failed_rebuild_keeps_the_live_index(index):
+    index.update_documents([_doc(1)])
+
+    def broken():
+        yield _doc(2)
+        raise RuntimeError("database went away")
+
+    with pytest.raises(RuntimeError):
+        index.rebuild(broken())
+    assert index.doc_count() == 1
+    assert index.get("incident:1") is not None
+
+
+def test_try_apply_returns_false_while_another_writer_holds_the_lock(index):
+    other = search.Index(index.path)  # as another worker process would
+    writer = other._open().writer()
+    try:
+        assert index.try_apply([("upsert", _doc(1))], change_id=5) is False
+    finally:
+        writer.cancel()
+    assert index.try_apply([("upsert", _doc(1)), ("upsert", _doc(2)), ("delete", "incident:2")],
+                           change_id=6) is True
+    assert index.last_change_id() == 6
+    assert set(index.stamps()) == {"incident:1"}
+    other.close()
+
+
+def test_try_apply_rejects_unknown_operation_without_committing(index):
+    with pytest.raises(ValueError):
+        index.try_apply([("upsert", _doc(1)), ("explode", _doc(2))])
+    assert index.doc_count() == 0
+    assert index.try_apply([("delete", {"doc_id": "incident:9"})]) is True
+
+
+def test_open_index_is_one_per_process_and_folder(tmp_path):
+    assert search.open_index(str(tmp_path / "i")) is search.open_index(str(tmp_path / "i"))
