@@ -203,8 +203,24 @@ def pending_count(ix: search.Index | None = None) -> int:
 
 
 def apply_pending(ix: search.Index | None = None, *, wait: bool = False, progress=None) -> int | None:
-    """Apply the change-log rows this index has not seen; None when another process holds the lock."""
+    """Apply the change-log rows this index has not seen; None when another process holds the lock.
+
+    After releasing the lock the holder looks once more: a writer that committed while the lock was
+    held and found it taken has left its rows to the holder, so the holder applies them.
+    """
     ix = ix or open_index()
+    total = None
+    for _round in range(10):
+        applied = _apply_once(ix, wait=wait, progress=progress)
+        if applied is None:
+            return total
+        total = (total or 0) + applied
+        if not IndexChange.select().where(IndexChange.id > (ix.last_change_id() or 0)).exists():
+            return total
+    return total
+
+
+def _apply_once(ix: search.Index, *, wait: bool, progress) -> int | None:
     applied = 0
     with apply_lock(ix, wait=wait) as held:
         if not held:
