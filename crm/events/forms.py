@@ -2,12 +2,25 @@
 
 from __future__ import annotations
 
+import functools
 import zoneinfo
 
 from flask_wtf import FlaskForm
 from wtforms import (
-    BooleanField, DateField, DateTimeLocalField, EmailField, HiddenField, IntegerField, SelectField,
-    SelectMultipleField, StringField, TextAreaField, TimeField, URLField, validators, widgets,
+    BooleanField,
+    DateField,
+    DateTimeLocalField,
+    EmailField,
+    HiddenField,
+    IntegerField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+    TimeField,
+    URLField,
+    validators,
+    widgets,
 )
 
 from crm.events.models import KINDS, SESSION_KINDS, VISIBILITIES
@@ -20,11 +33,16 @@ def _strip(value):
     return value.strip() if isinstance(value, str) else value
 
 
-def vocabulary(kind: str) -> list[tuple[str, str]]:
-    """Return (key, label) pairs of a vocabulary list in seeds/vocabulary.json."""
+@functools.lru_cache(maxsize=16)
+def _vocabulary(kind: str) -> tuple[tuple[str, str], ...]:
     from crm.seeding import read_json
 
-    return [(item["key"], item["label"]) for item in read_json("vocabulary.json").get(kind, [])]
+    return tuple((item["key"], item["label"]) for item in read_json("vocabulary.json").get(kind, []))
+
+
+def vocabulary(kind: str) -> list[tuple[str, str]]:
+    """Return (key, label) pairs of a vocabulary list in seeds/vocabulary.json (read once per process)."""
+    return list(_vocabulary(kind))
 
 
 def city_choices(blank: str = "— none —") -> list:
@@ -34,9 +52,13 @@ def city_choices(blank: str = "— none —") -> list:
                                     for c in City.select().order_by(City.name)])
 
 
+@functools.lru_cache(maxsize=1)
+def _zones() -> tuple[str, ...]:
+    return tuple(sorted(z for z in zoneinfo.available_timezones() if "/" in z and not z.startswith(("Etc/", "SystemV/"))))
+
+
 def timezone_choices() -> list:
-    zones = sorted(z for z in zoneinfo.available_timezones() if "/" in z and not z.startswith(("Etc/", "SystemV/")))
-    return choices([("UTC", "UTC")] + [(z, z.replace("_", " ")) for z in zones])
+    return choices([("UTC", "UTC")] + [(z, z.replace("_", " ")) for z in _zones()])
 
 
 class EventForm(FlaskForm):

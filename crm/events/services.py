@@ -17,11 +17,32 @@ from crm.contacts.models import Contact
 from crm.db import database, utcnow
 from crm.events import calendar
 from crm.events.capacity import (
-    compact_waiting, next_offers, next_position, place_in_waiting, run_locked, seats_left, seats_taken,
+    compact_waiting,
+    next_offers,
+    next_position,
+    place_in_waiting,
+    run_locked,
+    seats_left,
+    seats_taken,
 )
 from crm.events.models import (
-    ACCEPTED, CANCELLED, CANCELLED_REG, COMPLETED, DECLINED, DRAFT, EXPIRED, OFFERED, PENDING, PUBLISHED,
-    REGISTERED, WAITING, Event, Invitation, Registration, Session, SessionSpeaker,
+    ACCEPTED,
+    CANCELLED,
+    CANCELLED_REG,
+    COMPLETED,
+    DECLINED,
+    DRAFT,
+    EXPIRED,
+    OFFERED,
+    PENDING,
+    PUBLISHED,
+    REGISTERED,
+    WAITING,
+    Event,
+    Invitation,
+    Registration,
+    Session,
+    SessionSpeaker,
 )
 from crm.mail import queue_mail
 from crm.membership.models import City

@@ -9,16 +9,31 @@ from flask_login import current_user
 
 from crm.accounts.access import public, secretariat_required
 from crm.accounts.models import User
-from crm.contacts.models import Contact
 from crm.db import utcnow
 from crm.events import bp, calendar, services
 from crm.events.capacity import seats_left
 from crm.events.forms import (
-    ActionForm, CancelEventForm, EventForm, InviteForm, MoveForm, PublicRegistrationForm, RegistrationDetailsForm,
-    SessionForm, WalkInForm, vocabulary,
+    ActionForm,
+    CancelEventForm,
+    EventForm,
+    InviteForm,
+    MoveForm,
+    PublicRegistrationForm,
+    RegistrationDetailsForm,
+    SessionForm,
+    WalkInForm,
+    vocabulary,
 )
 from crm.events.models import (
-    KINDS, OFFERED, REGISTERED, REGISTRATION_STATUSES, STATUSES, Event, Invitation, Registration, Session,
+    KINDS,
+    OFFERED,
+    REGISTERED,
+    REGISTRATION_STATUSES,
+    STATUSES,
+    Event,
+    Invitation,
+    Registration,
+    Session,
 )
 from crm.forms import choices
 from crm.membership.models import City

@@ -78,7 +78,7 @@ def test_event_ics_is_valid_and_in_utc(client, make_event):
 
 def test_feeds_show_what_each_person_may_see(client, login_as, make_event, make_contact):
     staff = login_as("staff")
-    public = make_event(title="Public webinar", visibility="public")
+    make_event(title="Public webinar", visibility="public")
     members = make_event(title="Members meeting", visibility="members")
     invited_only = make_event(title="Closed exercise", visibility="invitation")
     other_closed = make_event(title="Other closed exercise", visibility="invitation")

@@ -13,7 +13,7 @@ from tests.events.conftest import flush_mail, reload
 
 def test_filters_by_sector_region_country_city_tag_and_attendance(make_event, make_contact, make_city):
     oslo, paris = make_city("Oslo", "NO", "northern_europe"), make_city("Paris", "FR", "western_europe")
-    a = make_contact(name="A Police", sector="law_enforcement", city=oslo, tags=["focal point"])
+    make_contact(name="A Police", sector="law_enforcement", city=oslo, tags=["focal point"])
     b = make_contact(name="B Mayor", sector="city_government", city=paris)
     c = make_contact(name="C Academic", sector="academia", city=paris, tags=["Expert"])
     past = make_event(starts_in=dt.timedelta(days=-30))

@@ -11,7 +11,7 @@ from crm.audit.models import AuditEntry
 from crm.contacts.models import Contact
 from crm.db import utcnow
 from crm.events import services
-from crm.events.models import Event, Registration
+from crm.events.models import Registration
 from tests.events.conftest import flush_mail, reload
 
 
