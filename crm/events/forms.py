@@ -67,7 +67,7 @@ class EventForm(FlaskForm):
     title = StringField("Title", filters=[_strip], validators=[validators.InputRequired("Give the event a title."),
                                                                validators.Length(max=200)],
                         description="As participants will see it, e.g. 'Responding to hate: two-day workshop'.")
-    kind = SelectField("Kind", description="What sort of event this is.")
+    kind = SelectField("Kind", validators=[validators.InputRequired()], description="What sort of event this is.")
     description = TextAreaField("Description", validators=[validators.Length(max=20000)],
                                 description="Markdown: **bold**, *italic*, lists, links. Shown on the event page.")
     host_city = SelectField("Host city", description="The member city hosting the event, if any.")
@@ -78,7 +78,7 @@ class EventForm(FlaskForm):
     online_url = URLField("Online link", filters=[_strip], validators=[validators.Optional(), validators.URL(
         message="Enter a full address starting with https://"), validators.Length(max=500)],
         description="Link to join online (webinars, hybrid events).")
-    timezone = SelectField("Time zone", default="Europe/Oslo",
+    timezone = SelectField("Time zone", default="Europe/Oslo", validators=[validators.InputRequired()],
                            description="The event's local time zone: all times below are in this zone.")
     starts_local = DateTimeLocalField("Starts", format=DT_FORMATS,
                                       validators=[validators.InputRequired("Enter when the event starts.")],
@@ -99,7 +99,7 @@ class EventForm(FlaskForm):
                                                    description="Leave empty to keep it open until the start.")
     audience_sectors = SelectMultipleField("Audience", description="Sectors the event is meant for (hold Ctrl "
                                            "or ⌘ to choose several).")
-    visibility = SelectField("Visibility", default="members", description="Who can see the event and register.")
+    visibility = SelectField("Visibility", default="members", validators=[validators.InputRequired()], description="Who can see the event and register.")
     offer_hours = IntegerField("Hours to confirm a freed seat", default=48, validators=[
         validators.InputRequired("Enter a number of hours."), validators.NumberRange(min=1, max=720)],
         description="When a seat frees up, the first person waiting has this long to confirm it.")
@@ -159,7 +159,8 @@ class SessionForm(FlaskForm):
     title = StringField("Title", filters=[_strip], validators=[validators.InputRequired("Give the session a title."),
                                                                validators.Length(max=200)],
                         description="E.g. 'Opening: what cities learned after 22 July'.")
-    kind = SelectField("Kind", description="Site visits appear highlighted on the timetable.")
+    kind = SelectField("Kind", validators=[validators.InputRequired()],
+                       description="Site visits appear highlighted on the timetable.")
     place = StringField("Room or place", filters=[_strip], validators=[validators.Length(max=200)],
                         description="Room, or the place of a site visit.")
     description = TextAreaField("Notes", validators=[validators.Length(max=5000)],
@@ -208,7 +209,8 @@ class PublicRegistrationForm(RegistrationDetailsForm):
                        description="We send your confirmation and a link to change or cancel it here.")
     organisation = StringField("Organisation", filters=[_strip], validators=[validators.Length(max=200)],
                                description="The city, agency or organisation you work for.")
-    sector = SelectField("Sector", description="The kind of organisation you work for.")
+    sector = SelectField("Sector", validators=[validators.InputRequired("Choose a sector.")],
+                         description="The kind of organisation you work for.")
     city = SelectField("Member city", description="If you work for or with a member city.")
     website = StringField("Leave this empty", description="This field is a trap for spam robots.")
 

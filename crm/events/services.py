@@ -278,12 +278,31 @@ def update_event(event: Event, *, actor, **values) -> Event:
         locked.updated_at = utcnow()
         locked.save()
         record(actor, "event.update", locked, summary=f"Updated event {locked.title}", changes=changes)
+        practical = [k for k in PRACTICAL_FIELDS if k in changes]
+        if practical and locked.status == PUBLISHED:
+            _mail_practical_change(locked, practical)
         if "capacity" in changes:
             _send_offers(locked, actor)
         return locked
 
     updated = run_locked(event.id, apply)
     return updated
+
+
+PRACTICAL_FIELDS = ("starts_at", "ends_at", "venue", "address", "online_url", "timezone")
+
+
+def _mail_practical_change(event: Event, fields: list[str]) -> None:
+    """Tell everyone registered, offered or waiting that the time or place changed (with a new .ics)."""
+    if "starts_at" in fields:
+        # The reminder goes again before the new date.
+        Registration.update(reminder_sent_at=None).where(Registration.event == event).execute()
+    people = (Registration.select(Registration, Contact).join(Contact)
+              .where(Registration.event == event, Registration.status.in_(ACTIVE_REGISTRATION)))
+    for reg in people:
+        if reg.contact.email:
+            queue_mail(reg.contact.email, f"Changed: {event.title}", "event_changed",
+                       attachments=_ics_attachment(event), **_mail_context(event, reg))
 
 
 def _comparable(value):

@@ -142,3 +142,35 @@ def test_member_cannot_manage_events(login_as, make_event):
                 f"/events/{event.id}/report", f"/events/{event.id}/participants.csv", "/events/new"):
         assert member.get(url).status_code == 403, url
     assert member.post(f"/events/{event.id}/publish").status_code == 403
+
+
+def test_changing_time_or_place_mails_participants_with_new_ics(login_as, make_event, make_contact, smtp):
+    staff = login_as("staff")
+    event = make_event()
+    person = make_contact(email="moved@example.org")
+    reg, _ = services.register(event, contact=person)
+    Registration = type(reg)
+    Registration.update(reminder_sent_at=event.starts_at).where(Registration.id == reg.id).execute()
+    response = staff.post(f"/events/{event.id}/edit", data=_form(title=event.title, starts_local="2031-06-12T10:00",
+                                                                  ends_local="2031-06-12T16:00", capacity="10"))
+    assert response.status_code == 302
+    message = smtp.last_to("moved@example.org")
+    assert message["Subject"] == f"Changed: {event.title}"
+    assert "Thu 12 Jun 2031, 10:00 CEST" in smtp.text(message)
+    assert [p.get_content_type() for p in message.iter_attachments()] == ["text/calendar"]
+    assert Registration.get_by_id(reg.id).reminder_sent_at is None  # reminded again before the new date
+    # a change of title only sends nothing
+    count = len(smtp.to("moved@example.org"))
+    staff.post(f"/events/{event.id}/edit", data=_form(title="New title", starts_local="2031-06-12T10:00",
+                                                      ends_local="2031-06-12T16:00", capacity="10"))
+    assert len(smtp.to("moved@example.org")) == count
+
+
+def test_public_form_honeypot_registers_nobody(client, make_event):
+    event = make_event(visibility="public")
+    response = client.post(f"/events/{event.id}/join", data={"name": "Bot", "email": "bot@example.org",
+                                                             "sector": "other", "city": "", "website": "http://spam"})
+    assert response.status_code == 200 and "Thank you" in response.get_data(as_text=True)
+    from crm.events.models import Registration
+
+    assert Registration.select().count() == 0
