@@ -68,7 +68,7 @@ class EventForm(FlaskForm):
                                                                validators.Length(max=200)],
                         description="As participants will see it, e.g. 'Responding to hate: two-day workshop'.")
     kind = SelectField("Kind", validators=[validators.InputRequired()], description="What sort of event this is.")
-    description = TextAreaField("Description", validators=[validators.Length(max=20000)],
+    description = TextAreaField("Description", validators=[validators.Length(max=20000)], render_kw={"rows": 8},
                                 description="Markdown: **bold**, *italic*, lists, links. Shown on the event page.")
     host_city = SelectField("Host city", description="The member city hosting the event, if any.")
     venue = StringField("Venue", filters=[_strip], validators=[validators.Length(max=200)],
