@@ -63,7 +63,13 @@ def loaders(*, demo: bool = False) -> list:
 
     for name in SEED_MODULES:
         importlib.import_module(name)
-    return REFERENCE_LOADERS + (DEMO_LOADERS if demo else [])
+    # Order by SEED_MODULES, not by import order (tests may import a feature's seeds module early).
+    order = [__name__, *SEED_MODULES]
+
+    def position(func):
+        return order.index(func.__module__) if func.__module__ in order else len(order)
+
+    return sorted(REFERENCE_LOADERS, key=position) + (sorted(DEMO_LOADERS, key=position) if demo else [])
 
 
 def run(*, demo: bool = False, progress=None) -> dict[str, int]:
