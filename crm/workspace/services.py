@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import current_app, url_for
+import peewee
+from flask import current_app, has_request_context, url_for
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
 from crm import indexing
@@ -130,10 +131,10 @@ def relevant_lessons(workspace: Workspace, user, peers=None, *, limit: int = 30)
     for facet, keys in wanted.items():
         for key in keys:
             if facet in FACET_WEIGHTS:
-                clauses.append(("facets", f"{facet}:{key}", FACET_WEIGHTS[facet]))
-                clauses.append(("mentions", f"{facet}:{key}", FACET_WEIGHTS[facet] * 0.5))
+                clauses.append(("facets", f"{facet}:{key}", FACET_WEIGHTS[facet], True))
+                clauses.append(("mentions", f"{facet}:{key}", FACET_WEIGHTS[facet] * 0.5, True))
     filters = {"kinds": ["lesson"], "visibility": ["public", "network"], "viewer_city_id": str(workspace.city_id)}
-    order = [h.doc_id for h in ix.weighted_search(clauses, filters, limit=limit)] if clauses else []
+    order = [h.doc_id for h in ix.score_terms(clauses, filters, limit=limit)] if clauses else []
     for match in peers or ():
         for doc in match.matched_docs:
             if doc.kind == "lesson" and doc.doc_id not in order:
@@ -165,7 +166,7 @@ def _city_member(workspace: Workspace) -> _CityViewer:
 def checklist(workspace: Workspace, user) -> list[dict]:
     """Return the toolkit items of the workspace's phase, each with its tick and linked lessons."""
     ticks = {t.item_id: t for t in ToolkitTick.select(ToolkitTick, User)
-             .join(User, on=(ToolkitTick.ticked_by == User.id), join_type="LEFT OUTER")
+             .join(User, on=(ToolkitTick.ticked_by == User.id), join_type=peewee.JOIN.LEFT_OUTER)
              .where(ToolkitTick.workspace == workspace.id)}
     items = []
     viewer = _city_member(workspace)
@@ -216,6 +217,8 @@ def advice_for_token(token: str) -> AdviceRequest:
 
 
 def _absolute(endpoint: str, **values) -> str:
+    if not has_request_context():  # cron commands build links too (no request: bind the URL map directly)
+        return current_app.config["BASE_URL"].rstrip("/") + current_app.url_map.bind("localhost").build(endpoint, values)
     return current_app.config["BASE_URL"].rstrip("/") + url_for(endpoint, **values)
 
 
@@ -292,12 +295,21 @@ def forward_advice(advice: AdviceRequest, *, actor, note: str = "", to_email: st
     return advice
 
 
-def _contacts_of(city: City, person: tuple[str, str] | None) -> list[dict]:
+def _person(email: str, name: str = "") -> dict:
     from crm.contacts.models import Contact
 
-    out = []
-    if person:
-        out.append({"name": person[0], "email": person[1], "position": "", "phone": ""})
+    contact = Contact.get_or_none(Contact.email == email, Contact.erased_at.is_null())
+    if contact is not None:
+        return {"name": contact.name, "email": email, "position": contact.position, "phone": contact.phone}
+    user = User.get_or_none(User.email == email)
+    return {"name": name or (user.name if user else email), "email": email, "position": "", "phone": ""}
+
+
+def _contacts_of(city: City, email: str | None, name: str = "") -> list[dict]:
+    """The person who answered (or asked) first, then the city's focal points."""
+    from crm.contacts.models import Contact
+
+    out = [_person(email, name)] if email else []
     for c in (Contact.select().where(Contact.city == city.id, Contact.city_role == "focal_point",
                                      Contact.email.is_null(False), Contact.erased_at.is_null())):
         if not any(o["email"] == c.email for o in out):
@@ -319,9 +331,9 @@ def answer_advice(advice: AdviceRequest, accept: bool, *, note: str = "") -> Adv
                changes={"status": ["forwarded", status]})
         link = _absolute("workspace.workspace_detail", workspace_id=advice.workspace_id)
         if accept:
-            peer_side = _contacts_of(advice.peer_city, (advice.forwarded_to.split("@")[0], advice.forwarded_to))
-            peer_side[0]["name"] = _name_for(advice.peer_city, advice.forwarded_to)
-            asking_side = _contacts_of(asking, (requester.name, requester.email) if requester else None)
+            peer_side = _contacts_of(advice.peer_city, advice.forwarded_to)
+            asking_side = _contacts_of(asking, requester.email if requester else None,
+                                       requester.name if requester else "")
             for email in dict.fromkeys([*( [requester.email] if requester else []), *_city_member_emails(asking.id)]):
                 queue_mail(email, f"{advice.peer_city.name} accepted your request for advice", "advice_accepted",
                            advice=advice, other_city=advice.peer_city, contacts=peer_side, note=advice.answer_note,
@@ -335,16 +347,6 @@ def answer_advice(advice: AdviceRequest, accept: bool, *, note: str = "") -> Adv
         queue_mail(current_app.config["SECRETARIAT_EMAIL"], f"Advice request #{advice.id} {status}", "advice_status",
                    advice=advice, link=_absolute("workspace.advice_queue"))
     return advice
-
-
-def _name_for(city: City, email: str) -> str:
-    from crm.contacts.models import Contact
-
-    contact = Contact.get_or_none(Contact.email == email)
-    if contact:
-        return contact.name
-    user = User.get_or_none(User.email == email)
-    return user.name if user else email
 
 
 def advice_queue(status: str = "open"):
