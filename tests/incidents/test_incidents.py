@@ -1,0 +1,56 @@
+"""Incidents: recorded by the city or staff, facets from the controlled vocabulary, import with a summary."""
+
+from crm.audit.models import AuditEntry
+from crm.incidents.models import FacetTerm, Incident
+from tests.search_integration.network import link
+
+
+def test_member_records_an_incident_of_its_own_city_only(login_as, network):
+    member = login_as("member")
+    link(member.user, network["quiet"])
+    response = member.post(f"/incidents/new?city={network['quiet'].id}", data={
+        "title": "Arson at a synagogue", "occurred_on": "2024-05-02", "summary": "A fire was set at night.",
+        "attack": ["arson"], "target": ["place_of_worship"], "motive": ["antisemitic"], "visibility": "network"})
+    assert response.status_code == 302
+    row = Incident.get(Incident.title == "Arson at a synagogue")
+    assert row.facets == {"attack": ["arson"], "motive": ["antisemitic"], "target": ["place_of_worship"]}
+    assert AuditEntry.select().where(AuditEntry.action == "incident.create", AuditEntry.object_id == str(row.id)).exists()
+    assert member.get(f"/incidents/new?city={network['market'].id}").status_code == 403
+    assert member.get(f"/incidents/{row.id}/edit").status_code == 200
+    other = login_as("member")
+    link(other.user, network["market"])
+    assert other.get(f"/incidents/{row.id}").status_code == 200  # the network reads incidents
+    assert other.get(f"/incidents/{row.id}/edit").status_code == 403
+    assert login_as("staff").get(f"/incidents/{row.id}/edit").status_code == 200
+
+
+def test_unknown_facet_values_are_refused_with_a_message(login_as, network):
+    staff = login_as("staff")
+    response = staff.post(f"/incidents/new?city={network['quiet'].id}", data={
+        "title": "X", "attack": ["not_a_kind"], "visibility": "network"})
+    assert response.status_code == 400 and "field-error" in response.get_data(as_text=True)
+    assert not Incident.select().where(Incident.title == "X").exists()
+
+
+def test_staff_extend_the_vocabulary(login_as, network):
+    staff = login_as("staff")
+    assert staff.post("/incidents/vocabulary", data={"facet": "attack", "label": "Drone attack"}).status_code == 302
+    assert FacetTerm.get(FacetTerm.facet == "attack", FacetTerm.key == "drone_attack").label == "Drone attack"
+    assert "Drone attack" in staff.get(f"/incidents/new?city={network['quiet'].id}").get_data(as_text=True)
+    again = staff.post("/incidents/vocabulary", data={"facet": "attack", "label": "Drone attack"})
+    assert again.status_code == 400 and "already" in again.get_data(as_text=True)
+    member = login_as("member")
+    assert member.get("/incidents/vocabulary").status_code == 403
+
+
+def test_import_cities_with_incident_summary(app, network, tmp_path):
+    path = tmp_path / "cities.csv"
+    path.write_text("name,country,region,population,languages,expertise,incident_summary\n"
+                    "Lyonnaise,FR,,500000,fr,,\"Un camion a foncé sur la foule du marché de Noël. Attentat djihadiste.\"\n"
+                    "Quietton,GB,,10000,en,,\n", encoding="utf-8")
+    result = app.test_cli_runner().invoke(args=["import", "cities", str(path)])
+    assert result.exit_code == 0, result.output
+    row = Incident.get(Incident.summary.contains("camion"))
+    assert row.city.name == "Lyonnaise" and row.visibility == "network"
+    assert "vehicle_ramming" in row.facets.get("attack", []) and "jihadist" in row.facets.get("motive", [])
+    assert Incident.select().join_from(Incident, type(row.city)).where(type(row.city).name == "Quietton").count() == 0
