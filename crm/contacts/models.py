@@ -31,6 +31,9 @@ class Contact(BaseModel):
     created_at = peewee.DateTimeField(default=utcnow)
     updated_at = peewee.DateTimeField(default=utcnow)
 
+    class Meta:
+        indexes = ((("name_key", "id"), False),)  # the list's sort order, for first and deep pages alike
+
     def __str__(self) -> str:
         return self.name
 

@@ -17,7 +17,6 @@ from crm.membership.csvimport import ImportRefused, to_csv
 from crm.membership.forms import ImportForm
 from crm.membership.models import City
 from crm.membership.names import country_choices, country_name
-from crm.pagination import paginate
 
 FILTERS = ("q", "sector", "city", "country", "tag", "sort")
 
@@ -40,7 +39,11 @@ def _labels() -> dict:
 def contact_list():
     """Contacts with search by name, email and organisation, filters, sorting and pages."""
     args = _filters()
-    page = paginate(_query(args), per_page=50)
+    try:
+        number = int(request.args.get("page", 1))
+    except ValueError:
+        number = 1
+    page = services.page_of_contacts(_query(args), number, per_page=50)
     cities = list(City.select(City.id, City.name).order_by(City.name_key))
     return render_template("contacts/contact_list.html", page=page, args=args, cities=cities, **_labels())
 

@@ -79,8 +79,11 @@ def test_list_search_filters_sort_and_pages(staff, city, make_city=None):
         html = staff.get(url).get_data(as_text=True)
         return [n for n, *_ in people if n in html]
     assert names("/contacts/?q=bjorn") == ["Björn Berg"]  # accents folded
+    assert names("/contacts/?q=BERG") == ["Björn Berg"]  # a name, any case
     assert names("/contacts/?q=UN.EXAMPLE") == ["Ana Lopez"]  # email, any case
     assert names("/contacts/?q=police") == ["Björn Berg"]  # organisation
+    assert names("/contacts/?q=Claire@Nice") == ["Claire Roux"]  # an address from its start
+    assert names("/contacts/?q=@nice.example") == ["Claire Roux"]  # part of an address
     assert names("/contacts/?sector=city_government") == ["Claire Roux"]
     assert names(f"/contacts/?city={city.id}") == ["Björn Berg"]
     assert names("/contacts/?country=FR") == ["Claire Roux"]

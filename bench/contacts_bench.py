@@ -1,0 +1,145 @@
+"""Time the contacts import and list pages: ``python bench/contacts_bench.py [--pg] [--contacts 100000]``.
+
+Imports 10,000 contacts through the same service as ``crm import contacts`` into a fresh database (a temporary
+SQLite file; with ``--pg`` or ``CRM_DATABASE_URL=postgresql://…`` a temporary database on that server), then
+fills the table to 100,000 contacts and times the list page: first page, a filtered page, a search, a deep page.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import statistics
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+FIRST = "Anna Omar Kari Lena Björn Claire Ahmed Sofia Marco Yuki Amina Pedro Ingrid Jonas Fatima Elif Noor Ivan".split()
+LAST = "Berg Said Nordvik Ek Roux Haddad Rossi Tanaka Diallo García Solberg Weber Yılmaz Khan Petrov Novak".split()
+SECTORS = ["city_government", "national_government", "law_enforcement", "academia", "practitioner", "civil_society",
+           "media", "international_organisation", "other"]
+
+
+def contacts_csv(n: int, cities: list[tuple[str, str]], seed: int = 1) -> str:
+    rnd = random.Random(seed)
+    lines = ["name,email,position,organisation,sector,city,country,phone,languages,tags,notes"]
+    for i in range(n):
+        name = f"{rnd.choice(FIRST)} {rnd.choice(LAST)}"
+        city, country = rnd.choice(cities)
+        lines.append(f"{name},person{i}@bench.example.org,Adviser,City of {city},{rnd.choice(SECTORS)},{city},"
+                     f"{country},+1 555 {i:04d},en;fr,bench;t{i % 7},")
+    return "\n".join(lines) + "\n"
+
+
+def timed(func, repeat=1):
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        func()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def run(url: str, total: int, to_import: int) -> None:
+    from crm import create_app
+    from crm.contacts.imports import check_contacts, import_contacts
+    from crm.contacts.models import Contact
+    from crm.db import database, open_database, router
+    from crm.membership.models import City
+    from crm.membership.names import fold_name
+
+    db = open_database(url)
+    database.initialize(db)
+    with db.connection_context():
+        router(db).run()
+    tmp = tempfile.mkdtemp(prefix="crm-bench-")
+    app = create_app({"TESTING": True, "SECRET_KEY": "bench", "DATABASE_URL": url, "INDEX_DIR": f"{tmp}/index",
+                      "MAIL_SUPPRESS_SEND": True, "WTF_CSRF_ENABLED": False, "RATELIMIT_ENABLED": False})
+    with app.app_context():
+        database.connect(reuse_if_open=True)
+        cities = [(f"Benchcity {i}", code) for i, code in enumerate(["FR", "DE", "NO", "KE", "US", "IN"] * 8)]
+        City.insert_many([{"name": n, "name_key": fold_name(n), "country": c, "region": "", "languages": [],
+                           "expertise": []} for n, c in cities]).execute()
+        text = contacts_csv(to_import, cities)
+        plan_holder = {}
+        t_check = timed(lambda: plan_holder.update(plan=check_contacts(text)))
+        t_write = timed(lambda: import_contacts(plan_holder["plan"], mode="skip"))
+        assert Contact.select().count() == to_import
+        print(f"import {to_import:,} contacts: {t_check + t_write:.2f} s (check {t_check:.2f} s, write {t_write:.2f} s)")
+
+        rnd = random.Random(2)
+        city_ids = [c.id for c in City.select(City.id)]
+        start = time.perf_counter()
+        with database.atomic():
+            rows = []
+            for i in range(to_import, total):
+                name = f"{rnd.choice(FIRST)} {rnd.choice(LAST)} {i}"
+                rows.append({"name": name, "name_key": fold_name(name), "email": f"p{i}@bulk.example.org",
+                             "organisation": f"Org {i % 500}", "sector": rnd.choice(SECTORS),
+                             "city": rnd.choice(city_ids) if i % 3 else None, "languages": ["en"],
+                             "tags": ["bulk"] if i % 10 == 0 else []})
+                if len(rows) == 1000:
+                    Contact.insert_many(rows).execute()
+                    rows = []
+            if rows:
+                Contact.insert_many(rows).execute()
+        if url.startswith("postgres"):
+            database.execute_sql("ANALYZE")
+        print(f"(filled to {Contact.select().count():,} contacts in {time.perf_counter() - start:.1f} s)")
+
+        from crm.accounts.services import create_user
+
+        create_user("bench@example.org", "Bench", "staff", "bench password 1")
+        client = app.test_client()
+        client.post("/account/login", data={"email": "bench@example.org", "password": "bench password 1"})
+        fr = City.get(City.country == "FR")
+        pages = {
+            "first page": "/contacts/",
+            "filtered (sector + country)": "/contacts/?sector=academia&country=FR",
+            "filtered (city + tag, sorted by organisation)": f"/contacts/?city={fr.id}&tag=bench&sort=organisation",
+            "search 'berg'": "/contacts/?q=berg",
+            "search by email": "/contacts/?q=p99999@bulk",
+            "deep page (1,500 of 2,000)": "/contacts/?page=1500",
+        }
+        for label, path in pages.items():
+            assert client.get(path).status_code == 200, path
+            ms = timed(lambda: client.get(path), repeat=5) * 1000
+            print(f"list {label:<48} {ms:7.1f} ms (median of 5)")
+        database.close()
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--pg", action="store_true", help="Also run on PostgreSQL (CRM_DATABASE_URL or localhost).")
+    parser.add_argument("--contacts", type=int, default=100_000)
+    parser.add_argument("--import-rows", type=int, default=10_000)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        print("== SQLite ==")
+        run(f"sqlite:///{tmp}/bench.sqlite3", args.contacts, args.import_rows)
+    pg = os.environ.get("CRM_DATABASE_URL", "")
+    if args.pg or pg.startswith("postgres"):
+        base = pg if pg.startswith("postgres") else "postgresql://postgres@127.0.0.1:5432/postgres"
+        sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+        from conftest import pg_create_database, pg_drop_database
+
+        name = f"crm_bench_{uuid.uuid4().hex[:6]}"
+        url = pg_create_database(base, name)
+        print("== PostgreSQL ==")
+        try:
+            run(url, args.contacts, args.import_rows)
+        finally:
+            from crm.db import database
+
+            if not database.is_closed():
+                database.close()
+            pg_drop_database(base, name)
+
+
+if __name__ == "__main__":
+    main()
