@@ -143,8 +143,27 @@ def contact_merge(contact_id, other_id):
         else:
             flash(f"Merged the two records into {kept.name}.", "success")
             return redirect(url_for("contacts.contact_detail", contact_id=kept.id))
-    return render_template("contacts/contact_merge.html", kept=kept, other=other, fields=services.MERGE_FIELDS,
-                           **_labels())
+    rows = [(name, name.replace("_", " ").capitalize(), _shown(kept, name), _shown(other, name))
+            for name in services.MERGE_FIELDS]
+    return render_template("contacts/contact_merge.html", kept=kept, other=other, rows=rows, **_labels())
+
+
+def _shown(contact: Contact, name: str) -> str:
+    """Return a field's value as people read it, for the merge screen."""
+    value = getattr(contact, name if name != "city" else "city_id")
+    if name == "city":
+        return contact.city.name if value else "—"
+    if name == "sector":
+        return vocabulary.sectors().get(value, value)
+    if name == "city_role":
+        return CITY_ROLES.get(value, value) if value else "—"
+    if name == "languages":
+        return ", ".join(vocabulary.languages().get(code, code) for code in value) or "—"
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    if isinstance(value, list):
+        return "; ".join(value) or "—"
+    return value or "—"
 
 
 @bp.route("/<int:contact_id>/export.json")
