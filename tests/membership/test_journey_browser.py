@@ -94,3 +94,36 @@ def test_apply_approve_accept_invitation_and_see_the_city(page, make_user, smtp,
     assert page.get_by_role("button", name="Edit the profile").is_visible()
     page.screenshot(path=str(shots / "8-city-member.png"), full_page=True)
     shutil.copytree(shots, SHOTS, dirs_exist_ok=True)  # to look at them after the run
+
+
+def test_applicant_answers_a_question_then_withdraws_in_the_browser(page, app, make_user, smtp, tmp_path):
+    from crm.membership import services
+    from crm.mail import deliver_pending
+    from crm.membership.models import Application
+
+    staff = make_user("staff")
+    with app.test_request_context():
+        application = services.submit_application({
+            "authority_name": "Aarhus", "level": "municipality", "country": "DK", "population": 360000,
+            "website": "https://aarhus.dk", "languages": ["da"], "applicant_name": "Mette Holm",
+            "applicant_position": "Director", "applicant_email": "mette@aarhus.example.org",
+            "applicant_phone": "", "leader_name": "Mayor", "leader_position": "", "focal_name": "",
+            "focal_position": "", "focal_email": "", "expertise": [], "expertise_other": "",
+            "incident_experience": "", "motivation": "Peers."})
+        services.request_info(application, "Which department leads?", actor=staff)
+        deliver_pending()  # what the end of a request does
+    mail = wait_for_mail(smtp, "mette@aarhus.example.org")
+    link = [u for u in smtp.links(smtp.last_to("mette@aarhus.example.org")) if "/apply/status/" in u][0]
+    assert mail is not None
+    page.goto(link.replace("http://127.0.0.1:5000", ""))
+    assert page.get_by_role("article").get_by_text("Which department leads?").is_visible()
+    page.get_by_label("Your answer").fill("Social affairs leads, with the police.")
+    page.get_by_role("button", name="Send my answer").click()
+    assert page.get_by_text("your answer is with the secretariat").is_visible()
+    assert page.get_by_test_id("status").inner_text() == "Waiting for review"
+    page.get_by_text("Withdraw this application", exact=True).click()
+    page.get_by_label("Yes, withdraw this application").check()
+    page.get_by_role("button", name="Withdraw the application").click()
+    assert page.get_by_test_id("status").inner_text() == "Withdrawn"
+    page.screenshot(path=str(tmp_path / "status-withdrawn.png"), full_page=True)
+    assert Application.get_by_id(application.id).status == "withdrawn"
