@@ -41,7 +41,7 @@ class WorkspaceForm(FlaskForm):
 class AdviceForm(FlaskForm):
     """Ask the secretariat for an introduction to a peer city."""
 
-    peer_city = SelectField("Peer city", description="The city whose experience you would like to hear.")
+    peer_city = SelectField("Peer city", [validators.InputRequired(message="Choose a peer city.")], description="The city whose experience you would like to hear.")
     message = TextAreaField("Message", [validators.InputRequired(message="Write a short message for the peer city."),
                                         validators.Length(max=5000)],
                             description="What you would like to ask them. The secretariat forwards it.")

@@ -1,0 +1,111 @@
+"""The journey in a real browser: a member describes an attack in French, sees a peer, ticks the toolkit,
+asks for advice; staff forward it; the peer's focal point accepts through the link in the mail."""
+
+import shutil
+import time
+
+import pytest
+
+from crm.contacts.models import Contact
+from crm.workspace.models import AdviceRequest
+from tests.search_integration.network import link
+
+pytestmark = pytest.mark.browser
+
+SHOTS = "/tmp/issue5-shots"
+
+FRENCH = ("Vendredi soir, un homme armé a ouvert le feu dans la mosquée pendant la prière. "
+          "L'auteur avait des idées d'extrême droite et antimusulmanes. Des rumeurs circulent en ligne.")
+
+
+def _sign_in(page, email):
+    page.goto("/account/login")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill("correct horse battery")
+    page.get_by_role("main").get_by_role("button", name="Sign in").click()
+    page.wait_for_load_state()
+
+
+def _sign_out(page):
+    page.get_by_role("button", name="Sign out").click()
+    page.wait_for_load_state()
+
+
+def _wait_for_mail(smtp, address, timeout=10):
+    end = time.time() + timeout
+    while time.time() < end:
+        if smtp.to(address):
+            return smtp.last_to(address)
+        time.sleep(0.1)
+    raise AssertionError(f"no mail reached {address}")
+
+
+def test_workspace_journey(page, network, make_user, smtp, tmp_path):
+    member = make_user("member", email="ops@villeneuve.example.org", name="Claire Martin")
+    link(member, network["asking"])
+    make_user("staff", email="desk@example.org", name="Desk Officer")
+    Contact.create(name="Aroha Focal", email="focal@harbourton.example.org", city=network["mosque"],
+                   city_role="focal_point", position="Emergency adviser", phone="+64 555 0101")
+
+    _sign_in(page, "ops@villeneuve.example.org")
+    page.get_by_role("link", name="Incident workspace").click()
+    page.get_by_role("button", name="Open a workspace").click()
+    page.get_by_label("What happened").fill(FRENCH)
+    page.get_by_label("Where you are now").select_option("first_week")
+    page.get_by_role("button", name="Open the workspace").click()
+    page.wait_for_url("**/workspace/*")
+    peer = page.locator("article.peer").first
+    assert "Harbourton" in peer.locator("header").inner_text()
+    assert peer.locator("mark").count() > 0  # the matching passage is highlighted
+    assert "Shooting" in peer.inner_text()
+    page.screenshot(path=str(tmp_path / "1-workspace.png"), full_page=True)
+
+    first_item = page.locator("#toolkit article.toolkit-item").first
+    title = first_item.locator("strong").inner_text()
+    first_item.get_by_role("button").click()
+    page.wait_for_load_state()
+    assert page.get_by_text(f"Ticked “{title}”.").is_visible()
+    assert "ticked by Claire Martin" in page.locator("#toolkit article.toolkit-item").first.inner_text()
+
+    page.get_by_label("Peer city").select_option(label="Harbourton")
+    page.get_by_role("textbox", name="Message").fill("Pourriez-vous nous conseiller sur la veillée ? Could we talk this week?")
+    page.get_by_label("Urgent").check()
+    page.get_by_role("button", name="Send the request to the secretariat").click()
+    page.wait_for_load_state()
+    assert page.get_by_text("went to the secretariat").is_visible()
+    assert "Waiting for the secretariat" in page.locator("#advice").inner_text()
+    page.screenshot(path=str(tmp_path / "2-requested.png"), full_page=True)
+    _sign_out(page)
+
+    _sign_in(page, "desk@example.org")
+    page.get_by_role("link", name="Advice requests").click()
+    assert "Villeneuve → Harbourton" in page.locator("main").inner_text()
+    page.get_by_role("button", name="Forward to Harbourton's focal point").click()
+    page.wait_for_load_state()
+    assert page.get_by_text("Forwarded to focal@harbourton.example.org").is_visible()
+    page.screenshot(path=str(tmp_path / "3-forwarded.png"), full_page=True)
+    _sign_out(page)
+
+    mail = _wait_for_mail(smtp, "focal@harbourton.example.org")
+    accept = next(u for u in smtp.links(mail) if u.endswith("answer=accept"))
+    page.goto(accept)
+    assert "Could we talk this week?" in page.locator("main").inner_text()
+    page.get_by_role("textbox", name="Message").fill("Happy to help: call me on Thursday.")
+    page.get_by_role("button", name="Accept: share our contacts").click()
+    page.wait_for_load_state()
+    assert page.get_by_text("Thank you: your answer was recorded.").is_visible()
+    page.screenshot(path=str(tmp_path / "4-accepted.png"), full_page=True)
+    assert AdviceRequest.get().status == "accepted"
+
+    to_member = smtp.text(_wait_for_mail(smtp, "ops@villeneuve.example.org"))
+    end = time.time() + 10
+    while "accepted" not in to_member and time.time() < end:
+        time.sleep(0.1)
+        to_member = smtp.text(smtp.last_to("ops@villeneuve.example.org"))
+    assert "focal@harbourton.example.org" in to_member and "+64 555 0101" in to_member
+    _sign_in(page, "ops@villeneuve.example.org")
+    page.get_by_role("link", name="Incident workspace").click()
+    page.locator("main table a").first.click()
+    assert "Accepted: contacts exchanged" in page.locator("#advice").inner_text()
+    page.screenshot(path=str(tmp_path / "5-member-sees-accepted.png"), full_page=True)
+    shutil.copytree(tmp_path, SHOTS, dirs_exist_ok=True, ignore=shutil.ignore_patterns("*.sqlite3*", "index"))
