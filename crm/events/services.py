@@ -585,7 +585,7 @@ def confirm_offer(reg: Registration, *, actor=None) -> Registration:
                              "you will join the waiting list if the event is full.")
         if fresh.offer_expires_at and fresh.offer_expires_at <= utcnow():
             _expire(locked, fresh, actor)
-            raise EventError("Sorry, this offer expired and the seat has been offered to the next person.")
+            return None  # committed: the seat passes on now, not at the next cron run
         if locked.status != PUBLISHED or locked.starts_at <= utcnow():
             raise EventError("This event is no longer taking registrations.")
         fresh.status, fresh.registered_at, fresh.updated_at = REGISTERED, utcnow(), utcnow()
@@ -596,7 +596,10 @@ def confirm_offer(reg: Registration, *, actor=None) -> Registration:
                f"at {locked.title}", changes={"status": [OFFERED, REGISTERED]})
         return fresh
 
-    return run_locked(reg.event_id, apply)
+    confirmed = run_locked(reg.event_id, apply)
+    if confirmed is None:
+        raise EventError("Sorry, this offer expired and the seat has been offered to the next person.")
+    return confirmed
 
 
 def _expire(event: Event, reg: Registration, actor) -> None:

@@ -240,3 +240,15 @@ def test_member_cancels_own_registration(login_as, make_event, smtp):
     assert smtp.last_to("m@example.org")["Subject"] == f"Registration cancelled: {event.title}"
     member.post(f"/events/{event.id}/register")  # can register again: same row
     assert Registration.select().count() == 1 and Registration.get().status == "registered"
+
+
+def test_confirming_after_the_deadline_passes_the_seat_on_at_once(make_event, make_contact):
+    event = make_event(capacity=1)
+    holder, _ = services.register(event, contact=make_contact())
+    late, _ = services.register(event, contact=make_contact())
+    nxt, _ = services.register(event, contact=make_contact())
+    services.cancel_registration(holder)
+    Registration.update(offer_expires_at=utcnow() - dt.timedelta(minutes=1)).where(Registration.id == late.id).execute()
+    with pytest.raises(services.EventError, match="offer expired"):
+        services.confirm_offer(late)
+    assert reload(late).status == "expired" and reload(nxt).status == "offered"
