@@ -20,7 +20,10 @@ CONTACT_FIELDS = ("name", "email", "position", "organisation", "sector", "city",
 MERGE_FIELDS = ("name", "email", "position", "organisation", "sector", "city", "phone", "languages", "tags",
                 "notes", "accepts_event_invitations", "accepts_network_news", "do_not_contact", "city_role")
 
-# Other features register callables here: erase(contact) anonymises what they hold about a person.
+# Other features register callables here, for what they hold about a person beyond links to the contact row:
+# ``EXPORT_HOOKS``: function(contact) -> (name, jsonable data); ``ERASE_HOOKS``: function(contact, email) anonymises
+# it (``email`` is the address the contact had before the erasure).
+EXPORT_HOOKS: list = []
 ERASE_HOOKS: list = []
 
 
@@ -267,6 +270,9 @@ def export_contact(contact: Contact, *, actor) -> dict:
                 for row in query]
         data["linked_records"][f"{field.model._meta.table_name}.{field.name}"] = rows
     data["merged_records"] = [json.loads(m.data_json) for m in contact.merges]
+    for hook in EXPORT_HOOKS:
+        name, value = hook(contact)
+        data[name] = value
     data["history"] = [{"at": e.created_at.isoformat(), "action": e.action, "by": e.actor_email,
                         "summary": e.summary, "changes": e.changes} for e in contact_history(contact)]
     data["exported_at"] = utcnow().isoformat()
@@ -278,6 +284,7 @@ def export_contact(contact: Contact, *, actor) -> dict:
 def erase_contact(contact: Contact, *, actor) -> Contact:
     """Anonymise a person's fields; links (e.g. event attendance) stay, so aggregate figures are kept."""
     with database.atomic():
+        email = contact.email
         contact.name = f"Erased contact #{contact.id}"
         contact.name_key = fold_name(contact.name)
         contact.email = None
@@ -293,6 +300,6 @@ def erase_contact(contact: Contact, *, actor) -> Contact:
             merge.merged_name, merge.data_json = "erased", "{}"
             merge.save()
         for hook in ERASE_HOOKS:
-            hook(contact)
+            hook(contact, email)
         record(actor, "contact.erase", contact, summary=f"Erased the personal data of contact #{contact.id}")
     return contact

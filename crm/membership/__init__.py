@@ -12,4 +12,6 @@ register_nav("secretariat", "Applications", "membership.application_list")
 register_nav("secretariat", "Cities", "membership.city_list")
 register_nav("member", "Member cities", "membership.city_list")
 
-from crm.membership import panels, views  # noqa: E402,F401
+from crm.membership import panels, privacy, views  # noqa: E402,F401
+
+bp.record_once(lambda state: privacy.install())  # once the app is built: contacts import membership models

@@ -117,6 +117,21 @@ def application_list():
     return render_template("membership/application_list.html", page=page, args=args, **_labels())
 
 
+@bp.route("/applications/export.csv")
+@secretariat_required
+def application_export():
+    """The filtered list of applications as CSV."""
+    args = {k: request.args.get(k, "") for k in ("status", "country", "region")}
+    query = services.list_applications(**args, since=_date_arg("since"), until=_date_arg("until"))
+    text = to_csv(["reference", "submitted_at", "authority_name", "level", "country", "region", "status",
+                   "applicant_name", "applicant_email", "decided_at"],
+                  ([a.reference, a.submitted_at.isoformat(timespec="minutes"), a.authority_name, a.level, a.country,
+                    a.region, a.status, a.applicant_name, a.applicant_email,
+                    a.decided_at.isoformat(timespec="minutes") if a.decided_at else ""] for a in query))
+    return Response(text, mimetype="text/csv",
+                    headers={"Content-Disposition": "attachment; filename=applications.csv"})
+
+
 def _application_or_404(application_id) -> Application:
     return Application.get_or_none(Application.id == application_id) or abort(404)
 

@@ -39,6 +39,9 @@ def test_queue_lists_open_applications_oldest_first_with_filters(login_as, form_
     assert "Oldtown" in html and "Midtown" in html and "Newtown" not in html
     html = staff.get("/applications/?status=&region=western_europe&since=2026-01-05").get_data(as_text=True)
     assert "Newtown" in html and "Midtown" in html and "Oldtown" not in html
+    exported = staff.get("/applications/export.csv?status=open&country=DE").get_data(as_text=True)
+    assert exported.splitlines()[0].startswith("reference,submitted_at,authority_name")
+    assert "Oldtown" in exported and "Midtown" not in exported and "Newtown" not in exported
 
 
 def test_detail_shows_everything_submitted_and_history(login_as, application):
@@ -163,3 +166,16 @@ def test_members_and_anonymous_cannot_review(login_as, client, application):
     assert login_as("member").get("/applications/").status_code == 403
     assert login_as("member").post(f"/applications/{application.id}/approve").status_code == 403
     assert Application.get_by_id(application.id).status == "submitted"
+
+
+def test_privacy_export_and_erase_cover_the_applications(login_as, application):
+    staff = login_as("staff")
+    staff.post(f"/applications/{application.id}/approve", data={})
+    omar = Contact.get(Contact.email == "omar.said@malmo.example.org")
+    data = staff.get(f"/contacts/{omar.id}/export.json").get_json()
+    assert [a["reference"] for a in data["membership_applications"]] == [application.reference]
+    staff.post(f"/contacts/{omar.id}/erase", data={"confirm": "y"})
+    application = Application.get_by_id(application.id)
+    assert application.focal_email == "" and application.focal_name == "erased"
+    assert application.applicant_email == "lena.ek@malmo.example.org"  # another person: kept
+    assert application.status == "approved"
