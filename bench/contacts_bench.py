@@ -108,7 +108,7 @@ def run(url: str, total: int, to_import: int) -> None:
         }
         for label, path in pages.items():
             assert client.get(path).status_code == 200, path
-            ms = timed(lambda: client.get(path), repeat=5) * 1000
+            ms = timed(lambda path=path: client.get(path), repeat=5) * 1000
             print(f"list {label:<48} {ms:7.1f} ms (median of 5)")
         database.close()
 

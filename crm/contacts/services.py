@@ -9,9 +9,9 @@ import peewee
 
 from crm.audit.models import AuditEntry
 from crm.audit.services import diff, record
+from crm.contacts.models import Contact, ContactMerge
 from crm.db import database, utcnow
 from crm.indexing import touch
-from crm.contacts.models import Contact, ContactMerge
 from crm.membership.models import City
 from crm.membership.names import fold_name
 

@@ -14,8 +14,15 @@ from crm.audit.services import diff, record
 from crm.db import database, utcnow
 from crm.indexing import touch
 from crm.mail import queue_mail
-from crm.membership.models import (APPLICATION_STATUSES, CITY_STATUSES, OPEN_APPLICATION_STATUSES, Application,
-                                   ApplicationEvent, City, CityStatusChange)
+from crm.membership.models import (
+    APPLICATION_STATUSES,
+    CITY_STATUSES,
+    OPEN_APPLICATION_STATUSES,
+    Application,
+    ApplicationEvent,
+    City,
+    CityStatusChange,
+)
 from crm.membership.names import country_name, default_region, fold_name
 
 CONSENT_VERSION = "2026-01"

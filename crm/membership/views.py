@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 
 import peewee
-
 from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
@@ -13,8 +12,15 @@ from crm.accounts.access import public, roles_required, secretariat_required
 from crm.extensions import limiter
 from crm.membership import bp, services, vocabulary
 from crm.membership.csvimport import ImportRefused, to_csv
-from crm.membership.forms import (AnswerForm, ApplicationForm, CityForm, CityStatusForm, DecisionForm, ImportForm,
-                                  WithdrawForm)
+from crm.membership.forms import (
+    AnswerForm,
+    ApplicationForm,
+    CityForm,
+    CityStatusForm,
+    DecisionForm,
+    ImportForm,
+    WithdrawForm,
+)
 from crm.membership.imports import check_cities, import_cities
 from crm.membership.models import APPLICATION_STATUSES, CITY_STATUSES, Application, City
 from crm.membership.names import country_choices, country_name

@@ -97,8 +97,8 @@ def test_apply_approve_accept_invitation_and_see_the_city(page, make_user, smtp,
 
 
 def test_applicant_answers_a_question_then_withdraws_in_the_browser(page, app, make_user, smtp, tmp_path):
-    from crm.membership import services
     from crm.mail import deliver_pending
+    from crm.membership import services
     from crm.membership.models import Application
 
     staff = make_user("staff")
