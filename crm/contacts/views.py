@@ -199,7 +199,7 @@ def contact_import():
     if form.validate_on_submit():
         text = form.text()
         plan = check_contacts(text)
-        form.data.data = text
+        form.csv_text.data = text
         if "confirm" in request.form:
             try:
                 result = import_contacts(plan, mode=form.mode.data, only_valid=form.only_valid.data,

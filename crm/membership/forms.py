@@ -175,7 +175,7 @@ class ImportForm(FlaskForm):
     """Upload a CSV file (step 1), then confirm the checked preview (step 2: the text comes back hidden)."""
 
     upload = FileField("CSV file", description="UTF-8, comma-separated, first line = column names.")
-    data = HiddenField()
+    csv_text = HiddenField()
     mode = SelectField("Existing records", description="What to do with rows matching a record that exists.")
     only_valid = BooleanField("Import only the valid rows", description="Rows with errors are left out.")
 
@@ -192,4 +192,4 @@ class ImportForm(FlaskForm):
                 return raw.decode("utf-8-sig")
             except UnicodeDecodeError:
                 return raw.decode("latin-1")
-        return self.data.data or ""
+        return self.csv_text.data or ""

@@ -289,7 +289,7 @@ def city_import():
     if form.validate_on_submit():
         text = form.text()
         plan = check_cities(text)
-        form.data.data = text
+        form.csv_text.data = text
         if "confirm" in request.form:
             try:
                 result = import_cities(plan, mode=form.mode.data, only_valid=form.only_valid.data,

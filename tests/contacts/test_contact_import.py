@@ -57,11 +57,11 @@ def test_import_page_preview_then_confirm(login_as, city):
     html = response.get_data(as_text=True)
     assert "2 row(s): 1 valid, 1 with errors" in html and "not a valid email" in html
     assert Contact.select().count() == 0
-    response = staff.post("/contacts/import", data={"data": text, "mode": "skip", "confirm": "1"},
+    response = staff.post("/contacts/import", data={"csv_text": text, "mode": "skip", "confirm": "1"},
                           follow_redirects=True)
     assert "fix them, or choose to import only the valid rows" in response.get_data(as_text=True)
     assert Contact.select().count() == 0
-    response = staff.post("/contacts/import", data={"data": text, "mode": "skip", "confirm": "1", "only_valid": "y"})
+    response = staff.post("/contacts/import", data={"csv_text": text, "mode": "skip", "confirm": "1", "only_valid": "y"})
     assert response.status_code == 302 and Contact.select().count() == 1
     assert AuditEntry.get(AuditEntry.action == "contact.import").changes["created"] == 1
 

@@ -157,3 +157,16 @@ def test_dashboard_panels(login_as, cities, form_data, client):
     assert 'data-testid="pending-count">1<' in html and "Malmö" in html
     assert "Northern Europe" in html and "Withdrawn: 1" in html
     assert "<svg" in html and "2015: 1 new member" in html and "2016: 1 new member" in html
+
+
+def test_cities_import_page_preview_then_update(login_as, cities):
+    staff = login_as("staff")
+    text = "name,country,region,population,languages,expertise\nOslo,Norway,,720000,,\nTromsø,NO,,77000,no,\n"
+    response = staff.post("/cities/import", data={"upload": (io.BytesIO(text.encode()), "cities.csv"),
+                                                   "mode": "update"}, content_type="multipart/form-data")
+    html = " ".join(response.get_data(as_text=True).split())
+    assert "2 row(s): 2 valid, 0 with errors; 1 match an existing record." in html
+    assert City.select().where(City.name == "Tromsø").count() == 0  # the preview writes nothing
+    staff.post("/cities/import", data={"csv_text": text, "mode": "update", "confirm": "1"})
+    assert City.get(City.name == "Oslo").population == 720000
+    assert City.get(City.name == "Tromsø").status == "active"
