@@ -20,11 +20,11 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from whoosh import highlight, index, lang, query, sorting
-from whoosh.codec.whoosh3 import W3LeafMatcher
-from whoosh.matching.wrappers import FilterMatcher
 from whoosh.analysis import CharsetFilter, LowercaseFilter, RegexTokenizer, StemFilter, StopFilter
+from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
 from whoosh.index import LockError
+from whoosh.matching.wrappers import FilterMatcher
 from whoosh.scoring import BM25F
 from whoosh.support.charset import accent_map
 
@@ -50,7 +50,7 @@ class _MarkFormatter(highlight.HtmlFormatter):
         super().__init__(tagname="mark", between=" … ")
 
     def format_token(self, text, token, replace=False):
-        return "<mark>%s</mark>" % highlight.htmlescape(highlight.get_text(text, token, replace))
+        return f"<mark>{highlight.htmlescape(highlight.get_text(text, token, replace))}</mark>"
 
 
 def _body_analyzer():
@@ -541,7 +541,7 @@ class Index:
         parts: dict[str, dict[int, float]] = {}
         for clause in clauses:
             fieldname, term, boost, use_idf = clause[:4]
-            group = parts.setdefault(clause[4] if len(clause) > 4 else "", {})
+            group = parts.setdefault(clause[4], {}) if len(clause) > 4 and clause[4] else None
             if fieldname not in self.schema.names() or not term:
                 continue
             term = str(term)
@@ -551,10 +551,14 @@ class Index:
             weight = float(boost)
             if use_idf:
                 weight *= math.log(1 + (total - frequency + 0.5) / (frequency + 0.5))
-            get, group_get = scores.get, group.get
-            for docnum in _posting_ids(reader, fieldname, term):
+            get = scores.get
+            ids = _posting_ids(reader, fieldname, term)
+            for docnum in ids:
                 scores[docnum] = get(docnum, 0.0) + weight
-                group[docnum] = group_get(docnum, 0.0) + weight
+            if group is not None:
+                group_get = group.get
+                for docnum in ids:
+                    group[docnum] = group_get(docnum, 0.0) + weight
         if not scores:
             return []
         accept = self._column_filter(s, filters)

@@ -12,11 +12,12 @@ import json
 import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache, lru_cache
 
 from crm.peers import text as T
 
 CONCEPTS_PATH = os.path.join(os.path.dirname(__file__), "..", "..", "seeds", "concepts.json")
+VOCABULARY_NAME = "vocabulary.json"  # beside concepts.json: display labels of facet values and themes
 FACETS = ("attack", "target", "motive", "aftermath", "theme", "need")
 
 # Germanic compounds: "Moscheeanschlag", "skoleskyting". A term stem found at the start of a longer
@@ -106,6 +107,7 @@ class Vocabulary:
             for terms in table.values():
                 terms.sort(key=lambda t: -len(t.stems))
         self.english_terms = self._english_terms()
+        self.labels: dict[str, str] = {}
 
     def _english_terms(self) -> dict[str, list[str]]:
         out = {}
@@ -118,11 +120,13 @@ class Vocabulary:
         return [c for c in self.concepts if facet is None or c.split(":", 1)[0] == facet]
 
     def label(self, concept: str) -> str:
-        """Return readable words for a concept key: "attack:vehicle_ramming" -> "vehicle ramming"."""
+        """Return the display label of a concept: "attack:vehicle_ramming" -> "Vehicle ramming"."""
+        if concept in self.labels:
+            return self.labels[concept]
         entry = self.concepts.get(concept)
         if entry and entry.get("label"):
             return entry["label"]
-        return concept.split(":", 1)[-1].replace("_", " ")
+        return concept.split(":", 1)[-1].replace("_", " ").capitalize()
 
     def extract(self, text: str, lang: str | None = None) -> ConceptMatch:
         """Return the concepts named in text (any of the vocabulary's languages)."""
@@ -246,7 +250,7 @@ def _term_stems(surface: str, lang: str) -> list[tuple[str, ...]]:
     return sorted(variants)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _stopword_stems(lang: str) -> frozenset:
     return frozenset(T.stem(w, lang) for w in T.stopwords(lang)) | T.stopwords(lang)
 
@@ -254,8 +258,19 @@ def _stopword_stems(lang: str) -> frozenset:
 @lru_cache(maxsize=4)
 def load_vocabulary(path: str | None = None) -> Vocabulary:
     """Load and index seeds/concepts.json once per process."""
-    with open(path or CONCEPTS_PATH, encoding="utf-8") as fh:
-        return Vocabulary(json.load(fh))
+    path = path or CONCEPTS_PATH
+    with open(path, encoding="utf-8") as fh:
+        vocabulary = Vocabulary(json.load(fh))
+    try:
+        with open(os.path.join(os.path.dirname(path), VOCABULARY_NAME), encoding="utf-8") as fh:
+            shared = json.load(fh)
+    except (OSError, ValueError):
+        return vocabulary
+    for facet, entries in (shared.get("facets") or {}).items():
+        vocabulary.labels.update({f"{facet}:{e['key']}": e["label"] for e in entries if e.get("label")})
+    vocabulary.labels.update({f"theme:{e['key']}": e["label"] for e in shared.get("themes") or ()
+                              if e.get("label")})
+    return vocabulary
 
 
 def extract_concepts(text: str, lang: str | None = None) -> ConceptMatch:

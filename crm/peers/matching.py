@@ -26,10 +26,18 @@ SYNERGY = 0.35  # extra per additional core facet shared by the same document
 TEXT_WEIGHT = 1.6  # the free-text share of the score (Whoosh BM25, normalised to the best hit)
 SUPPORT_FACTOR = 0.12  # each further supporting document of the same city, at most SUPPORT_DOCS
 SUPPORT_DOCS = 3
-MAX_TEXT_TERMS = 24  # the rarest words of a description that take part in the query
+MAX_TEXT_TERMS = 16  # the rarest words of a description that take part in the query
 MATCHED_DOCS = 3  # supporting documents returned per city
-SNIPPETS = 2  # of which this many carry a highlighted snippet
-SNIPPET_SCAN_CHARS = 4000  # a snippet comes from the start of a long document
+SNIPPETS = 1  # of which this many (the best first) carry a highlighted snippet
+SNIPPET_SCAN_CHARS = 2000  # a snippet comes from the start of a long document
+# How a reason sentence names the target of an incident ("Shooting at a place of worship").
+TARGET_PHRASES = {
+    "place_of_worship": "at a place of worship", "lgbtq_venue": "at an LGBTQ+ venue",
+    "crowded_public_place": "on a crowded public place", "concert_arena": "at a concert or arena",
+    "school_youth": "at a school or youth activity", "government_politicians": "on government or politicians",
+    "police_soldiers": "on police or soldiers", "shops": "at shops", "refugee_housing": "on refugee housing",
+    "minority_community": "on a minority community",
+}
 LANGUAGE_LABELS = {"en": "English", "fr": "French", "de": "German", "es": "Spanish", "no": "Norwegian",
                    "ar": "Arabic", "it": "Italian", "nl": "Dutch", "sv": "Swedish", "da": "Danish",
                    "pt": "Portuguese", "pl": "Polish", "tr": "Turkish"}
@@ -276,8 +284,9 @@ def find_peers(index, description: str, facets: dict | None = None, needs: Itera
     clauses = []
     for facet, key in concepts:
         weight = FACET_WEIGHTS[facet] * factors[f"{facet}:{key}"]
-        clauses.append(("facets", f"{facet}:{key}", weight, False, "concepts"))
-        clauses.append(("mentions", f"{facet}:{key}", weight * MENTION_FACTOR, False, "concepts"))
+        clauses.append(("facets", f"{facet}:{key}", weight, False))
+        if facet in CORE_FACETS:  # themes and aftermath are recorded explicitly where they matter
+            clauses.append(("mentions", f"{facet}:{key}", weight * MENTION_FACTOR, False))
     clauses += _text_clauses(index, description, lang)
     if not clauses and not need_codes:
         return []
@@ -285,7 +294,7 @@ def find_peers(index, description: str, facets: dict | None = None, needs: Itera
                "visibility": list(visibility), "viewer_city_id": viewer_city_id}
     if asking_city_id is not None:
         filters["exclude_city_ids"] = [str(asking_city_id)]
-    max_postings = max(2000, index.doc_count() // 20)
+    max_postings = max(1000, index.doc_count() // 50)
     hits = index.score_terms(clauses, filters, limit=candidates, max_postings=max_postings) if clauses else []
     best_text = max((h.parts.get("text", 0.0) for h in hits), default=0.0) or 1.0
 
@@ -337,8 +346,7 @@ def _doc_score(doc: dict, wanted: dict[str, float]) -> tuple[float, list[str]]:
     """Score one document on the concepts it shares with the query; return (score, shared keys)."""
     explicit = set(str(doc.get("facets", "")).split())
     mentioned = set(str(doc.get("mentions", "")).split())
-    meta = doc.get("meta") or {}
-    lived = doc.get("kind") == "incident" or bool(meta.get("lived"))
+    lived = _is_lived(doc)
     score = 0.0
     shared = []
     core = 0
@@ -363,6 +371,10 @@ def _doc_score(doc: dict, wanted: dict[str, float]) -> tuple[float, list[str]]:
     return score, sorted(shared)
 
 
+def _is_lived(doc: dict) -> bool:
+    return doc.get("kind") == "incident" or bool((doc.get("meta") or {}).get("lived"))
+
+
 def _cities_speaking(index, codes: list[str], filters: dict, limit: int) -> dict[str, set[str]]:
     """Return {city_id: languages} for cities whose profile lists the most of the needed languages."""
     city_filters = dict(filters, kinds=["city"])
@@ -373,7 +385,10 @@ def _cities_speaking(index, codes: list[str], filters: dict, limit: int) -> dict
 
 def _build_match(city_id, city_name, score, docs, met, missed, description, lang):
     vocab = load_vocabulary()
-    shared_keys = sorted({c for _, _, shared in docs for c in shared})
+    # What a city "shares" about the attack itself comes from incidents it lived through (and lessons
+    # drawn from them), never from a lesson that merely names a kind of attack.
+    shared_keys = sorted({c for _, doc, shared in docs for c in shared
+                          if c.startswith("theme:") or _is_lived(doc)})
     shared_facets: dict[str, list[str]] = {}
     for concept in shared_keys:
         facet, key = concept.split(":", 1)
@@ -384,14 +399,17 @@ def _build_match(city_id, city_name, score, docs, met, missed, description, lang
     for _, doc, _shared in lived[:2]:
         reasons.append(_incident_sentence(doc, city_name))
     core = [c for c in shared_keys if c.split(":", 1)[0] in CORE_FACETS + ("aftermath",)]
+    core.sort(key=lambda c: (CORE_FACETS + ("aftermath",)).index(c.split(":", 1)[0]))
     if core:
-        reasons.append("Shares: " + "; ".join(f"{c.split(':', 1)[0]}: {vocab.label(c)}" for c in core))
+        reasons.append("Shares: " + "; ".join(f"{c.split(':', 1)[0]}: {vocab.label(c).lower()}" for c in core))
     themes = [vocab.label(c) for c in shared_keys if c.startswith("theme:")]
     lessons = [d for d in docs if d[1].get("kind") == "lesson"]
     if themes:
         reasons.append(("Lessons on: " if lessons else "Expertise in: ") + ", ".join(themes[:5]))
     elif lessons and not lived:
         reasons.append(f"Lesson: {lessons[0][1].get('title', '')}")
+    if not reasons and docs:
+        reasons.append(f"Similar wording: {docs[0][1].get('title', '')}")
     if missed:
         reasons.append("Does not list " + ", ".join(LANGUAGE_LABELS.get(c, c) for c in missed)
                        + " among its languages")
@@ -409,8 +427,10 @@ def _incident_sentence(doc: dict, city_name: str) -> str:
     explicit = str(doc.get("facets", "")).split()
     attack = [c.split(":", 1)[1] for c in explicit if c.startswith("attack:")]
     target = [c.split(":", 1)[1] for c in explicit if c.startswith("target:")]
-    what = " and ".join(_label(a) for a in attack).capitalize() or doc.get("title", "Incident")
-    where = f" on a {_label(target[0])}" if target else ""
+    vocab = load_vocabulary()
+    what = " and ".join(vocab.label(f"attack:{a}").lower() for a in attack).capitalize() \
+        or doc.get("title", "Incident")
+    where = f" {TARGET_PHRASES.get(target[0], 'on ' + _label(target[0]))}" if target else ""
     when = f", {doc['year']}" if doc.get("year") else ""
     return f"{what}{where} ({city_name}{when})"
 
@@ -420,7 +440,7 @@ def _snippet(body: str, shared: list[str], description: str, lang: str, width: i
     if not body:
         return ""
     body = body[:SNIPPET_SCAN_CHARS]
-    doc_lang = T.detect_language(body)
+    doc_lang = T.detect_language(body[:600])
     spans = [(s, e) for s, e, _ in load_vocabulary().find(body, shared, (doc_lang, "en"))]
     query_stems = set(T.content_words(description, lang)) | set(T.content_words(description, "en"))
     for word, start, end in T.tokens(body):

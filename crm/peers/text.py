@@ -6,7 +6,7 @@ through ``crm.search`` so that only one module imports Whoosh.
 
 import re
 import unicodedata
-from functools import lru_cache
+from functools import cache, lru_cache
 
 from crm import search as _search
 
@@ -128,7 +128,7 @@ def detect_language(text, default=DEFAULT_LANGUAGE):
     return best if scores[best] > 0 else default
 
 
-@lru_cache(maxsize=None)
+@cache
 def stopwords(lang):
     """Return the folded stopwords of a language (Snowball list plus a few function words)."""
     base = set(_search.language_stopwords(lang))
@@ -136,7 +136,7 @@ def stopwords(lang):
     return frozenset(fold(w) for w in base)
 
 
-@lru_cache(maxsize=None)
+@cache
 def domain_stopwords(lang):
     """Return folded stems of words that appear in nearly every incident description."""
     return frozenset(stem(w, lang) for w in DOMAIN_STOPWORDS.get(lang, "").split())

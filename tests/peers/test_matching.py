@@ -4,7 +4,11 @@ import pytest
 
 from crm import search
 from crm.peers.matching import (
-    city_document, documents_from_seeds, find_peers, incident_document, lesson_document,
+    city_document,
+    documents_from_seeds,
+    find_peers,
+    incident_document,
+    lesson_document,
 )
 
 
@@ -156,3 +160,12 @@ def test_cross_language_queries_find_the_same_peer(demo_index):
                  "En lastebil kjørte inn i julemarkedet, islamistisk terror."]:
         top = names(find_peers(demo_index, text, limit=3))
         assert "berlin" in top, (text, top)
+
+
+def test_snippets_escape_html(tmp_path):
+    incident = _incident("Truck attack", "<script>alert(1)</script> A truck was driven into the market crowd.",
+                         ["vehicle_ramming"], ["crowded_public_place"], [])
+    index = _index(tmp_path, [_city("Alpha", incidents=[incident])])
+    snippet = find_peers(index, "truck attack at the market")[0].matched_docs[0].snippet
+    assert "<script>" not in snippet and "&lt;script&gt;" in snippet and "<mark>truck</mark>" in snippet
+    index.close()
