@@ -202,27 +202,25 @@ def can_see(event: Event, user) -> bool:
 
 
 def visible_events(user):
-    """Return the events ``user`` may see (drafts for staff only), soonest first."""
+    """Return the events listed for ``user``, soonest first: drafts for staff only, and
+    invitation-only events only to staff and the people invited (others reach their page by link,
+    where they read that it is by invitation only)."""
     query = Event.select().order_by(Event.starts_at)
     if _is_staff(user):
         return query
     query = query.where(Event.status != DRAFT)
     if not (user is not None and getattr(user, "is_authenticated", False)):
-        query = query.where(Event.visibility == "public")
-    return query
+        return query.where(Event.visibility == "public")
+    contact = contact_for_user(user)
+    cond = Event.visibility != "invitation"
+    if contact is not None:
+        cond = cond | Event.id.in_(Invitation.select(Invitation.event).where(Invitation.contact == contact))
+    return query.where(cond)
 
 
 def feed_events(user):
     """Return the published (or cancelled, so calendars drop them) events for ``user``'s calendar feed."""
-    query = visible_events(user).where(Event.status.in_([PUBLISHED, CANCELLED, COMPLETED]))
-    if user is not None and not _is_staff(user) and getattr(user, "is_authenticated", False):
-        contact = contact_for_user(user)
-        invited = (Invitation.select(Invitation.event).where(Invitation.contact == contact)) if contact else None
-        cond = Event.visibility != "invitation"
-        if invited is not None:
-            cond = cond | Event.id.in_(invited)
-        query = query.where(cond)
-    return query
+    return visible_events(user).where(Event.status.in_([PUBLISHED, CANCELLED, COMPLETED]))
 
 
 def feed_token(user) -> str:

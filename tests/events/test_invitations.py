@@ -113,3 +113,16 @@ def test_unanswered_invitations_are_reminded_once_per_interval(make_event, make_
     quiet.do_not_contact = True
     quiet.save()
     assert services.send_invitation_reminders(now + dt.timedelta(days=24)) == 0
+
+
+def test_invitation_only_events_are_listed_only_for_the_invited(make_event, make_contact, login_as):
+    staff = login_as("staff")
+    event = make_event(title="Closed table-top exercise", visibility="invitation")
+    outsider = login_as("member", email="outsider@example.org")
+    insider = login_as("member", email="insider@example.org")
+    services.send_invitations(event, [services.contact_for_user(insider.user, create=True)], actor=staff.user)
+    assert "Closed table-top exercise" not in outsider.get("/events/").get_data(as_text=True)
+    assert "Closed table-top exercise" in insider.get("/events/").get_data(as_text=True)
+    assert "Closed table-top exercise" in staff.get("/events/").get_data(as_text=True)
+    # by its link, the outsider reads why they cannot register
+    assert "by invitation only" in outsider.get(f"/events/{event.id}").get_data(as_text=True)
