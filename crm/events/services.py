@@ -542,8 +542,11 @@ def resend_manage_link(reg: Registration) -> None:
 
 def register_user(event: Event, user, *, details: dict | None = None) -> tuple[Registration, bool]:
     """Register a signed-in user (through the contact with their email, created if needed)."""
-    with database.atomic():
-        contact = contact_for_user(user, create=True)
+    try:
+        with database.atomic():
+            contact = contact_for_user(user, create=True)
+    except peewee.IntegrityError:  # a double click created it a moment ago
+        contact = contact_for_user(user)
     return register(event, contact=contact, source="member", details=details, actor=user)
 
 
@@ -982,8 +985,14 @@ def participants_csv(event: Event) -> str:
     return out.getvalue()
 
 
-def attendance_over_time(by: str = "city") -> dict:
-    """Return attendance (people checked in) per city or sector, per year, across all events."""
+def _period(value: dt.datetime, period: str) -> str:
+    if period == "quarter":
+        return f"{value.year} Q{(value.month - 1) // 3 + 1}"
+    return str(value.year)
+
+
+def attendance_over_time(by: str = "city", period: str = "year") -> dict:
+    """Return attendance (people checked in) per city or sector, per year or quarter, across all events."""
     rows = (Registration.select(Registration, Contact, Event, City)
             .join(Event).switch(Registration).join(Contact)
             .join(City, peewee.JOIN.LEFT_OUTER, on=(Contact.city == City.id))
@@ -992,8 +1001,8 @@ def attendance_over_time(by: str = "city") -> dict:
     table: dict[str, dict] = {}
     periods = set()
     for reg in rows:
-        period = str(reg.event.starts_at.year)
-        periods.add(period)
+        label_period = _period(reg.event.starts_at, period)
+        periods.add(label_period)
         if by == "sector":
             key = reg.sector or reg.contact.sector or "other"
             label = sectors.get(key, key)
@@ -1001,7 +1010,7 @@ def attendance_over_time(by: str = "city") -> dict:
             city = reg.contact.city
             label = f"{city.name} ({city.country})" if city else "No city"
         row = table.setdefault(label, {"label": label, "counts": defaultdict(int), "total": 0})
-        row["counts"][period] += 1
+        row["counts"][label_period] += 1
         row["total"] += 1
     periods = sorted(periods)
     ordered = sorted(table.values(), key=lambda r: (-r["total"], r["label"]))

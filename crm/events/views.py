@@ -25,11 +25,9 @@ from crm.events.forms import (
     vocabulary,
 )
 from crm.events.models import (
-    KINDS,
     OFFERED,
     REGISTERED,
     REGISTRATION_STATUSES,
-    STATUSES,
     Event,
     Invitation,
     Registration,
@@ -565,5 +563,6 @@ def participants_csv(event_id):
 @secretariat_required
 def reports():
     """Attendance per city and per sector over the years, across all events."""
-    return render_template("events/reports.html", by_city=services.attendance_over_time("city"),
-                           by_sector=services.attendance_over_time("sector"), kinds=KINDS, statuses=STATUSES)
+    period = "quarter" if request.args.get("period") == "quarter" else "year"
+    return render_template("events/reports.html", by_city=services.attendance_over_time("city", period),
+                           by_sector=services.attendance_over_time("sector", period), period=period)

@@ -124,6 +124,9 @@ def test_attendance_over_time_per_city_and_sector(login_as, make_event, make_con
     assert services.attendance_over_time("sector")["rows"][0]["label"] == "City government"
     html = staff.get("/events/reports").get_data(as_text=True)
     assert "Oslo (NO)" in html and "City government" in html
+    quarters = services.attendance_over_time("city", "quarter")["periods"]
+    assert len(quarters) == 2 and all(" Q" in q for q in quarters)
+    assert quarters[0] in staff.get("/events/reports?period=quarter").get_data(as_text=True)
 
 
 def test_dashboard_panel_shows_bars_and_waiting(login_as, workshop):
