@@ -20,3 +20,11 @@ def _template_helpers(state):
 
     state.app.jinja_env.globals.update(contact_event_history=contact_event_history,
                                        city_event_participation=city_event_participation)
+
+
+@bp.record_once
+def _privacy_hooks(state):
+    """Clear registration details when the contacts feature erases a person."""
+    from crm.events import privacy
+
+    privacy.install()

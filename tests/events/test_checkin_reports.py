@@ -167,3 +167,19 @@ def test_contact_and_city_pages_include_event_history(login_as, workshop):
     assert 'id="event-history-heading"' in contact_page and event.title in contact_page
     city_page = staff.get(f"/cities/{kari.city_id}").get_data(as_text=True)
     assert 'id="city-events-heading"' in city_page and "Kari Nordmann" in city_page
+
+
+def test_erasing_a_contact_clears_registration_details_but_keeps_figures(login_as, workshop):
+    from crm.contacts.services import erase_contact, export_contact
+
+    staff = login_as("staff")
+    event, regs = workshop
+    reg = regs["kari"]
+    Registration.update(dietary_needs="halal", accessibility_needs="wheelchair").where(Registration.id == reg.id).execute()
+    exported = export_contact(reg.contact, actor=staff.user)
+    assert any(r.get("dietary_needs") == "halal" for rows in exported["linked_records"].values() for r in rows)
+    erase_contact(reload(reg.contact), actor=staff.user)
+    erased = reload(reg)
+    assert (erased.dietary_needs, erased.accessibility_needs, erased.consent_listed) == ("", "", False)
+    assert erased.status == "registered"
+    assert services.event_report(event)["tables"]["sector"]["total"]["registered"] == 3
