@@ -22,7 +22,7 @@ from crm.forms import choices, email_field_validators
 from crm.membership import vocabulary
 from crm.membership.csvimport import MODES
 from crm.membership.models import CITY_STATUSES
-from crm.membership.names import country_choices
+from crm.membership.names import country_choices, resolve_country
 from crm.membership.services import CONSENT_TEXT
 
 
@@ -49,8 +49,10 @@ class ApplicationForm(FlaskForm):
                            " or “Nairobi City County”.", required="Enter the authority's name.")
     level = SelectField("Level of government", description="Only local and subnational authorities can be members.",
                         validators=[_required("Choose the level.")])
-    country = SelectField("Country", description="Start typing to find the country in the list.",
-                          validators=[_required("Choose the country.")])
+    country = StringField("Country", description="Start typing and choose the country from the list "
+                          "(English name or two-letter code).",
+                          validators=[_required("Choose the country."), validators.Length(max=100)],
+                          render_kw={"list": "country-options", "autocomplete": "off"})
     population = IntegerField("Population", description="Approximate number of residents.",
                               validators=[validators.Optional(), validators.NumberRange(
                                   min=1, max=200_000_000, message="Enter a number of residents between 1 and 200 million.")])
@@ -85,9 +87,13 @@ class ApplicationForm(FlaskForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.level.choices = choices([("", "Choose…")] + list(vocabulary.levels().items()))
-        self.country.choices = choices([("", "Choose…")] + country_choices())
         self.languages.choices = choices(vocabulary.languages())
         self.expertise.choices = choices(vocabulary.themes())
+
+    def validate_country(self, field):
+        self.country_code = resolve_country(field.data)
+        if self.country_code is None:
+            raise validators.ValidationError("Choose the country from the list (or type its two-letter code).")
 
     # Optional() ends a field's checks when it is empty, so each rule is checked on the field that is filled.
     def validate_focal_name(self, field):
@@ -104,6 +110,7 @@ class ApplicationForm(FlaskForm):
             "applicant_position", "applicant_email", "applicant_phone", "leader_name", "leader_position",
             "focal_name", "focal_position", "focal_email", "expertise", "expertise_other",
             "incident_experience", "motivation")}
+        data["country"] = self.country_code
         return {k: (v.strip() if isinstance(v, str) else v) for k, v in data.items()}
 
 

@@ -75,6 +75,20 @@ def test_bad_input_keeps_what_was_typed_and_explains_next_to_fields(client, form
     assert 'value="Malmö"' in html  # what was typed is kept
 
 
+@pytest.mark.parametrize("typed", ["Sweden", "se", "SWEDEN"])
+def test_country_typed_as_name_or_code(client, form_data, typed):
+    assert submit(client, form_data(country=typed)).status_code == 200
+    assert Application.get().country == "SE"
+
+
+def test_country_list_is_offered_and_unknown_country_refused(client, form_data):
+    html = client.get("/apply").get_data(as_text=True)
+    assert 'list="country-options"' in html and '<option value="Sweden">' in html and "Côte" in html
+    response = submit(client, form_data(country="Atlantis"))
+    assert response.status_code == 400 and "Choose the country from the list" in response.get_data(as_text=True)
+    assert 'value="Atlantis"' in response.get_data(as_text=True)
+
+
 def test_too_long_name_is_refused(client, form_data):
     response = submit(client, form_data(authority_name="A" * 201))
     assert response.status_code == 400 and "at most 200" in response.get_data(as_text=True)
