@@ -14,7 +14,6 @@ import datetime as dt
 import json
 import logging
 import smtplib
-import socket
 
 import peewee
 from flask import current_app, g, render_template
@@ -84,7 +83,7 @@ def _send(row: OutboxMail) -> bool:
     row.attempts += 1
     try:
         mail.send(message)
-    except (OSError, smtplib.SMTPException, socket.error) as exc:
+    except (OSError, smtplib.SMTPException) as exc:
         row.last_error = f"{type(exc).__name__}: {exc}"[:2000]
         if row.attempts >= current_app.config["MAIL_MAX_ATTEMPTS"]:
             row.status = FAILED

@@ -6,9 +6,8 @@ import datetime as dt
 
 import markdown as md
 import nh3
-from markupsafe import Markup
-
 from flask import url_for
+from markupsafe import Markup
 
 NAV: dict[str, list[tuple[str, str]]] = {"public": [], "member": [], "secretariat": []}
 

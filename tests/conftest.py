@@ -18,6 +18,7 @@ from pathlib import Path
 import peewee
 import pytest
 from aiosmtpd.controller import Controller
+from flask import g
 from werkzeug.serving import make_server
 
 from crm import create_app
@@ -194,6 +195,9 @@ def app_config(database_template, tmp_path, smtp):
 def app(app_config):
     """A fresh application with its own database and index folder."""
     application = create_app(app_config)
+    # The test's app context outlives each request, and so does ``g``, where flask-login caches the
+    # signed-in user: forget it at the start of every request so each test client is itself.
+    application.url_value_preprocessor(lambda endpoint, values: g.pop("_login_user", None))
     with application.app_context():
         database.connect(reuse_if_open=True)
         yield application

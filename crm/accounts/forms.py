@@ -1,11 +1,19 @@
 """Forms for signing in, resetting passwords and managing users."""
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField, TextAreaField, validators
+from wtforms import (
+    BooleanField,
+    EmailField,
+    PasswordField,
+    SelectField,
+    StringField,
+    TextAreaField,
+    validators,
+)
 
 from crm.accounts.models import ROLES
 from crm.accounts.services import find_by_email
-from crm.forms import choices, email_field_validators, strip, new_password_validators
+from crm.forms import choices, email_field_validators, new_password_validators, strip
 
 
 class LoginForm(FlaskForm):

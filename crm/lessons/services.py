@@ -13,7 +13,14 @@ from flask import current_app, url_for
 from crm.audit.services import diff, record
 from crm.db import database, utcnow
 from crm.indexing import touch
-from crm.lessons.models import LESSON_STATUSES, LESSON_VISIBILITIES, Lesson, LessonCity, LessonComment, ToolkitItem
+from crm.lessons.models import (
+    LESSON_STATUSES,
+    LESSON_VISIBILITIES,
+    Lesson,
+    LessonCity,
+    LessonComment,
+    ToolkitItem,
+)
 from crm.mail import queue_mail
 from crm.membership.models import City
 

@@ -3,14 +3,6 @@
 import pytest
 
 
-@pytest.fixture(autouse=True)
-def _fresh_login_per_request(app):
-    """Forget flask-login's user cached in the shared ``g`` (see tests/membership/conftest.py)."""
-    from flask import g
-
-    app.url_value_preprocessor(lambda endpoint, values: g.pop("_login_user", None))
-
-
 @pytest.fixture
 def city(app):
     from crm.membership.models import City

@@ -54,54 +54,6 @@ def reload(obj):
     return type(obj).get_by_id(obj.id)
 
 
-class _FreshUserClient:
-    """Wrap a test client so each request loads its own user.
-
-    The ``app`` fixture keeps one app context open for the whole test, so ``flask.g`` (where
-    flask-login caches the current user) is shared by every client of the test; without this,
-    a second client would act as whoever made the first request.
-    """
-
-    def __init__(self, inner):
-        self._inner = inner
-
-    def open(self, *args, **kwargs):
-        from flask import g
-
-        g.pop("_login_user", None)
-        return self._inner.open(*args, **kwargs)
-
-    def get(self, *args, **kwargs):
-        return self.open(*args, method="GET", **kwargs)
-
-    def post(self, *args, **kwargs):
-        return self.open(*args, method="POST", **kwargs)
-
-    def __getattr__(self, name):
-        return getattr(self._inner, name)
-
-
-@pytest.fixture
-def client(app):
-    return _FreshUserClient(app.test_client())
-
-
-@pytest.fixture
-def login_as(app, make_user):
-    """A signed-in client of a new user of ``role`` (each request loads its own user)."""
-    from tests.helpers import login
-
-    def sign_in(role, **kwargs):
-        user = make_user(role, **kwargs)
-        c = _FreshUserClient(app.test_client())
-        response = login(c, user.email)
-        assert response.status_code == 302, response.get_data(as_text=True)
-        c.user = user
-        return c
-
-    return sign_in
-
-
 def flush_mail():
     """Send the mail queued by services called directly in a test (requests send theirs themselves)."""
     from crm.mail import deliver_pending

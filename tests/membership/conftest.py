@@ -37,11 +37,3 @@ def make_city(app):
 
     return make
 
-
-@pytest.fixture(autouse=True)
-def _fresh_login_per_request(app):
-    """Test requests share the fixture's app context, hence ``g``, where flask-login caches the user: a second
-    signed-in client in the same test would be seen as the first one. Forget the cached user per request."""
-    from flask import g
-
-    app.url_value_preprocessor(lambda endpoint, values: g.pop("_login_user", None))

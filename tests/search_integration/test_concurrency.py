@@ -21,7 +21,7 @@ def test_concurrent_writers_lose_nothing(app, network):
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, cwd=ROOT)
              for w in range(WORKERS)]
     outputs = [p.communicate(timeout=300) for p in procs]
-    for p, (out, err) in zip(procs, outputs):
+    for p, (out, err) in zip(procs, outputs, strict=True):
         assert p.returncode == 0, err
         assert "LockError" not in err and "Traceback" not in err, err
         assert "done" in out

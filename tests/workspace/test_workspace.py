@@ -7,8 +7,8 @@ import time
 import pytest
 
 from crm.audit.models import AuditEntry
-from crm.mail import deliver_pending
 from crm.contacts.models import Contact
+from crm.mail import deliver_pending
 from crm.workspace.models import AdviceRequest, ToolkitTick, Workspace
 from tests.search_integration.network import apply, lesson, link
 
