@@ -14,9 +14,9 @@ from wtforms import (
     validators,
 )
 
+from crm import vocabulary
 from crm.contacts.models import CITY_ROLES
 from crm.forms import choices, email_field_validators
-from crm.membership import vocabulary
 from crm.membership.models import City
 
 

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+from crm import vocabulary
 from crm.audit.services import record
 from crm.contacts.models import Contact
 from crm.db import database, utcnow
-from crm.membership import vocabulary
 from crm.membership.csvimport import ImportRefused, Plan, Result, Row, parse_bool, read_rows, split_list
 from crm.membership.imports import parse_languages
 from crm.membership.models import City

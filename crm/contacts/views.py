@@ -7,12 +7,12 @@ import json
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from crm import vocabulary
 from crm.accounts.access import secretariat_required
 from crm.contacts import bp, services
 from crm.contacts.forms import ContactForm, EraseForm
 from crm.contacts.imports import check_contacts, import_contacts
 from crm.contacts.models import CITY_ROLES, Contact
-from crm.membership import vocabulary
 from crm.membership.csvimport import ImportRefused, to_csv
 from crm.membership.forms import ImportForm
 from crm.membership.models import City

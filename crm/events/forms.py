@@ -24,25 +24,16 @@ from wtforms import (
 )
 
 from crm.events.models import KINDS, SESSION_KINDS, VISIBILITIES
-from crm.forms import choices, email_field_validators
+from crm.forms import choices, email_field_validators, strip
 
 DT_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"]
 
 
-def _strip(value):
-    return value.strip() if isinstance(value, str) else value
-
-
-@functools.lru_cache(maxsize=16)
-def _vocabulary(kind: str) -> tuple[tuple[str, str], ...]:
-    from crm.seeding import read_json
-
-    return tuple((item["key"], item["label"]) for item in read_json("vocabulary.json").get(kind, []))
-
-
 def vocabulary(kind: str) -> list[tuple[str, str]]:
     """Return (key, label) pairs of a vocabulary list in seeds/vocabulary.json (read once per process)."""
-    return list(_vocabulary(kind))
+    from crm.vocabulary import pairs
+
+    return list(pairs(kind).items())
 
 
 def city_choices(blank: str = "— none —") -> list:
@@ -64,18 +55,18 @@ def timezone_choices() -> list:
 class EventForm(FlaskForm):
     """Create or change an event; times are typed in the event's own time zone."""
 
-    title = StringField("Title", filters=[_strip], validators=[validators.InputRequired("Give the event a title."),
+    title = StringField("Title", filters=[strip], validators=[validators.InputRequired("Give the event a title."),
                                                                validators.Length(max=200)],
                         description="As participants will see it, e.g. 'Responding to hate: two-day workshop'.")
     kind = SelectField("Kind", validators=[validators.InputRequired()], description="What sort of event this is.")
     description = TextAreaField("Description", validators=[validators.Length(max=20000)], render_kw={"rows": 8},
                                 description="Markdown: **bold**, *italic*, lists, links. Shown on the event page.")
     host_city = SelectField("Host city", description="The member city hosting the event, if any.")
-    venue = StringField("Venue", filters=[_strip], validators=[validators.Length(max=200)],
+    venue = StringField("Venue", filters=[strip], validators=[validators.Length(max=200)],
                         description="Name of the place, e.g. 'Oslo City Hall'. Leave empty for online events.")
-    address = StringField("Address", filters=[_strip], validators=[validators.Length(max=300)],
+    address = StringField("Address", filters=[strip], validators=[validators.Length(max=300)],
                           description="Street address, as a visitor would need it.")
-    online_url = URLField("Online link", filters=[_strip], validators=[validators.Optional(), validators.URL(
+    online_url = URLField("Online link", filters=[strip], validators=[validators.Optional(), validators.URL(
         message="Enter a full address starting with https://"), validators.Length(max=500)],
         description="Link to join online (webinars, hybrid events).")
     timezone = SelectField("Time zone", default="Europe/Oslo", validators=[validators.InputRequired()],
@@ -156,12 +147,12 @@ class SessionForm(FlaskForm):
                       description="Local start time, e.g. 09:30.")
     end = TimeField("Ends", validators=[validators.InputRequired("Enter the end time.")],
                     description="Local end time.")
-    title = StringField("Title", filters=[_strip], validators=[validators.InputRequired("Give the session a title."),
+    title = StringField("Title", filters=[strip], validators=[validators.InputRequired("Give the session a title."),
                                                                validators.Length(max=200)],
                         description="E.g. 'Opening: what cities learned after 22 July'.")
     kind = SelectField("Kind", validators=[validators.InputRequired()],
                        description="Site visits appear highlighted on the timetable.")
-    place = StringField("Room or place", filters=[_strip], validators=[validators.Length(max=200)],
+    place = StringField("Room or place", filters=[strip], validators=[validators.Length(max=200)],
                         description="Room, or the place of a site visit.")
     description = TextAreaField("Notes", validators=[validators.Length(max=5000)],
                                 description="Optional details, in Markdown.")
@@ -183,9 +174,9 @@ class SessionForm(FlaskForm):
 class RegistrationDetailsForm(FlaskForm):
     """What a person registering tells us besides who they are."""
 
-    accessibility_needs = TextAreaField("Accessibility needs", filters=[_strip], validators=[validators.Length(max=2000)],
+    accessibility_needs = TextAreaField("Accessibility needs", filters=[strip], validators=[validators.Length(max=2000)],
                                         description="Step-free access, sign language, hearing loop… We will be in touch.")
-    dietary_needs = TextAreaField("Dietary needs", filters=[_strip], validators=[validators.Length(max=2000)],
+    dietary_needs = TextAreaField("Dietary needs", filters=[strip], validators=[validators.Length(max=2000)],
                                   description="Allergies, vegetarian, halal, kosher…")
     consent_listed = BooleanField("Show my name, position and organisation on the participant list",
                                   description="The list is shared with the other participants.")
@@ -202,12 +193,12 @@ class RegistrationDetailsForm(FlaskForm):
 class PublicRegistrationForm(RegistrationDetailsForm):
     """The public form of a public event."""
 
-    name = StringField("Your name", filters=[_strip], validators=[validators.InputRequired("Enter your name."),
+    name = StringField("Your name", filters=[strip], validators=[validators.InputRequired("Enter your name."),
                                                                   validators.Length(max=200)],
                        description="As it should appear on your name badge.")
-    email = EmailField("Email", filters=[_strip], validators=email_field_validators(),
+    email = EmailField("Email", filters=[strip], validators=email_field_validators(),
                        description="We send your confirmation and a link to change or cancel it here.")
-    organisation = StringField("Organisation", filters=[_strip], validators=[validators.Length(max=200)],
+    organisation = StringField("Organisation", filters=[strip], validators=[validators.Length(max=200)],
                                description="The city, agency or organisation you work for.")
     sector = SelectField("Sector", validators=[validators.InputRequired("Choose a sector.")],
                          description="The kind of organisation you work for.")
@@ -237,7 +228,7 @@ class InviteForm(FlaskForm):
                                    option_widget=widgets.CheckboxInput(),
                                    validators=[validators.InputRequired("Tick at least one contact.")],
                                    description="Only people who may be invited can be ticked.")
-    message = TextAreaField("Personal message", filters=[_strip], validators=[validators.Length(max=3000)],
+    message = TextAreaField("Personal message", filters=[strip], validators=[validators.Length(max=3000)],
                             description="Added to each invitation, e.g. why you think they should come.")
 
 
@@ -256,7 +247,7 @@ class MoveForm(FlaskForm):
 class CancelEventForm(FlaskForm):
     """Cancel an event, with a reason mailed to everyone registered."""
 
-    reason = TextAreaField("Reason", filters=[_strip], validators=[
+    reason = TextAreaField("Reason", filters=[strip], validators=[
         validators.InputRequired("Say why, in a sentence: it goes to everyone registered."),
         validators.Length(max=2000)], description="Mailed to everyone registered or waiting.")
 
@@ -264,12 +255,12 @@ class CancelEventForm(FlaskForm):
 class WalkInForm(FlaskForm):
     """Someone who turned up without registering."""
 
-    name = StringField("Name", filters=[_strip], validators=[validators.InputRequired("Enter the person's name."),
+    name = StringField("Name", filters=[strip], validators=[validators.InputRequired("Enter the person's name."),
                                                              validators.Length(max=200)],
                        description="As on their badge.")
-    email = EmailField("Email", filters=[_strip], validators=email_field_validators(required=False),
+    email = EmailField("Email", filters=[strip], validators=email_field_validators(required=False),
                        description="Links them to their contact record if we know them.")
-    organisation = StringField("Organisation", filters=[_strip], validators=[validators.Length(max=200)],
+    organisation = StringField("Organisation", filters=[strip], validators=[validators.Length(max=200)],
                                description="Where they work.")
     sector = SelectField("Sector", description="The kind of organisation.")
 

@@ -918,10 +918,9 @@ def add_walk_in(event: Event, *, actor, name: str, email: str = "", organisation
 # --- reports --------------------------------------------------------------------------------------
 
 def _labels(kind: str) -> dict:
-    from crm.seeding import read_json
+    from crm.vocabulary import pairs
 
-    vocab = read_json("vocabulary.json")
-    return {item["key"]: item["label"] for item in vocab.get(kind, [])}
+    return pairs(kind)
 
 
 def event_report(event: Event) -> dict:

@@ -8,7 +8,7 @@ from crm.lessons.models import Lesson
 from crm.membership.csvimport import ImportRefused, Plan, Result, Row, read_rows, split_list
 from crm.membership.models import City
 from crm.membership.names import fold_name
-from crm.membership.vocabulary import match_key
+from crm.vocabulary import match_key
 
 LESSON_COLUMNS = ("city", "title", "phase", "themes", "body")
 

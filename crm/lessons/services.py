@@ -35,14 +35,14 @@ class LessonError(Exception):
 
 def phases() -> dict[str, str]:
     """Phase key → label, in the order of the response."""
-    from crm.seeding import read_json
+    from crm.vocabulary import phases as vocabulary_phases
 
-    return {p["key"]: p["label"] for p in read_json("vocabulary.json")["phases"]}
+    return vocabulary_phases()
 
 
 def themes() -> dict[str, str]:
     """Theme key → label."""
-    from crm.membership.vocabulary import themes as vocabulary_themes
+    from crm.vocabulary import themes as vocabulary_themes
 
     return vocabulary_themes()
 

@@ -18,8 +18,8 @@ from wtforms import (
     validators,
 )
 
+from crm import vocabulary
 from crm.forms import choices, email_field_validators
-from crm.membership import vocabulary
 from crm.membership.csvimport import MODES
 from crm.membership.models import CITY_STATUSES
 from crm.membership.names import country_choices, resolve_country

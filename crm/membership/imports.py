@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pycountry
 
+from crm import vocabulary
 from crm.audit.services import record
 from crm.db import database, utcnow
 from crm.indexing import touch
-from crm.membership import vocabulary
 from crm.membership.csvimport import ImportRefused, Plan, Result, Row, read_rows, split_list
 from crm.membership.models import City, CityStatusChange
 from crm.membership.names import default_region, fold_name, resolve_country

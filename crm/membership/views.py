@@ -8,9 +8,10 @@ import peewee
 from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from crm import vocabulary
 from crm.accounts.access import public, roles_required, secretariat_required
 from crm.extensions import limiter
-from crm.membership import bp, services, vocabulary
+from crm.membership import bp, services
 from crm.membership.csvimport import ImportRefused, to_csv
 from crm.membership.forms import (
     AnswerForm,

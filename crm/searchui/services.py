@@ -17,6 +17,17 @@ FACETS = ("kind", "region", "phase", "year")
 PUBLISHED_VISIBILITIES = ("public", "network", "cities")
 
 
+def facet_label(facet: str, value: str) -> str:
+    """Return the label people read for a facet value (region and phase keys become their names)."""
+    from crm import vocabulary
+
+    if facet == "kind":
+        return KIND_LABELS.get(value, value)
+    if facet in ("region", "phase"):
+        return vocabulary.label(facet + "s", value)
+    return value
+
+
 def user_filters(user) -> dict:
     """Return the index filters of what ``user`` may see (staff: everything; members: per visibility)."""
     if getattr(user, "is_authenticated", False) and user.is_secretariat:

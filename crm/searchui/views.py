@@ -38,7 +38,8 @@ def search_page():
     result = services.search(current_user, q, kind=kind, region=region, phase=phase, year=year, page=page)
     pages = max(1, -(-result.total // result.pagelen))
     return render_template("search/search.html", q=q, result=result, pages=pages, link=_link,
-                           kind=kind, region=region, phase=phase, year=year, kind_labels=services.KIND_LABELS)
+                           kind=kind, region=region, phase=phase, year=year, kind_labels=services.KIND_LABELS,
+                           facet_label=services.facet_label)
 
 
 @bp.route("/api/peers")

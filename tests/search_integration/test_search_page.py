@@ -167,3 +167,11 @@ def test_peers_command_prints_json(app, network):
     assert rows[0]["city"] == "Marktstadt" and len(rows) <= 2
     plain = runner.invoke(args=["peers", "Ein LKW raste in einen Weihnachtsmarkt"])
     assert "1. Marktstadt" in plain.output
+
+
+def test_facets_show_names_not_keys_and_skip_empty_values(login_as, lessons_by_visibility):
+    html = login_as("staff").get("/search?q=okapi").get_data(as_text=True)
+    assert ">Oceania</a>" in html and "oceania</a>" not in html
+    assert re.search(r'<a href="[^"]*phase=[^"]*"[^>]*>First week</a>', html)
+    assert '<a href="/search?q=okapi&amp;phase=&amp;page=1"' not in html
+    assert re.search(r"<li><a [^>]*></a>", html) is None  # no facet entry without a label

@@ -1,4 +1,6 @@
-"""The network's vocabulary (regions, levels, sectors, themes, languages) from ``seeds/vocabulary.json``."""
+"""The network's shared vocabulary (regions, levels, sectors, themes, phases, languages) from ``seeds/vocabulary.json``.
+
+Read once per process; every feature takes its keys and labels from here."""
 
 from __future__ import annotations
 
@@ -14,6 +16,16 @@ def _vocabulary() -> dict:
 
 def _pairs(name: str, key: str = "key") -> dict[str, str]:
     return {item[key]: item["label"] for item in _vocabulary()[name]}
+
+
+def pairs(name: str) -> dict[str, str]:
+    """Key → label of the vocabulary list ``name`` (regions, levels, sectors, themes, phases, …)."""
+    return _pairs(name, key="code" if name == "languages" else "key")
+
+
+def phases() -> dict[str, str]:
+    """Response phase key → label, in the order of the response."""
+    return _pairs("phases")
 
 
 def regions() -> dict[str, str]:
@@ -43,8 +55,7 @@ def languages() -> dict[str, str]:
 
 def label(kind: str, key: str) -> str:
     """Return the label of ``key`` in vocabulary ``kind`` (the key itself when unknown)."""
-    return {"regions": regions, "levels": levels, "sectors": sectors, "themes": themes,
-            "languages": languages}[kind]().get(key, key)
+    return pairs(kind).get(key, key)
 
 
 def match_key(mapping: dict[str, str], text: str) -> str | None:
