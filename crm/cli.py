@@ -235,7 +235,7 @@ def import_contacts_command(path, mode, only_valid):
 @_ONLY_VALID
 @with_appcontext
 def import_cities_command(path, mode, only_valid):
-    """Import member cities from a CSV file (header: name,country,region,population,languages,expertise)."""
+    """Import member cities from a CSV file (header: name,country,region,population,languages,expertise[,incident_summary])."""
     from crm.membership.imports import check_cities, import_cities
 
     _run_import(check_cities, import_cities, path, mode or "update", only_valid, "Cities")

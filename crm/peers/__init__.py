@@ -1,0 +1,1 @@
+"""Peer matching: multilingual concepts and the ranking of member cities for an incident (no Flask here)."""
