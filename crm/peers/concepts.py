@@ -1,7 +1,7 @@
 """The multilingual concept vocabulary (seeds/concepts.json) and concept extraction from free text.
 
-A concept is a facet value (``attack:vehicle_ramming``), a theme (``theme:victim_support``) or a hard
-need (``need:lang_fr``). Terms are matched on stemmed words, so "camions", "Lastwagen" and "lorries"
+A concept is a facet value (``attack:vehicle_ramming``), a theme (``theme:victim_support``), a hard
+need (``need:lang_fr``) or a detail of the setting finer than the facets (``detail:christmas_market``). Terms are matched on stemmed words, so "camions", "Lastwagen" and "lorries"
 all find their concept. Text is matched in its detected language, in English (people mix) and, for
 long and unambiguous terms only, in the other languages too.
 """
@@ -18,7 +18,7 @@ from crm.peers import text as T
 
 CONCEPTS_PATH = os.path.join(os.path.dirname(__file__), "..", "..", "seeds", "concepts.json")
 VOCABULARY_NAME = "vocabulary.json"  # beside concepts.json: display labels of facet values and themes
-FACETS = ("attack", "target", "motive", "aftermath", "theme", "need")
+FACETS = ("attack", "target", "motive", "aftermath", "theme", "need", "detail")
 
 # Germanic compounds: "Moscheeanschlag", "skoleskyting". A term stem found at the start of a longer
 # word counts when the rest of the word is one of these generic heads; at the end it always counts

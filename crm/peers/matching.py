@@ -19,7 +19,10 @@ from crm.peers.concepts import extract_concepts, load_vocabulary
 PEER_KINDS = ("incident", "lesson", "city")
 CORE_FACETS = ("attack", "target", "motive")
 # How much a shared concept counts, by facet. Kind, target and motive of the attack carry the match.
-FACET_WEIGHTS = {"attack": 3.0, "target": 2.2, "motive": 2.0, "aftermath": 0.6, "theme": 0.5}
+FACET_WEIGHTS = {"attack": 3.0, "target": 2.2, "motive": 2.0, "aftermath": 0.6, "theme": 0.5, "detail": 1.0}
+# Details of the setting (a Christmas market, a synagogue, a school) are only read from the texts: never
+# recorded as facets, they count in full when named, and like the core facets only for lived incidents.
+TEXT_ONLY_FACETS = ("detail",)
 MENTION_FACTOR = 0.45  # a concept only named in the text, not recorded as a facet
 NOT_LIVED_FACTOR = 0.3  # attack/target/motive found in a lesson or profile without a lived incident
 SYNERGY = 0.35  # extra per additional core facet shared by the same document
@@ -258,7 +261,8 @@ def _text_clauses(index, description: str, lang: str) -> list[tuple[str, str, fl
 def _idf_factors(index, concepts) -> dict[str, float]:
     """Return a factor in [0.6, 1] per concept: rare concepts say more than ones every city shares."""
     keys = [f"{facet}:{key}" for facet, key in concepts]
-    frequencies = index.doc_frequencies("facets", keys)
+    frequencies = index.doc_frequencies("facets", [k for k in keys if k.split(":", 1)[0] not in TEXT_ONLY_FACETS])
+    frequencies.update(index.doc_frequencies("mentions", [k for k in keys if k.split(":", 1)[0] in TEXT_ONLY_FACETS]))
     total = max(2, index.doc_count())
     top = math.log(total)
     return {k: 0.6 + 0.4 * min(1.0, max(0.0, math.log(total / (1 + frequencies.get(k, 0))) / top))
@@ -284,6 +288,9 @@ def find_peers(index, description: str, facets: dict | None = None, needs: Itera
     clauses = []
     for facet, key in concepts:
         weight = FACET_WEIGHTS[facet] * factors[f"{facet}:{key}"]
+        if facet in TEXT_ONLY_FACETS:
+            clauses.append(("mentions", f"{facet}:{key}", weight, False))
+            continue
         clauses.append(("facets", f"{facet}:{key}", weight, False))
         if facet in CORE_FACETS:  # themes and aftermath are recorded explicitly where they matter
             clauses.append(("mentions", f"{facet}:{key}", weight * MENTION_FACTOR, False))
@@ -356,10 +363,13 @@ def _doc_score(doc: dict, wanted: dict[str, float]) -> tuple[float, list[str]]:
         if concept in explicit:
             part = weight
         elif concept in mentioned:
-            part = weight * MENTION_FACTOR
+            part = weight if facet in TEXT_ONLY_FACETS else weight * MENTION_FACTOR
         else:
             continue
-        if facet in CORE_FACETS:
+        if facet in TEXT_ONLY_FACETS:
+            if not lived:
+                part *= NOT_LIVED_FACTOR
+        elif facet in CORE_FACETS:
             if not lived:
                 part *= NOT_LIVED_FACTOR
             else:
@@ -402,6 +412,9 @@ def _build_match(city_id, city_name, score, docs, met, missed, description, lang
     core.sort(key=lambda c: (CORE_FACETS + ("aftermath",)).index(c.split(":", 1)[0]))
     if core:
         reasons.append("Shares: " + "; ".join(f"{c.split(':', 1)[0]}: {vocab.label(c).lower()}" for c in core))
+    settings = [vocab.label(c) for c in shared_keys if c.split(":", 1)[0] in TEXT_ONLY_FACETS]
+    if settings:
+        reasons.append("Same setting: " + ", ".join(settings))
     themes = [vocab.label(c) for c in shared_keys if c.startswith("theme:")]
     lessons = [d for d in docs if d[1].get("kind") == "lesson"]
     if themes:

@@ -169,3 +169,22 @@ def test_snippets_escape_html(tmp_path):
     snippet = find_peers(index, "truck attack at the market")[0].matched_docs[0].snippet
     assert "<script>" not in snippet and "&lt;script&gt;" in snippet and "<mark>truck</mark>" in snippet
     index.close()
+
+
+def test_the_same_setting_breaks_a_tie_between_equally_similar_attacks(tmp_path):
+    promenade = _city("Amberside", incidents=[_incident(
+        "Truck attack on the promenade", "A truck was driven into the crowd on the seafront promenade.",
+        ["vehicle_ramming"], ["crowded_public_place"], ["jihadist"], "2016")])
+    market = _city("Weihnachtsdorf", incidents=[_incident(
+        "Truck attack on the Christmas market", "A truck was driven into the crowd at the Christmas market.",
+        ["vehicle_ramming"], ["crowded_public_place"], ["jihadist"], "2016")])
+    prevention = _city("Planville", expertise=["prevention"], description="We protect our Christmas market.")
+    index = _index(tmp_path, [promenade, market, prevention])
+    for text in ("Un camion a foncé dans la foule du marché de Noël, attentat djihadiste.",
+                 "Ein Lkw ist in den Weihnachtsmarkt gerast, ein islamistischer Anschlag.",
+                 "A lorry drove into the Christmas market crowd; an Islamist attack."):
+        matches = find_peers(index, text)
+        assert names(matches)[:2] == ["weihnachtsdorf", "amberside"], text
+        assert "Same setting: Christmas market" in matches[0].reasons
+        assert not any(r.startswith("Same setting") for r in matches[1].reasons)
+        assert "planville" not in names(matches)[:2]
