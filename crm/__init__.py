@@ -57,7 +57,9 @@ def create_app(config: dict | None = None) -> Flask:
 
 
 def _check_secret_key(app: Flask) -> None:
-    if app.config["SECRET_KEY"] == DEV_SECRET_KEY and not (app.debug or app.testing):
+    # Commands that neither serve pages nor sign links (imports, search, peers) may run without a key.
+    allowed = app.debug or app.testing or app.config.get("ALLOW_DEV_SECRET_KEY")
+    if app.config["SECRET_KEY"] == DEV_SECRET_KEY and not allowed:
         raise ConfigurationError(
             "CRM_SECRET_KEY is not set. Set it to a long random value, for example:\n"
             "  export CRM_SECRET_KEY=$(python -c 'import secrets; print(secrets.token_urlsafe(48))')\n"

@@ -9,13 +9,43 @@ from flask import current_app
 from flask.cli import AppGroup, FlaskGroup, with_appcontext
 
 
+# Commands that serve pages or mail signed links: they need a real CRM_SECRET_KEY outside debug mode.
+SIGNING_COMMANDS = {"run", "events", "advice", "shell"}
+
+
 def _create_app():
     from crm import ConfigurationError, create_app
 
+    command = sys.argv[1:2]
     try:
-        return create_app()
+        app = create_app({"ALLOW_DEV_SECRET_KEY": command and command[0] not in SIGNING_COMMANDS})
     except ConfigurationError as exc:
         raise click.ClickException(str(exc)) from None
+    if command and command[0] not in ("db", "config", "--help", "routes"):
+        prepare_empty_database(app)
+    return app
+
+
+def prepare_empty_database(app) -> None:
+    """Migrate and load reference data into a database that has no tables at all (a fresh folder).
+
+    So ``CRM_DATABASE_URL=sqlite:///new.sqlite3 crm import cities FILE.csv`` works on its own. A database
+    with any table is left alone: its migrations are ``crm db upgrade``'s business.
+    """
+    from crm import seeding
+    from crm.db import database, router
+
+    with app.app_context():
+        database.connect(reuse_if_open=True)
+        try:
+            if database.get_tables():
+                return
+            applied = router().run()
+            seeding.run(demo=False)
+            click.echo(f"Fresh database: applied {len(applied)} migration(s) and loaded the reference data.",
+                       err=True)
+        finally:
+            database.close()
 
 
 @click.group(cls=FlaskGroup, create_app=_create_app, add_version_option=False,

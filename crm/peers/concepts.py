@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
@@ -130,7 +131,7 @@ class Vocabulary:
 
     def extract(self, text: str, lang: str | None = None) -> ConceptMatch:
         """Return the concepts named in text (any of the vocabulary's languages)."""
-        text = str(text or "")[:20000]
+        text = blank_police_response(str(text or "")[:20000])
         detected = lang if lang in self.languages else T.detect_language(text)
         result = ConceptMatch(language=detected)
         toks = T.tokens(text)
@@ -271,6 +272,39 @@ def load_vocabulary(path: str | None = None) -> Vocabulary:
     vocabulary.labels.update({f"theme:{e['key']}": e["label"] for e in shared.get("themes") or ()
                               if e.get("label")})
     return vocabulary
+
+
+# How the attack ended is not what it was: "the attacker was shot by police" describes no shooting attack.
+_POLICE = (r"(?:the\s+|municipal\s+|local\s+|armed\s+|special\s+|an?\s+)*(?:police(?:\s+officers?)?|officers?|"
+           r"security\s+forces|soldiers|special\s+forces|gendarmes)")
+_POLICE_RESPONSE = re.compile("|".join([
+    # English
+    rf"\b(?:was|were|been|being|is|are)?\s*(?:fatally\s+)?shot(?:\s+dead)?(?:\s+and\s+(?:killed|arrested|wounded|"
+    rf"detained|captured))?\s+by\s+{_POLICE}",
+    rf"\b{_POLICE}\s+(?:shot|opened\s+fire|fired)\b(?:\s+(?:on|at)\s+(?:him|her|them|the\s+(?:attacker|suspect|"
+    rf"gunman|assailant|perpetrator)))?",
+    r"\bshot\s+(?:dead\s+)?(?:the\s+)?(?:attacker|suspect|assailant|perpetrator|terrorist)\b",
+    # French
+    r"\b(?:abattu|abattue|neutralisé|neutralisée|blessé|blessée|touché|touchée)s?(?:\s+par\s+balles?)?\s+par\s+"
+    r"(?:la\s+police|les\s+policiers|des\s+policiers|les\s+forces\s+de\s+l'ordre|les\s+gendarmes|des\s+militaires)",
+    r"\b(?:la\s+police|les\s+policiers|les\s+gendarmes)\s+(?:a|ont)\s+(?:ouvert\s+le\s+feu|tiré)",
+    # German
+    r"\bvon\s+(?:der\s+)?(?:Polizei|Polizisten|Beamten|Einsatzkräften|Spezialkräften)\s+"
+    r"(?:erschossen|angeschossen|niedergeschossen|getötet)",
+    r"\b(?:die\s+Polizei|Polizisten|Beamte)\s+(?:schoss|schossen|eröffnete[n]?\s+das\s+Feuer)",
+    # Spanish
+    r"\b(?:abatido|abatida|herido|herida|neutralizado|neutralizada)s?(?:\s+a\s+tiros)?\s+por\s+"
+    r"(?:la\s+policía|los\s+agentes|la\s+guardia\s+civil|los\s+mossos|agentes)",
+    r"\b(?:la\s+policía|los\s+agentes)\s+(?:abrió|abrieron)\s+fuego",
+    # Norwegian
+    r"\b(?:skutt|skadeskutt|pågrepet)(?:\s+og\s+(?:pågrepet|drept|skadet))?\s+av\s+(?:politiet|politi|væpnet\s+politi)",
+    r"\bpolitiet\s+(?:skjøt|åpnet\s+ild)",
+]), re.IGNORECASE)
+
+
+def blank_police_response(text: str) -> str:
+    """Return ``text`` with phrases about the police stopping the attacker blanked out (offsets kept)."""
+    return _POLICE_RESPONSE.sub(lambda m: " " * len(m.group(0)), text)
 
 
 def extract_concepts(text: str, lang: str | None = None) -> ConceptMatch:

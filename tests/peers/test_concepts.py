@@ -124,3 +124,16 @@ def test_vocabulary_keys_match_the_shared_vocabulary():
 @pytest.mark.parametrize("text", ["", "   ", "!!!", "x" * 20000, "مسجد 清真寺 мечеть", None])
 def test_extraction_never_raises(text):
     extract_concepts(text)
+
+
+@pytest.mark.parametrize("text,attack", [
+    ("A man armed with a knife attacked worshippers. He was shot and arrested by municipal police.", {"knife"}),
+    ("Le terroriste a été abattu par la police après une attaque au couteau.", {"knife"}),
+    ("Der Täter wurde von der Polizei erschossen, nachdem er mit einem Messer angegriffen hatte.", {"knife"}),
+    ("El atacante fue abatido por la policía tras atropellar a la multitud con una furgoneta.", {"vehicle_ramming"}),
+    ("Gjerningsmannen ble skutt av politiet etter knivangrepet.", {"knife"}),
+    ("A gunman opened fire in the synagogue; police shot the attacker.", {"shooting"}),
+    ("A masked man armed with a sword attacked pupils at the school.", {"knife"}),
+])
+def test_how_the_police_stopped_the_attacker_is_not_the_kind_of_attack(text, attack):
+    assert extract_concepts(text).get("attack") == attack
