@@ -8,7 +8,6 @@ import click
 from flask import current_app
 from flask.cli import AppGroup, FlaskGroup, with_appcontext
 
-
 # Commands that serve pages or mail signed links: they need a real CRM_SECRET_KEY outside debug mode.
 SIGNING_COMMANDS = {"run", "events", "advice", "shell"}
 

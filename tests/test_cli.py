@@ -70,3 +70,26 @@ def test_the_installed_crm_script_runs(tmp_path):
     assert "Applied" in out.stdout
     out = subprocess.run(crm + ["db", "status"], env=env, capture_output=True, text=True, timeout=60)
     assert "0 pending" in out.stdout
+
+
+def test_an_import_into_a_fresh_folder_needs_no_other_step(tmp_path):
+    """`crm import cities` on an empty database migrates it first; no secret key is needed to import."""
+    (tmp_path / "cities.csv").write_text(
+        "name,country,region,population,languages,expertise,incident_summary\n"
+        "Marseille,FR,western_europe,870000,fr;en,victim_support,A van drove into the crowd at the market.\n",
+        encoding="utf-8")
+    env = {"CRM_DATABASE_URL": f"sqlite:///{tmp_path / 'fresh.sqlite3'}", "CRM_INDEX_DIR": str(tmp_path / "index"),
+           "PATH": "/usr/bin:/bin"}
+    crm = [sys.executable, "-m", "crm.cli"]
+    out = subprocess.run(crm + ["import", "cities", str(tmp_path / "cities.csv")], env=env, cwd=tmp_path,
+                         capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert "Fresh database: applied" in out.stderr and "1 created" in out.stdout
+    peers = subprocess.run(crm + ["peers", "Une camionnette a foncé dans la foule du marché", "--json"], env=env,
+                           cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    assert peers.returncode == 0, peers.stderr
+    assert '"city": "Marseille"' in peers.stdout
+    # Serving still refuses the development key.
+    served = subprocess.run(crm + ["run", "--port", "1"], env=env, cwd=tmp_path, capture_output=True, text=True,
+                            timeout=60)
+    assert served.returncode != 0 and "CRM_SECRET_KEY is not set" in served.stderr
