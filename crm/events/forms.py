@@ -88,8 +88,7 @@ class EventForm(FlaskForm):
     registration_closes_local = DateTimeLocalField("Registration closes", format=DT_FORMATS,
                                                    validators=[validators.Optional()],
                                                    description="Leave empty to keep it open until the start.")
-    audience_sectors = SelectMultipleField("Audience", description="Sectors the event is meant for (hold Ctrl "
-                                           "or ⌘ to choose several).")
+    audience_sectors = SelectMultipleField("Audience", description="Sectors the event is meant for.")
     visibility = SelectField("Visibility", default="members", validators=[validators.InputRequired()], description="Who can see the event and register.")
     offer_hours = IntegerField("Hours to confirm a freed seat", default=48, validators=[
         validators.InputRequired("Enter a number of hours."), validators.NumberRange(min=1, max=720)],
@@ -156,7 +155,8 @@ class SessionForm(FlaskForm):
                         description="Room, or the place of a site visit.")
     description = TextAreaField("Notes", validators=[validators.Length(max=5000)],
                                 description="Optional details, in Markdown.")
-    speakers = SelectMultipleField("Speakers", description="Contacts speaking (hold Ctrl or ⌘ to choose several).")
+    speakers = SelectMultipleField("Speakers", description="Contacts speaking (hold Ctrl or ⌘ to choose several).",
+                                   render_kw={"size": 8})
 
     def __init__(self, *args, **kwargs):
         from crm.contacts.models import Contact

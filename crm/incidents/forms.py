@@ -18,7 +18,7 @@ class IncidentForm(FlaskForm):
     occurred_on = DateField("Date", [validators.Optional()], description="The day it happened (YYYY-MM-DD).")
     summary = TextAreaField("Summary", [validators.Length(max=20000)],
                             description="What happened, in neutral words. Any language.")
-    attack = SelectMultipleField("Kind of attack", description="Hold Ctrl (or ⌘) to choose several.")
+    attack = SelectMultipleField("Kind of attack", description="Choose all that apply.")
     target = SelectMultipleField("Target", description="Who or what was targeted.")
     motive = SelectMultipleField("Motive", description="As established, or “unclear or mixed”.")
     aftermath = SelectMultipleField("Aftermath", description="What followed in the city.")

@@ -16,15 +16,16 @@ class LessonForm(FlaskForm):
                                   validators.Length(max=300)], filters=[strip],
                         description="What another city should do, in a few words.")
     phase = SelectField("Phase", description="When in the response this lesson applies.")
-    themes = SelectMultipleField("Themes", description="Hold Ctrl (or ⌘) to choose several.")
+    themes = SelectMultipleField("Themes", description="Choose all that apply.")
     body = TextAreaField("Lesson", [validators.InputRequired(message="Write the lesson."),
                                     validators.Length(max=50000)],
                          description="Markdown: **bold**, lists with “-”. What worked, what you would do differently.")
     incident = SelectField("Incident", description="Optional: the incident of your city it was learned from.")
     visibility = SelectField("Who may read it", choices=choices(LESSON_VISIBILITIES),
                              description="Public, every network member, or only the cities you name.")
-    shared_cities = SelectMultipleField("Named cities",
-                                        description="Only when “Named cities only” is chosen: who may read it.")
+    shared_cities = SelectMultipleField("Named cities", render_kw={"size": 8},
+                                        description="Only when “Named cities only” is chosen: who may read it "
+                                                    "(hold Ctrl or ⌘ to choose several).")
 
     def validate_shared_cities(self, field):
         if self.visibility.data == "cities" and not field.data:

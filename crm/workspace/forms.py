@@ -20,7 +20,7 @@ class WorkspaceForm(FlaskForm):
     phase = SelectField("Where you are now", description="The phase of the response you are in.")
     needs = TextAreaField("What you need help with", [validators.Length(max=5000)],
                           description="Optional, e.g. “advisers who speak French”, “organising a vigil safely”.")
-    need_themes = SelectMultipleField("Themes you need help with", description="Optional. Hold Ctrl (or ⌘) for several.")
+    need_themes = SelectMultipleField("Themes you need help with", description="Optional.")
     attack = SelectMultipleField("Kind of attack", description="Optional: we also read it from the description.")
     target = SelectMultipleField("Target", description="Optional.")
     motive = SelectMultipleField("Motive", description="Optional.")
