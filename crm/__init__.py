@@ -69,7 +69,7 @@ def _check_secret_key(app: Flask) -> None:
 
 def _init_extensions(app: Flask) -> None:
     from crm.accounts import access
-    from crm.accounts.models import User
+    from crm.accounts.models import AnonymousUser, User
     from crm.extensions import csrf, limiter, login_manager
 
     app.config.setdefault("RATELIMIT_ENABLED", True)
@@ -83,6 +83,7 @@ def _init_extensions(app: Flask) -> None:
     login_manager.login_message = "Please sign in to see this page."
     login_manager.login_message_category = "info"
     login_manager.session_protection = "basic"
+    login_manager.anonymous_user = AnonymousUser
 
     @login_manager.user_loader
     def _load_user(user_id):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import peewee
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from flask_login import UserMixin
+from flask_login import AnonymousUserMixin, UserMixin
 
 from crm.db import BaseModel, utcnow
 
@@ -78,3 +78,13 @@ class User(UserMixin, BaseModel):
     def token_stamp(self) -> str:
         """A value that changes whenever the password does, so emailed links work only once."""
         return self.password_hash[-16:] if self.password_hash else "unset"
+
+
+class AnonymousUser(AnonymousUserMixin):
+    """A visitor who has not signed in: answers the same questions as a ``User``, with no rights."""
+
+    role = None
+    city_id = None
+    name = ""
+    email = ""
+    is_secretariat = False

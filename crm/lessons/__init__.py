@@ -9,5 +9,7 @@ bp = Blueprint("lessons", __name__, url_prefix="/lessons")
 register_nav("member", "Lessons", "lessons.lesson_list")
 register_nav("member", "Toolkit", "lessons.toolkit")
 register_nav("secretariat", "Lessons", "lessons.lesson_list")
+register_nav("public", "Lessons", "lessons.lesson_list")
+register_nav("public", "Toolkit", "lessons.toolkit")
 
 from crm.lessons import commands, views  # noqa: E402,F401

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from crm.accounts.access import secretariat_required
+from crm.accounts.access import public, secretariat_required
 from crm.forms import choices
 from crm.incidents.models import Incident
 from crm.lessons import bp, services
@@ -27,10 +27,11 @@ def _labels() -> dict:
 
 
 @bp.route("/")
+@public
 def lesson_list():
-    """Published lessons the user may read; staff also filter by status (the review queue)."""
+    """Published lessons the user may read (visitors: the public ones); staff also filter by status."""
     status = request.args.get("status", "published")
-    if status not in LESSON_STATUSES:
+    if status not in LESSON_STATUSES or not current_user.is_authenticated:
         status = "published"
     if not current_user.is_secretariat and status != "published":
         mine = True
@@ -46,6 +47,7 @@ def lesson_list():
 
 
 @bp.route("/<int:lesson_id>")
+@public
 def lesson_detail(lesson_id):
     """A lesson, its review comments (for staff and the author's city) and the review form (staff)."""
     lesson = _lesson_or_404(lesson_id)
@@ -183,6 +185,7 @@ def lesson_comment(lesson_id):
 # --- the toolkit ---------------------------------------------------------------------------------
 
 @bp.route("/toolkit/")
+@public
 def toolkit():
     """The response toolkit: a checklist per phase, with guidance."""
     phases = services.phases()

@@ -24,6 +24,9 @@ PUBLIC_ENDPOINTS = {
     "events.register_public",
     "events.manage_registration",
     "events.answer_invitation",
+    "lessons.lesson_list",  # public lessons only, for visitors
+    "lessons.lesson_detail",
+    "lessons.toolkit",
 }
 
 

@@ -77,10 +77,22 @@ def test_named_cities_lesson_pages(login_as, author, network):
     assert "For named cities" in author.get(f"/cities/{network['quiet'].id}").get_data(as_text=True)
 
 
-def test_anonymous_visitors_are_sent_to_login(client, network):
-    row = lesson(network["quiet"], "Public one", "text", visibility="public")
-    response = client.get(f"/lessons/{row.id}")
-    assert response.status_code == 302 and "/login" in response.headers["Location"]
+def test_visitors_read_public_lessons_and_the_toolkit_only(client, network):
+    public = lesson(network["quiet"], "Public one", "text", visibility="public")
+    network_only = lesson(network["quiet"], "Network one", "text")
+    named = lesson(network["quiet"], "Named one", "text", visibility="cities", shared=[network["market"]])
+    draft = lesson(network["quiet"], "Draft one", "text", visibility="public", status="draft")
+    listing = client.get("/lessons/").get_data(as_text=True)
+    assert "Public one" in listing
+    assert not any(title in listing for title in ("Network one", "Named one", "Draft one"))
+    assert client.get(f"/lessons/{public.id}").status_code == 200
+    for row in (network_only, named, draft):
+        assert client.get(f"/lessons/{row.id}").status_code == 404  # never confirms it exists
+    # Asking for another status list shows the published public lessons, not the review queue.
+    assert "Draft one" not in client.get("/lessons/?status=draft").get_data(as_text=True)
+    assert client.get("/lessons/new").status_code == 302
+    toolkit = client.get("/lessons/toolkit/").get_data(as_text=True)
+    assert "First 24 hours" in toolkit and "Add an item" not in toolkit
 
 
 def test_cities_visibility_needs_named_cities(author, network):
