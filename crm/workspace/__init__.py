@@ -9,4 +9,6 @@ bp = Blueprint("workspace", __name__, url_prefix="/workspace")
 register_nav("member", "Incident workspace", "workspace.workspace_list")
 register_nav("secretariat", "Advice requests", "workspace.advice_queue")
 
-from crm.workspace import commands, panels, views  # noqa: E402,F401
+from crm.workspace import commands, panels, privacy, views  # noqa: E402,F401
+
+bp.record_once(lambda state: privacy.install())

@@ -193,3 +193,21 @@ def test_a_member_cannot_ask_twice_or_ask_its_own_city(member, workspace, networ
 def test_workspace_form_errors_are_shown_not_500(member):
     response = member.post("/workspace/new", data={"description": "", "phase": "first_week"})
     assert response.status_code == 400 and "Describe what happened" in response.get_data(as_text=True)
+
+
+def test_erasing_the_focal_point_blanks_the_address_on_advice_requests(app, login_as, member, workspace, network,
+                                                                       focal_point, smtp):
+    from crm.contacts.services import erase_contact, export_contact
+
+    _ask(member, workspace, network["mosque"])
+    staff = login_as("staff")
+    staff.post(f"/workspace/advice/{AdviceRequest.get().id}/forward", data={})
+    assert "focal@harbourton.example.org" in staff.get("/workspace/advice/").get_data(as_text=True)
+    accept = next(u for u in smtp.links(smtp.last_to(focal_point.email)) if u.endswith("answer=accept"))
+    exported = export_contact(focal_point, actor=staff.user)
+    assert exported["advice_requests_forwarded"][0]["forwarded_to"] == "focal@harbourton.example.org"
+    erase_contact(focal_point, actor=staff.user)
+    assert AdviceRequest.get().forwarded_to == ""
+    assert "focal@harbourton.example.org" not in staff.get("/workspace/advice/").get_data(as_text=True)
+    answer = app.test_client().get(accept.replace(app.config["BASE_URL"], ""))
+    assert answer.status_code == 404  # the erased person's link no longer opens the request
