@@ -16,6 +16,7 @@ searchable records commit one after the other from that point); SQLite has a sin
 
 from __future__ import annotations
 
+import datetime as dt
 import fcntl
 import hashlib
 import importlib
@@ -200,6 +201,19 @@ def pending_count(ix: search.Index | None = None) -> int:
     """Return the number of change-log rows this index folder has not applied."""
     ix = ix or open_index()
     return IndexChange.select().where(IndexChange.id > (ix.last_change_id() or 0)).count()
+
+
+def prune(days: int, ix: search.Index | None = None) -> int:
+    """Delete change-log rows older than ``days`` that this index has applied; return how many.
+
+    Other hosts keeping their own index from the same database apply the log within minutes (cron's
+    ``crm search sync``), so rows older than a few days are no one's pending work.
+    """
+    ix = ix or open_index()
+    cutoff = utcnow() - dt.timedelta(days=days)
+    return (IndexChange.delete()
+            .where(IndexChange.created_at < cutoff, IndexChange.id <= (ix.last_change_id() or 0))
+            .execute())
 
 
 def apply_pending(ix: search.Index | None = None, *, wait: bool = False, progress=None) -> int | None:

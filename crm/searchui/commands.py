@@ -66,6 +66,18 @@ def sync():
     click.echo(f"Applied {applied or 0} change(s).")
 
 
+@search_group.command("prune")
+@click.option("--days", default=30, show_default=True, type=click.IntRange(min=1),
+              help="Keep the change log of this many days.")
+@with_appcontext
+def prune(days):
+    """Delete old change-log rows that the index has applied (meant for cron, e.g. daily)."""
+    from crm import indexing
+
+    _connect()
+    click.echo(f"Deleted {indexing.prune(days)} change-log row(s) older than {days} day(s).")
+
+
 @bp.cli.command("peers")
 @click.argument("description")
 @click.option("--limit", default=10, show_default=True, help="How many cities to list.")

@@ -110,3 +110,23 @@ def test_each_index_folder_keeps_its_own_position(app, network, tmp_path):
     indexing.apply_pending(other)
     assert indexing.check(other).ok
     other.close()
+
+
+def test_prune_deletes_only_old_applied_rows(app, network):
+    import datetime as dt
+
+    from crm.db import utcnow
+
+    apply()
+    old = utcnow() - dt.timedelta(days=40)
+    IndexChange.update(created_at=old).execute()
+    ix = indexing.open_index()
+    with indexing.apply_lock(ix):
+        incident(network["quiet"], "Not yet applied", "pending", {})
+    IndexChange.update(created_at=old).where(IndexChange.id > (ix.last_change_id() or 0)).execute()
+    applied_rows = IndexChange.select().where(IndexChange.id <= (ix.last_change_id() or 0)).count()
+    assert applied_rows > 0
+    result = app.test_cli_runner().invoke(args=["search", "prune", "--days", "30"])
+    assert result.exit_code == 0 and f"Deleted {applied_rows} change-log row(s)" in result.output
+    assert IndexChange.select().count() == 1  # the pending row stays, however old
+    assert indexing.pending_count(ix) == 1
