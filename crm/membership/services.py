@@ -148,6 +148,15 @@ def submit_application(values: dict, *, submitted_at: dt.datetime | None = None,
     if message:
         raise MembershipError(message)
     now = submitted_at or utcnow()
+    try:
+        return _store_application(values, now, notify)
+    except peewee.IntegrityError:
+        # Another request for the same authority committed between the check and the insert.
+        raise MembershipError(find_duplicate(values["authority_name"], values["country"], values["level"])
+                              or "An application for this authority is already open.") from None
+
+
+def _store_application(values: dict, now: dt.datetime, notify: bool) -> Application:
     with database.atomic():
         application = Application.create(
             reference=uuid.uuid4().hex[:20], name_key=fold_name(values["authority_name"]),

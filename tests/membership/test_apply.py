@@ -110,6 +110,18 @@ def test_duplicate_of_open_application_refused_on_name_variants(client, form_dat
     assert Application.select().count() == 1
 
 
+def test_the_database_refuses_a_second_open_application_that_slipped_past_the_check(client, form_data, monkeypatch):
+    """Two requests for one authority at the same instant: both pass the check, only one is stored."""
+    from crm.membership import services
+
+    assert submit(client, form_data()).status_code == 200
+    monkeypatch.setattr(services, "find_duplicate", lambda *args: None)  # the race: the check saw nothing
+    response = submit(client, form_data(authority_name="Malmo", applicant_email="twin@malmo.example.org"))
+    assert response.status_code == 400
+    assert "already open" in response.get_data(as_text=True)
+    assert Application.select().count() == 1
+
+
 def test_duplicate_of_member_city_names_its_status(client, form_data, make_city):
     make_city("Malmö", country="SE", status="suspended")
     response = submit(client, form_data(authority_name="malmo"))
