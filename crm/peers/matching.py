@@ -406,12 +406,12 @@ def _build_match(city_id, city_name, score, docs, met, missed, description, lang
     reasons = [f"Speaks {LANGUAGE_LABELS.get(code, code)}" for code in met]
     lived = [d for d in docs if d[1].get("kind") == "incident" and
              any(c.split(":", 1)[0] in CORE_FACETS for c in d[2])]
-    for _, doc, _shared in lived[:2]:
-        reasons.append(_incident_sentence(doc, city_name))
+    for _, doc, shared in lived[:2]:
+        reasons.append(_incident_sentence(doc, city_name, shared))
     core = [c for c in shared_keys if c.split(":", 1)[0] in CORE_FACETS + ("aftermath",)]
     core.sort(key=lambda c: (CORE_FACETS + ("aftermath",)).index(c.split(":", 1)[0]))
     if core:
-        reasons.append("Shares: " + "; ".join(f"{c.split(':', 1)[0]}: {vocab.label(c).lower()}" for c in core))
+        reasons.append("Shares: " + "; ".join(f"{c.split(':', 1)[0]}: {_in_sentence(vocab.label(c))}" for c in core))
     settings = [vocab.label(c) for c in shared_keys if c.split(":", 1)[0] in TEXT_ONLY_FACETS]
     if settings:
         reasons.append("Same setting: " + ", ".join(settings))
@@ -436,12 +436,30 @@ def _build_match(city_id, city_name, score, docs, met, missed, description, lang
                      needs_met=list(met), needs_missed=list(missed))
 
 
-def _incident_sentence(doc: dict, city_name: str) -> str:
+def _in_sentence(label: str) -> str:
+    """A label inside a sentence: "Anti-Muslim" -> "anti-Muslim", but "LGBTQ+ venue" stays."""
+    first = label.split(" ", 1)[0]
+    return label if first.isupper() else label[:1].lower() + label[1:]
+
+
+def _capitalised(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _incident_sentence(doc: dict, city_name: str, shared: Iterable[str] = ()) -> str:
+    """Say what happened in a few words, naming first what the query shares with it."""
     explicit = str(doc.get("facets", "")).split()
-    attack = [c.split(":", 1)[1] for c in explicit if c.startswith("attack:")]
-    target = [c.split(":", 1)[1] for c in explicit if c.startswith("target:")]
+    shared = set(shared)
+
+    def keys(facet):
+        found = [c for c in explicit if c.startswith(f"{facet}:")]
+        if any(c in shared for c in found):  # only what matched: "Shooting at an LGBTQ+ venue"
+            found = [c for c in found if c in shared]
+        return [c.split(":", 1)[1] for c in found]
+
+    attack, target = keys("attack"), keys("target")
     vocab = load_vocabulary()
-    what = " and ".join(vocab.label(f"attack:{a}").lower() for a in attack).capitalize() \
+    what = _capitalised(" and ".join(_in_sentence(vocab.label(f"attack:{a}")) for a in attack)) \
         or doc.get("title", "Incident")
     where = f" {TARGET_PHRASES.get(target[0], 'on ' + _label(target[0]))}" if target else ""
     when = f", {doc['year']}" if doc.get("year") else ""

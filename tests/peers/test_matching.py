@@ -188,3 +188,18 @@ def test_the_same_setting_breaks_a_tie_between_equally_similar_attacks(tmp_path)
         assert "Same setting: Christmas market" in matches[0].reasons
         assert not any(r.startswith("Same setting") for r in matches[1].reasons)
         assert "planville" not in names(matches)[:2]
+
+
+def test_reasons_name_what_matched_in_the_words_people_use(tmp_path):
+    club = _city("Clubtown", incidents=[_incident(
+        "Shooting at a nightclub during Pride", "A gunman opened fire in a gay nightclub during a concert night.",
+        ["shooting"], ["concert_arena", "lgbtq_venue"], ["anti_lgbtq"], "2016")])
+    mosque = _city("Mosqueton", incidents=[_incident(
+        "Arson at the mosque", "The mosque was set on fire at night.", ["arson"], ["place_of_worship"],
+        ["anti_muslim"], "2017")])
+    index = _index(tmp_path, [club, mosque])
+    reasons = find_peers(index, "Shooting outside an LGBTQ+ bar tonight, several dead.")[0].reasons
+    assert reasons[0] == "Shooting at an LGBTQ+ venue (Clubtown, 2016)"
+    assert "target: LGBTQ+ venue" in reasons[1]
+    reasons = find_peers(index, "Anti-Muslim arson at our mosque last night.")[0].reasons
+    assert "motive: anti-Muslim" in reasons[1]
