@@ -33,6 +33,28 @@ MAX_TEXT_TERMS = 16  # the rarest words of a description that take part in the q
 MATCHED_DOCS = 3  # supporting documents returned per city
 SNIPPETS = 1  # of which this many (the best first) carry a highlighted snippet
 SNIPPET_SCAN_CHARS = 2000  # a snippet comes from the start of a long document
+# Neighbouring values of a facet earn part of its weight: a racist attack on a mosque is close to an
+# anti-Muslim one, a concert is a crowded public place. Symmetric; similarity in (0, 1).
+_NEIGHBOURS = {
+    ("motive:anti_muslim", "motive:racist_xenophobic"): 0.5,
+    ("motive:far_right", "motive:racist_xenophobic"): 0.5,
+    ("motive:far_right", "motive:anti_muslim"): 0.4,
+    ("motive:far_right", "motive:antisemitic"): 0.4,
+    ("motive:antisemitic", "motive:racist_xenophobic"): 0.3,
+    ("motive:anti_lgbtq", "motive:far_right"): 0.3,
+    ("motive:misogynist", "motive:far_right"): 0.3,
+    ("target:place_of_worship", "target:minority_community"): 0.4,
+    ("target:refugee_housing", "target:minority_community"): 0.5,
+    ("target:concert_arena", "target:crowded_public_place"): 0.5,
+    ("target:shops", "target:crowded_public_place"): 0.4,
+    ("target:lgbtq_venue", "target:crowded_public_place"): 0.3,
+    ("attack:arson", "attack:desecration_vandalism"): 0.4,
+    ("attack:threats_harassment", "attack:desecration_vandalism"): 0.4,
+}
+NEIGHBOURS: dict[str, dict[str, float]] = defaultdict(dict)
+for (_a, _b), _sim in _NEIGHBOURS.items():
+    NEIGHBOURS[_a][_b] = NEIGHBOURS[_b][_a] = _sim
+
 # How a reason sentence names the target of an incident ("Shooting at a place of worship").
 TARGET_PHRASES = {
     "place_of_worship": "at a place of worship", "lgbtq_venue": "at an LGBTQ+ venue",
@@ -285,7 +307,8 @@ def find_peers(index, description: str, facets: dict | None = None, needs: Itera
     concepts = [(facet, key) for facet, keys in wanted.items() if facet in FACET_WEIGHTS for key in keys]
 
     factors = _idf_factors(index, concepts) if concepts else {}
-    clauses = []
+    near = _neighbours(factors)
+    clauses = [("facets", c, FACET_WEIGHTS[c.split(":", 1)[0]] * f, False) for c, f in near.items()]
     for facet, key in concepts:
         weight = FACET_WEIGHTS[facet] * factors[f"{facet}:{key}"]
         if facet in TEXT_ONLY_FACETS:
@@ -308,7 +331,7 @@ def find_peers(index, description: str, facets: dict | None = None, needs: Itera
     per_city: dict[str, list[tuple[float, dict, list[str]]]] = defaultdict(list)
     for hit in hits:
         doc = hit.fields
-        score, shared = _doc_score(doc, factors)
+        score, shared = _doc_score(doc, factors, near)
         score += TEXT_WEIGHT * hit.parts.get("text", 0.0) / best_text
         per_city[doc["city_id"]].append((score, doc, shared))
 
@@ -349,8 +372,21 @@ def find_peers(index, description: str, facets: dict | None = None, needs: Itera
     return matches
 
 
-def _doc_score(doc: dict, wanted: dict[str, float]) -> tuple[float, list[str]]:
-    """Score one document on the concepts it shares with the query; return (score, shared keys)."""
+def _neighbours(factors: dict[str, float]) -> dict[str, float]:
+    """Return the neighbouring concepts of the query's (not asked for themselves) with their factors."""
+    near: dict[str, float] = {}
+    for concept, factor in factors.items():
+        for other, similarity in NEIGHBOURS.get(concept, {}).items():
+            if other not in factors:
+                near[other] = max(near.get(other, 0.0), factor * similarity)
+    return near
+
+
+def _doc_score(doc: dict, wanted: dict[str, float], near: dict[str, float] | None = None) -> tuple[float, list[str]]:
+    """Score one document on the concepts it shares with the query; return (score, shared keys).
+
+    Neighbouring concepts (``near``) add part of their weight, for lived incidents, and are not "shared".
+    """
     explicit = set(str(doc.get("facets", "")).split())
     mentioned = set(str(doc.get("mentions", "")).split())
     lived = _is_lived(doc)
@@ -378,6 +414,10 @@ def _doc_score(doc: dict, wanted: dict[str, float]) -> tuple[float, list[str]]:
         shared.append(concept)
     if core > 1:
         score *= 1.0 + SYNERGY * (core - 1)
+    if near and lived:
+        for concept in explicit:
+            if concept in near:
+                score += FACET_WEIGHTS[concept.split(":", 1)[0]] * near[concept]
     return score, sorted(shared)
 
 

@@ -203,3 +203,16 @@ def test_reasons_name_what_matched_in_the_words_people_use(tmp_path):
     assert "target: LGBTQ+ venue" in reasons[1]
     reasons = find_peers(index, "Anti-Muslim arson at our mosque last night.")[0].reasons
     assert "motive: anti-Muslim" in reasons[1]
+
+
+def test_a_neighbouring_motive_counts_for_part(tmp_path):
+    near = _city("Zedham", incidents=[_incident(
+        "Arson at the mosque", "The mosque was set on fire at night.", ["arson"], ["place_of_worship"],
+        ["anti_muslim"], "2017")])
+    unrelated = _city("Abbeyville", incidents=[_incident(
+        "Arson at the mosque", "The mosque was set on fire at night.", ["arson"], ["place_of_worship"],
+        ["unclear_mixed"], "2017")])
+    index = _index(tmp_path, [near, unrelated])
+    matches = find_peers(index, "A racist set fire to our mosque; he hates foreigners.")
+    assert names(matches) == ["zedham", "abbeyville"]
+    assert not any("anti-Muslim" in reason for reason in matches[0].reasons)  # a neighbour is not "shared"
