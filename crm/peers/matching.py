@@ -307,8 +307,8 @@ def find_peers(index, description: str, facets: dict | None = None, needs: Itera
     concepts = [(facet, key) for facet, keys in wanted.items() if facet in FACET_WEIGHTS for key in keys]
 
     factors = _idf_factors(index, concepts) if concepts else {}
-    near = _neighbours(factors)
-    clauses = [("facets", c, FACET_WEIGHTS[c.split(":", 1)[0]] * f, False) for c, f in near.items()]
+    near = _neighbours(factors)  # scored on the documents found, not searched for (cheap)
+    clauses = []
     for facet, key in concepts:
         weight = FACET_WEIGHTS[facet] * factors[f"{facet}:{key}"]
         if facet in TEXT_ONLY_FACETS:
