@@ -95,9 +95,17 @@ def test_function_words_of_another_language_do_not_match(sentence):
 
 
 def test_specific_target_implies_broader_target_but_not_motive():
-    found = extract_concepts("An attack on a synagogue.")
+    found = extract_concepts("An attack on a church.")
     assert "place_of_worship" in found["target"]
     assert "motive" not in found
+    assert "motive" not in extract_concepts("Shots were fired at the mosque.")
+
+
+@pytest.mark.parametrize("text", ["An attack on a synagogue.", "Bombenanschlag auf ein jüdisches Gemeindezentrum.",
+                                  "Prise d'otages dans une épicerie casher.", "Angrep mot en jødisk skole."])
+def test_an_attack_on_a_jewish_institution_is_antisemitic(text):
+    # Whoever commits it (the demo network's kosher-supermarket siege was jihadist), it targets Jews.
+    assert "antisemitic" in extract_concepts(text)["motive"]
 
 
 def test_matched_words_are_returned_for_highlighting():
