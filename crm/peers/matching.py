@@ -26,6 +26,7 @@ TEXT_ONLY_FACETS = ("detail",)
 MENTION_FACTOR = 0.45  # a concept only named in the text, not recorded as a facet
 NOT_LIVED_FACTOR = 0.3  # attack/target/motive found in a lesson or profile without a lived incident
 SYNERGY = 0.35  # extra per additional core facet shared by the same document
+EXTRA_VALUE = 0.3  # a second value of the same facet (bombing *and* shooting) adds this share of its weight
 TEXT_WEIGHT = 1.6  # the free-text share of the score (Whoosh BM25, normalised to the best hit)
 SUPPORT_FACTOR = 0.12  # each further supporting document of the same city, at most SUPPORT_DOCS
 SUPPORT_DOCS = 3
@@ -390,9 +391,9 @@ def _doc_score(doc: dict, wanted: dict[str, float], near: dict[str, float] | Non
     explicit = set(str(doc.get("facets", "")).split())
     mentioned = set(str(doc.get("mentions", "")).split())
     lived = _is_lived(doc)
-    score = 0.0
+    parts: dict[str, list[float]] = defaultdict(list)
     shared = []
-    core = 0
+    core = set()
     for concept, factor in wanted.items():
         facet = concept.split(":", 1)[0]
         weight = FACET_WEIGHTS.get(facet, 0.0) * factor
@@ -409,11 +410,16 @@ def _doc_score(doc: dict, wanted: dict[str, float], near: dict[str, float] | Non
             if not lived:
                 part *= NOT_LIVED_FACTOR
             else:
-                core += 1
-        score += part
+                core.add(facet)
+        parts[facet].append(part)
         shared.append(concept)
-    if core > 1:
-        score *= 1.0 + SYNERGY * (core - 1)
+    # A facet is one dimension of similarity: its best value counts, further values only a little.
+    score = 0.0
+    for facet, values in parts.items():
+        best = max(values)
+        score += best + (EXTRA_VALUE * (sum(values) - best) if facet in CORE_FACETS else sum(values) - best)
+    if len(core) > 1:
+        score *= 1.0 + SYNERGY * (len(core) - 1)
     if near and lived:
         for concept in explicit:
             if concept in near:

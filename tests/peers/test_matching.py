@@ -216,3 +216,15 @@ def test_a_neighbouring_motive_counts_for_part(tmp_path):
     matches = find_peers(index, "A racist set fire to our mosque; he hates foreigners.")
     assert names(matches) == ["zedham", "abbeyville"]
     assert not any("anti-Muslim" in reason for reason in matches[0].reasons)  # a neighbour is not "shared"
+
+
+def test_facets_are_dimensions_two_kinds_of_attack_do_not_outweigh_a_shared_motive(tmp_path):
+    both_kinds = _city("Alphaville", incidents=[_incident(
+        "Bomb and shooting", "A bomb exploded, then gunmen opened fire.", ["bombing", "shooting"],
+        ["crowded_public_place"], ["jihadist"], "2015")])
+    same_motive = _city("Zuluburg", incidents=[_incident(
+        "Far-right shooting", "A far-right extremist opened fire on passers-by.", ["shooting"],
+        ["crowded_public_place"], ["far_right"], "2019")])
+    index = _index(tmp_path, [both_kinds, same_motive])
+    matches = find_peers(index, "A far-right extremist set off a bomb in the square and then opened fire on people.")
+    assert names(matches) == ["zuluburg", "alphaville"]
