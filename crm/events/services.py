@@ -12,6 +12,8 @@ import peewee
 from flask import current_app, has_request_context, url_for
 from itsdangerous import BadSignature, URLSafeSerializer
 
+from crm import vocabulary
+from crm.accounts.services import normalise_email
 from crm.audit.services import record
 from crm.contacts.models import Contact
 from crm.db import database, utcnow
@@ -68,10 +70,6 @@ class RegistrationRefused(EventError):
 
 
 # --- small helpers -------------------------------------------------------------------------------
-
-def normalise_email(email: str | None) -> str:
-    return (email or "").strip().lower()
-
 
 def to_utc(local: dt.datetime | None, zone: str) -> dt.datetime | None:
     """Return a naive wall-clock time in ``zone`` as naive UTC (how every ``*_at`` is stored)."""
@@ -917,17 +915,11 @@ def add_walk_in(event: Event, *, actor, name: str, email: str = "", organisation
 
 # --- reports --------------------------------------------------------------------------------------
 
-def _labels(kind: str) -> dict:
-    from crm.vocabulary import pairs
-
-    return pairs(kind)
-
-
 def event_report(event: Event) -> dict:
     """Return registered / waiting / attended / no-show counts by sector, country and region."""
     regs = list(participants(event))
     ended = event.is_past
-    sectors, regions = _labels("sectors"), _labels("regions")
+    sectors, regions = vocabulary.pairs("sectors"), vocabulary.pairs("regions")
     tables = {}
     for dimension in ("sector", "country", "region"):
         rows: dict[str, dict] = {}
@@ -996,7 +988,7 @@ def attendance_over_time(by: str = "city", period: str = "year") -> dict:
             .join(Event).switch(Registration).join(Contact)
             .join(City, peewee.JOIN.LEFT_OUTER, on=(Contact.city == City.id))
             .where(Registration.checked_in_at.is_null(False)))
-    sectors = _labels("sectors")
+    sectors = vocabulary.pairs("sectors")
     table: dict[str, dict] = {}
     periods = set()
     for reg in rows:
