@@ -44,7 +44,9 @@ def incident_detail(incident_id):
 @bp.route("/new", methods=["GET", "POST"])
 def incident_new():
     """Record an incident of a city (staff, or the city's own members)."""
-    city = City.get_or_none(City.id == request.args.get("city", type=int) or current_user.city_id or 0)
+    # Without ?city= a member records an incident of their own city.
+    city_id = request.args.get("city", type=int) or current_user.city_id
+    city = City.get_or_none(City.id == city_id) if city_id else None
     if city is None:
         abort(404)
     if not services.can_edit(current_user, city):

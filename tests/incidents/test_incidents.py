@@ -54,3 +54,16 @@ def test_import_cities_with_incident_summary(app, network, tmp_path):
     assert row.city.name == "Lyonnaise" and row.visibility == "network"
     assert "vehicle_ramming" in row.facets.get("attack", []) and "jihadist" in row.facets.get("motive", [])
     assert Incident.select().join_from(Incident, type(row.city)).where(type(row.city).name == "Quietton").count() == 0
+
+
+def test_member_records_an_incident_of_its_own_city_without_city_in_the_address(login_as, network):
+    member = login_as("member")
+    link(member.user, network["quiet"])
+    page = member.get("/incidents/new")
+    assert page.status_code == 200 and network["quiet"].name in page.get_data(as_text=True)
+    response = member.post("/incidents/new", data={
+        "title": "Stabbing at a bus stop", "occurred_on": "2024-06-01", "summary": "One attacker.",
+        "attack": ["arson"], "visibility": "network"})
+    assert response.status_code == 302
+    assert Incident.get(Incident.title == "Stabbing at a bus stop").city_id == network["quiet"].id
+    assert login_as("staff").get("/incidents/new").status_code == 404  # staff have no city of their own
