@@ -86,11 +86,8 @@ def _init_extensions(app: Flask) -> None:
     login_manager.anonymous_user = AnonymousUser
 
     @login_manager.user_loader
-    def _load_user(user_id):
-        try:
-            return User.get_or_none(User.id == int(user_id))
-        except ValueError:
-            return None
+    def _load_user(session_id):
+        return User.for_session(session_id)
 
 
 def _register_blueprints(app: Flask) -> None:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import hmac
+import secrets
+
 import peewee
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -31,6 +34,8 @@ class User(UserMixin, BaseModel):
     invited_at = peewee.DateTimeField(null=True)
     last_login_at = peewee.DateTimeField(null=True)
     password_changed_at = peewee.DateTimeField(null=True)
+    # Part of every session and remember-me cookie; a new password draws a new one, ending old sessions.
+    session_stamp = peewee.CharField(max_length=32, default="")
     city = peewee.DeferredForeignKey("City", null=True, backref="users", on_delete="SET NULL")  # member users
 
     class Meta:
@@ -60,6 +65,22 @@ class User(UserMixin, BaseModel):
         """Hash and store a new password (argon2id)."""
         self.password_hash = _hasher.hash(password)
         self.password_changed_at = utcnow()
+        self.session_stamp = secrets.token_hex(16)
+
+    def get_id(self) -> str:
+        """The session's user reference: id and session stamp, so a password change ends old sessions."""
+        return f"{self.id}:{self.session_stamp}"
+
+    @classmethod
+    def for_session(cls, session_id: str) -> User | None:
+        """Return the active user a session's ``get_id`` value names, if its stamp is still current."""
+        user_id, sep, stamp = (session_id or "").partition(":")
+        if not sep or not user_id.isdigit():
+            return None
+        user = cls.get_or_none(cls.id == int(user_id))
+        if user is None or not hmac.compare_digest(user.session_stamp, stamp):
+            return None
+        return user
 
     def check_password(self, password: str) -> bool:
         """Return whether ``password`` matches; rehash transparently when parameters changed."""

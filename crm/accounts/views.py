@@ -86,7 +86,13 @@ def reset_password(token):
         return redirect(url_for("accounts.forgot_password"))
     form = NewPasswordForm()
     if form.validate_on_submit():
-        services.reset_password(token, form.password.data)
+        was_signed_in = current_user.is_authenticated and current_user.id == user.id
+        user = services.reset_password(token, form.password.data)
+        if was_signed_in:
+            # The new password ends every other session; the one that changed it goes on.
+            login_user(user)
+            flash("Your password is changed. Your other sessions are signed out.", "success")
+            return redirect(url_for("main.home"))
         flash("Your password is changed. Sign in with the new one.", "success")
         return redirect(url_for("accounts.login"))
     return render_template("accounts/set_password.html", form=form, user=user,
