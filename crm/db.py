@@ -7,11 +7,15 @@ import importlib
 from pathlib import Path
 
 import peewee
+from flask import abort, request
 from playhouse.db_url import connect as connect_url
+from werkzeug.datastructures import ImmutableMultiDict, MultiDict
+
+from crm.resources import ResourceNotFound, migrations_dir
 
 database = peewee.DatabaseProxy()
 
-MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
+NUL = "\x00"
 
 # Features whose models make up the schema, in dependency order.
 MODEL_MODULES = [
@@ -67,10 +71,41 @@ def init_app(app) -> None:
     def _connect():
         database.connect(reuse_if_open=True)
 
+    app.before_request(strip_nul_characters)
+
     @app.teardown_request
     def _close(exc):
         if not database.is_closed():
             database.close()
+
+
+def _without_nul(values: MultiDict) -> ImmutableMultiDict | None:
+    """Return ``values`` with NUL characters removed, or None when there is none to remove."""
+    pairs = list(values.items(multi=True))
+    if not any(NUL in key or (isinstance(value, str) and NUL in value) for key, value in pairs):
+        return None
+    return ImmutableMultiDict([(key.replace(NUL, ""), value.replace(NUL, "") if isinstance(value, str) else value)
+                               for key, value in pairs])
+
+
+def strip_nul_characters():
+    """Remove NUL characters from the query string and form fields before any view reads them.
+
+    PostgreSQL refuses NUL in text (a 500 on any query or insert that carries one) and no person types
+    one: it only comes from tampering or binary junk, so it is dropped, and the rest of what was sent is
+    validated as usual. A path that contains one names no page.
+    """
+    if NUL in request.path:
+        abort(404)
+    args = _without_nul(request.args)
+    if args is not None:
+        request.args = args
+    if request.method in ("POST", "PUT", "PATCH", "DELETE"):
+        form = _without_nul(request.form)
+        if form is not None:
+            request.form = form
+    if args is not None or request.method != "GET":
+        request.__dict__.pop("values", None)  # rebuilt from the cleaned parts when next read
 
 
 def all_models() -> list[type[BaseModel]]:
@@ -85,8 +120,17 @@ def all_models() -> list[type[BaseModel]]:
     return peewee.sort_models(models)
 
 
+class MigrationsNotFound(ResourceNotFound):
+    """Raised when the migrations folder holds no migration file (a broken install)."""
+
+
 def router(db=None):
-    """Return the peewee-migrate router over ``migrations/``."""
+    """Return the peewee-migrate router over the migrations shipped with the code."""
     from peewee_migrate import Router
 
-    return Router(db or database, migrate_dir=MIGRATIONS_DIR, ignore=["basemodel"])
+    folder = migrations_dir()
+    # An empty folder would read as "nothing pending" and leave the database without tables.
+    if not any(folder.glob("[0-9]*.py")):
+        raise MigrationsNotFound(f"No migration files in {folder}: the CRM is not installed completely, "
+                                 "so no migration can be applied. Reinstall the package.")
+    return Router(db or database, migrate_dir=folder, ignore=["basemodel"])
