@@ -61,6 +61,8 @@ SETTINGS: list[Setting] = [
     Setting("LOGIN_RATE_LIMIT", "10 per minute", "Login attempts allowed per email address and per client."),
     Setting("APPLICATION_RATE_LIMIT", "10 per hour", "Membership applications accepted per client."),
     Setting("MAX_CONTENT_LENGTH", 10 * 1024 * 1024, "Largest request body accepted, in bytes.", int),
+    Setting("RESET_ANSWER_MS", 400, "Milliseconds the password-reset form takes to answer, whether or not "
+            "an account uses the address (so its timing tells nothing).", int),
     Setting("TOKEN_MAX_AGE", 2 * 24 * 3600, "Seconds a password-reset link stays valid.", int),
     Setting("INVITATION_MAX_AGE", 14 * 24 * 3600, "Seconds an invitation link stays valid.", int),
     Setting("REMEMBER_DAYS", 30, "Days a 'remember me' login lasts.", int),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hmac
 import secrets
 
@@ -20,6 +21,20 @@ ROLES = {
 SECRETARIAT_ROLES = ("admin", "staff")
 
 _hasher = PasswordHasher()
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    return _hasher.hash(secrets.token_urlsafe(16))
+
+
+def check_against_nobody(password: str) -> bool:
+    """Spend the time of a real password check when no account can match, so timing tells nothing; False."""
+    try:
+        _hasher.verify(_dummy_hash(), password)
+    except (VerificationError, InvalidHashError):
+        pass
+    return False
 
 
 class User(UserMixin, BaseModel):

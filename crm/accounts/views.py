@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from urllib.parse import urlsplit
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
@@ -66,9 +67,12 @@ def logout():
 @limiter.limit(_login_limit, methods=["POST"])
 def forgot_password():
     """Ask for a password-reset link by email."""
+    started = time.monotonic()
     form = ForgotPasswordForm()
     if form.validate_on_submit():
         services.request_password_reset(form.email.data)
+        # Known addresses cost a token and a mail, unknown ones nothing: answer both after the same time.
+        time.sleep(max(0.0, started + current_app.config["RESET_ANSWER_MS"] / 1000 - time.monotonic()))
         flash("If an account uses this address, a link to reset the password is on its way. "
               "Check your inbox (and spam folder).", "info")
         return redirect(url_for("accounts.login"))
