@@ -56,15 +56,29 @@ def create_app(config: dict | None = None) -> Flask:
     return app
 
 
+MIN_SECRET_KEY_LENGTH = 32
+
+
 def _check_secret_key(app: Flask) -> None:
-    # Commands that neither serve pages nor sign links (imports, search, peers) may run without a key.
-    allowed = app.debug or app.testing or app.config.get("ALLOW_DEV_SECRET_KEY")
-    if app.config["SECRET_KEY"] == DEV_SECRET_KEY and not allowed:
-        raise ConfigurationError(
-            "CRM_SECRET_KEY is not set. Set it to a long random value, for example:\n"
-            "  export CRM_SECRET_KEY=$(python -c 'import secrets; print(secrets.token_urlsafe(48))')\n"
-            "or put CRM_SECRET_KEY=... in a .env file. (CRM_DEBUG=1 allows the development key.)"
-        )
+    """Refuse to start with the development key, or a key shorter than 32 characters, unless allowed."""
+    # Tests, and commands that neither serve pages nor sign links (imports, search, peers), need no key;
+    # only the development server (`crm run`) in development mode may use the development key. Debug
+    # mode alone is not enough: gunicorn with FLASK_DEBUG=1 must not sign sessions with a public key.
+    if app.testing or app.config.get("ALLOW_DEV_SECRET_KEY"):
+        return
+    if app.config.get("DEV_SERVER") and app.debug:
+        return
+    key = app.config.get("SECRET_KEY") or ""
+    if key != DEV_SECRET_KEY and len(key) >= MIN_SECRET_KEY_LENGTH:
+        return
+    problem = ("CRM_SECRET_KEY is not set." if key in ("", DEV_SECRET_KEY) else
+               f"CRM_SECRET_KEY is too short ({len(key)} characters; at least {MIN_SECRET_KEY_LENGTH} are needed).")
+    raise ConfigurationError(
+        f"{problem} Set it to a long random value, for example:\n"
+        "  export CRM_SECRET_KEY=$(python -c 'import secrets; print(secrets.token_urlsafe(48))')\n"
+        "or put CRM_SECRET_KEY=... in a .env file. (Only `crm run` with CRM_DEBUG=1 may use the "
+        "development key.)"
+    )
 
 
 def _init_extensions(app: Flask) -> None:

@@ -8,7 +8,8 @@ import click
 from flask import current_app
 from flask.cli import AppGroup, FlaskGroup, with_appcontext
 
-# Commands that serve pages or mail signed links: they need a real CRM_SECRET_KEY outside debug mode.
+# Commands that serve pages or mail signed links: they need a real CRM_SECRET_KEY (only `crm run` in
+# development mode may use the development key).
 SIGNING_COMMANDS = {"run", "events", "advice", "shell"}
 
 
@@ -16,8 +17,9 @@ def _create_app():
     from crm import ConfigurationError, create_app
 
     command = sys.argv[1:2]
+    name = next((arg for arg in sys.argv[1:] if not arg.startswith("-")), None)  # `crm --debug run`
     try:
-        app = create_app({"ALLOW_DEV_SECRET_KEY": command and command[0] not in SIGNING_COMMANDS})
+        app = create_app({"ALLOW_DEV_SECRET_KEY": name not in SIGNING_COMMANDS, "DEV_SERVER": name == "run"})
     except ConfigurationError as exc:
         raise click.ClickException(str(exc)) from None
     if command and command[0] not in ("db", "config", "--help", "routes"):

@@ -22,7 +22,7 @@ def free_port() -> int:
 class Gunicorn:
     """Start ``gunicorn -w N wsgi:app`` against a database URL; ``stop()`` ends it."""
 
-    def __init__(self, database_url: str, *, workers: int = 4, mail_port: int | None = None, secret: str = "test-secret-key"):
+    def __init__(self, database_url: str, *, workers: int = 4, mail_port: int | None = None, secret: str = "test-secret-key-long-enough-for-gunicorn"):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         env = {**os.environ, "CRM_DATABASE_URL": database_url, "CRM_SECRET_KEY": secret,
