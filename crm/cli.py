@@ -35,13 +35,17 @@ def prepare_empty_database(app) -> None:
     """
     from crm import seeding
     from crm.db import database, router
+    from crm.resources import ResourceNotFound
 
     with app.app_context():
         database.connect(reuse_if_open=True)
         try:
             if database.get_tables():
                 return
-            applied = router().run()
+            try:
+                applied = router().run()
+            except ResourceNotFound as exc:
+                raise click.ClickException(str(exc)) from None
             seeding.run(demo=False)
             click.echo(f"Fresh database: applied {len(applied)} migration(s) and loaded the reference data.",
                        err=True)
@@ -64,9 +68,14 @@ def db():
 
 def _router():
     from crm.db import database, router
+    from crm.resources import ResourceNotFound
 
+    try:
+        found = router()
+    except ResourceNotFound as exc:
+        raise click.ClickException(str(exc)) from None
     database.connect(reuse_if_open=True)
-    return router()
+    return found
 
 
 @db.command()
@@ -183,16 +192,22 @@ def mail_group():
 @mail_group.command("send-queued")
 @click.option("--force", is_flag=True, help="Retry every queued mail now, ignoring the backoff.")
 @click.option("--limit", type=int, default=None, help="Send at most this many mails.")
+@click.option("--reclaim-after", type=click.IntRange(min=0), default=None, metavar="SECONDS",
+              help="Take back mails left 'sending' this long by a stopped sender (default CRM_MAIL_CLAIM_TIMEOUT); "
+                   "use 0 only when no other sender is running.")
 @with_appcontext
-def send_queued(force, limit):
-    """Send queued mails whose next attempt is due (meant for cron, e.g. every minute)."""
+def send_queued(force, limit, reclaim_after):
+    """Send queued mails whose next attempt is due (meant for cron, e.g. every minute).
+
+    Several runs may overlap: each mail is claimed before it is sent, so it goes out once.
+    """
     from crm import mail
     from crm.db import database
 
     database.connect(reuse_if_open=True)
     due = mail.OutboxMail.select().where(mail.OutboxMail.status == mail.QUEUED).count()
     with click.progressbar(length=limit or due, label="Sending mail", file=sys.stderr) as bar:
-        sent, failed = mail.send_queued(force=force, limit=limit, progress=bar.update)
+        sent, failed = mail.send_queued(force=force, limit=limit, progress=bar.update, reclaim_after=reclaim_after)
     click.echo(f"Sent {sent} mail(s); {failed} could not be sent and stay queued or were given up.")
     if failed:
         current_app.logger.warning("%d mail(s) failed", failed)
@@ -225,21 +240,19 @@ def import_group():
 
 def _run_import(check, apply, path, mode, only_valid, label):
     """Check a CSV file, print its errors with row numbers, and import it (all or nothing, unless --only-valid)."""
+    from crm import indexing
     from crm.db import database
-    from crm.membership.csvimport import ImportRefused
+    from crm.membership.csvimport import ImportRefused, echo_plan, read_csv_file
 
     database.connect(reuse_if_open=True)
-    with open(path, encoding="utf-8-sig") as handle:
-        plan = check(handle.read())
-    for message in plan.file_errors:
-        click.echo(f"error: {message}", err=True)
-    for row in plan.invalid:
-        click.echo(f"row {row.number}: {'; '.join(row.errors)}", err=True)
+    plan = check(read_csv_file(path))
+    echo_plan(plan)
     try:
         result = apply(plan, mode=mode, only_valid=only_valid)
     except ImportRefused as exc:
         raise click.ClickException(f"{len(plan.invalid)} row(s) with errors; nothing was imported. {exc} "
                                    "(--only-valid imports the valid rows.)") from exc
+    indexing.apply_pending(wait=True)
     click.echo(f"{label}: {result}.")
 
 

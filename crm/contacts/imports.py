@@ -6,7 +6,17 @@ from crm import vocabulary
 from crm.audit.services import record
 from crm.contacts.models import Contact
 from crm.db import database, utcnow
-from crm.membership.csvimport import ImportRefused, Plan, Result, Row, parse_bool, read_rows, split_list
+from crm.membership.csvimport import (
+    PROGRESS_EVERY,
+    ImportRefused,
+    Plan,
+    Result,
+    Row,
+    check_cells,
+    parse_bool,
+    read_rows,
+    split_list,
+)
 from crm.membership.imports import parse_languages
 from crm.membership.models import City
 from crm.membership.names import fold_name, resolve_country
@@ -33,17 +43,21 @@ def _existing_by_email(emails: list[str]) -> dict[str, Contact]:
     return found
 
 
-def check_contacts(text: str) -> Plan:
+def check_contacts(text: str, *, progress=None) -> Plan:
     """Read and check a contacts CSV without writing anything."""
     from email_validator import EmailNotValidError, validate_email
 
-    rows, file_errors = read_rows(text, required=("name",), known=set(CONTACT_COLUMNS))
+    warnings: list[str] = []
+    rows, file_errors = read_rows(text, required=("name",), known=set(CONTACT_COLUMNS), warnings=warnings)
     cities = _city_index()
     sectors = vocabulary.sectors()
     plan_rows, seen = [], {}
-    for number, raw in rows:
+    for done, (number, raw) in enumerate(rows, start=1):
+        if progress is not None and done % PROGRESS_EVERY == 0:
+            progress(done, len(rows))
         row = Row(number, raw)
         errors = row.errors
+        check_cells(raw, errors)
         for column, limit in LIMITS.items():
             if len(raw.get(column, "")) > limit:
                 errors.append(f"{column} is longer than {limit} characters")
@@ -91,10 +105,11 @@ def check_contacts(text: str) -> Plan:
     existing = _existing_by_email([r.values["email"] for r in plan_rows if r.ok and r.values["email"]])
     for row in plan_rows:
         row.existing = existing.get(row.values.get("email"))
-    return Plan(plan_rows, file_errors)
+    return Plan(plan_rows, file_errors, warnings)
 
 
-def import_contacts(plan: Plan, *, mode: str = "skip", only_valid: bool = False, actor=None) -> Result:
+def import_contacts(plan: Plan, *, mode: str = "skip", only_valid: bool = False, actor=None,
+                    progress=None) -> Result:
     """Write a checked plan in one transaction: new contacts are created; existing ones skipped, updated or filled."""
     if plan.file_errors or (plan.invalid and not only_valid):
         raise ImportRefused("The file has errors: fix them, or choose to import only the valid rows.")
@@ -128,6 +143,8 @@ def import_contacts(plan: Plan, *, mode: str = "skip", only_valid: bool = False,
             result.updated += 1
         for start in range(0, len(new_rows), BATCH):
             Contact.insert_many(new_rows[start:start + BATCH]).execute()
+            if progress is not None:
+                progress(start + BATCH, len(new_rows))
         result.created = len(new_rows)
         record(actor, "contact.import", None, object_type="Contact",
                summary=f"Imported contacts from CSV: {result}"[:300],

@@ -27,14 +27,11 @@ def import_lessons_command(path, only_valid):
     from crm import indexing
     from crm.db import database
     from crm.lessons.imports import ImportRefused, check_lessons, import_lessons
+    from crm.membership.csvimport import echo_plan, read_csv_file
 
     database.connect(reuse_if_open=True)
-    with open(path, encoding="utf-8-sig") as fh:
-        plan = check_lessons(fh.read())
-    for error in plan.file_errors:
-        click.echo(f"error: {error}", err=True)
-    for row in plan.invalid:
-        click.echo(f"line {row.number}: {'; '.join(row.errors)}", err=True)
+    plan = check_lessons(read_csv_file(path))
+    echo_plan(plan)
     try:
         result = import_lessons(plan, only_valid=only_valid)
     except ImportRefused as exc:

@@ -3,14 +3,30 @@
 from __future__ import annotations
 
 from crm.db import database
+from crm.indexing import touch
 from crm.lessons import services
 from crm.lessons.models import Lesson
-from crm.membership.csvimport import ImportRefused, Plan, Result, Row, read_rows, split_list
+from crm.membership.csvimport import ImportRefused, Plan, Result, Row, check_cells, read_rows, split_list
 from crm.membership.models import City
 from crm.membership.names import fold_name
-from crm.vocabulary import match_key
+from crm.vocabulary import match_key, resolve_theme
 
 LESSON_COLUMNS = ("city", "title", "phase", "themes", "body")
+REQUIRED_COLUMNS = ("city", "title", "phase", "body")
+
+# Common ways of naming a phase of the response (folded) → phase key.
+PHASE_WORDS = {
+    "immediate": "first_24_hours", "immediate response": "first_24_hours", "acute": "first_24_hours",
+    "acute phase": "first_24_hours", "first day": "first_24_hours", "first 24h": "first_24_hours",
+    "first 24 h": "first_24_hours", "first hours": "first_24_hours", "emergency": "first_24_hours",
+    "short term": "first_week", "first days": "first_week", "first weeks": "first_week", "week one": "first_week",
+    "medium term": "first_months", "recovery": "first_months", "first month": "first_months",
+    "aftermath": "first_months", "months": "first_months",
+    "long term": "long_term", "longer term": "long_term", "years": "long_term", "remembrance": "long_term",
+    "commemoration": "long_term", "anniversary": "long_term",
+    "preparedness": "preparing", "preparation": "preparing", "before": "preparing", "prevention": "preparing",
+    "planning": "preparing", "prepare": "preparing",
+}
 
 __all__ = ["ImportRefused", "check_lessons", "import_lessons"]
 
@@ -23,6 +39,7 @@ def _find_city(name: str) -> City | None:
 
 def _check(number: int, raw: dict, seen: set) -> Row:
     row = Row(number, raw)
+    check_cells(raw, row.errors)
     city = _find_city(raw.get("city", ""))
     if not raw.get("city"):
         row.errors.append("city is empty")
@@ -33,15 +50,15 @@ def _check(number: int, raw: dict, seen: set) -> Row:
         row.errors.append("title is empty")
     elif len(title) > 300:
         row.errors.append("title is longer than 300 characters")
-    phase = match_key(services.phases(), raw.get("phase", "")) if raw.get("phase") else None
+    phase = None
+    if raw.get("phase"):
+        phase = match_key(services.phases(), raw["phase"]) or PHASE_WORDS.get(fold_name(raw["phase"]))
     if phase is None:
         row.errors.append(f"phase “{raw.get('phase', '')}” is not one of: {', '.join(services.phases())}")
     themes = []
     for item in split_list(raw.get("themes", "")):
-        key = match_key(services.themes(), item)
-        if key is None:
-            row.errors.append(f"unknown theme “{item}”")
-        elif key not in themes:
+        key = resolve_theme(item)  # a theme key, or the free text itself (kept as a tag)
+        if key and key not in themes:
             themes.append(key)
     if not raw.get("body"):
         row.errors.append("body is empty")
@@ -57,9 +74,10 @@ def _check(number: int, raw: dict, seen: set) -> Row:
 
 def check_lessons(text: str) -> Plan:
     """Read and check a lessons CSV without writing anything."""
-    rows, errors = read_rows(text, required=LESSON_COLUMNS, known=set(LESSON_COLUMNS))
+    warnings: list[str] = []
+    rows, errors = read_rows(text, required=REQUIRED_COLUMNS, known=set(LESSON_COLUMNS), warnings=warnings)
     seen: set = set()
-    return Plan([_check(n, raw, seen) for n, raw in rows], errors)
+    return Plan([_check(n, raw, seen) for n, raw in rows], errors, warnings)
 
 
 def import_lessons(plan: Plan, *, only_valid: bool = False, actor=None) -> Result:
@@ -74,6 +92,12 @@ def import_lessons(plan: Plan, *, only_valid: bool = False, actor=None) -> Resul
                 continue
             values = dict(row.values)
             city = values.pop("city")
-            services.create_lesson(city, {**values, "visibility": "network"}, actor=actor, status="published")
+            lesson = services.create_lesson(city, {**values, "visibility": "network"}, actor=actor,
+                                            status="published")
+            if lesson.themes != values["themes"]:
+                # create_lesson keeps only the vocabulary's themes; a file's free-text themes stay as tags
+                lesson.themes = values["themes"]
+                lesson.save(only=[Lesson.themes])
+                touch(lesson)
             result.created += 1
     return result

@@ -18,6 +18,7 @@ from crm.lessons.models import Lesson, LessonCity, ToolkitItem
 from crm.membership.index import city_values
 from crm.membership.models import City
 from crm.peers.matching import lesson_document
+from crm.vocabulary import themes
 
 
 def lesson_audience(lesson: Lesson, shared_with: list[int] | None = None) -> tuple[str, list[str]]:
@@ -38,7 +39,9 @@ def to_document(lesson: Lesson, city: City | None = None, incident: Incident | N
     if incident is None and lesson.incident_id:
         incident = lesson.incident
     visibility, allowed = lesson_audience(lesson, shared_with)
-    doc = lesson_document({"id": lesson.id, "title": lesson.title, "body": lesson.body, "phase": lesson.phase,
+    free_themes = [t for t in lesson.themes or () if t not in themes()]  # an import's free-text tags
+    body = lesson.body + ("\n\nThemes: " + "; ".join(free_themes) + "." if free_themes else "")
+    doc = lesson_document({"id": lesson.id, "title": lesson.title, "body": body, "phase": lesson.phase,
                            "themes": list(lesson.themes or ()), "visibility": visibility,
                            "allowed_city_ids": allowed},
                           city_values(city), incident_values(incident) if incident else None)

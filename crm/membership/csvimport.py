@@ -10,12 +10,40 @@ import csv
 import io
 from dataclasses import dataclass, field
 
+import click
+
 MODES = {"skip": "Skip existing records", "update": "Update existing records",
          "fill": "Fill only the empty fields of existing records"}
 
 
+# A cell longer than this is a row error (a pasted document, not a value); the csv module's own limit is
+# raised to the size of the file being read, so a long cell never stops the reading of the file.
+MAX_CELL = 100_000
+PROGRESS_EVERY = 1000  # rows between two progress reports of a long check or import
+
+
 class ImportRefused(Exception):
     """Raised when a file with errors is applied without choosing to import only the valid rows."""
+
+
+class NotCSVText(ValueError):
+    """Raised when an uploaded or given file is not CSV text at all (a workbook, an image, …)."""
+
+
+def decode_csv(raw: bytes) -> str:
+    """Return the text of CSV file bytes (UTF-8, else Windows-1252), or raise NotCSVText for a binary file."""
+    if raw[:4] == b"PK\x03\x04":
+        raise NotCSVText("This is not a CSV text file but a workbook or archive (.xlsx, .zip). "
+                         "Save the sheet as “CSV UTF-8 (comma delimited)” and use that file.")
+    head = raw[:65536]
+    controls = sum(head.count(bytes([c])) for c in range(32) if c not in (9, 10, 13))
+    if b"\x00" in raw or controls > max(8, len(head) // 100):
+        raise NotCSVText("This is not a CSV text file (it holds binary data). "
+                         "Export the data as CSV (UTF-8, comma-separated) and use that file.")
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return raw.decode("cp1252", errors="replace")
 
 
 @dataclass
@@ -27,6 +55,7 @@ class Row:
     values: dict = field(default_factory=dict)
     errors: list[str] = field(default_factory=list)
     existing: object = None
+    warnings: list[str] = field(default_factory=list)  # what was read differently or left out; never blocks
 
     @property
     def ok(self) -> bool:
@@ -39,6 +68,7 @@ class Plan:
 
     rows: list[Row]
     file_errors: list[str] = field(default_factory=list)
+    file_warnings: list[str] = field(default_factory=list)
 
     @property
     def valid(self) -> list[Row]:
@@ -67,27 +97,76 @@ class Result:
                 + (f", {self.rejected} invalid row(s) left out" if self.rejected else ""))
 
 
-def read_rows(text: str, *, required: tuple[str, ...], known: set[str]) -> tuple[list[tuple[int, dict]], list[str]]:
-    """Return the numbered rows of a CSV text and the errors of its header."""
+def read_rows(text: str, *, required: tuple[str, ...], known: set[str],
+              warnings: list[str] | None = None) -> tuple[list[tuple[int, dict]], list[str]]:
+    """Return the numbered rows of a CSV text and the errors of the file.
+
+    Line endings may be LF, CRLF or CR alone. Columns that are not ``known`` are left out (with a note
+    in ``warnings`` when a list is given, else they are an error); a file the csv module cannot read
+    gives an error naming the line instead of an exception.
+    """
     text = text.lstrip("\ufeff")
-    reader = csv.DictReader(io.StringIO(text))
-    header = [h.strip().lower() for h in (reader.fieldnames or [])]
-    errors = []
+    csv.field_size_limit(max(csv.field_size_limit(), len(text) + 1))
+    # newline=None reads "\r", "\n" and "\r\n" alike (files saved by old Mac spreadsheets end lines in "\r")
+    reader = csv.DictReader(io.StringIO(text, newline=None))
+    errors: list[str] = []
+    try:
+        fieldnames = reader.fieldnames
+    except csv.Error as exc:
+        return [], [f"Line 1 cannot be read as CSV ({exc}). Save the file as CSV (UTF-8, comma-separated)."]
+    header = [h.strip().lower() for h in (fieldnames or [])]
     if not header:
         return [], ["The file is empty: the first line must name the columns."]
     missing = [c for c in required if c not in header]
     if missing:
         errors.append(f"Missing column(s): {', '.join(missing)}. The first line must be: {','.join(required)}")
     unknown = [c for c in header if c and c not in known]
-    if unknown:
+    if unknown and warnings is not None:
+        warnings.append(f"Column(s) {', '.join(unknown)} are not imported (known columns: {', '.join(sorted(known))}).")
+    elif unknown:
         errors.append(f"Unknown column(s): {', '.join(unknown)}. Known columns: {', '.join(sorted(known))}")
     reader.fieldnames = header
+    keep = [c for c in header if c and c in known]
     rows = []
-    for number, raw in enumerate(reader, start=2):
-        if not any((v or "").strip() for k, v in raw.items() if k):
-            continue
-        rows.append((number, {k: (v or "").strip() for k, v in raw.items() if k}))
+    number = 1
+    try:
+        for number, raw in enumerate(reader, start=2):
+            if not any((v or "").strip() for k, v in raw.items() if k):
+                continue
+            rows.append((number, {k: (raw.get(k) or "").strip() for k in keep}))
+    except csv.Error as exc:
+        errors.append(f"Row {number + 1} cannot be read as CSV ({exc}). Save the file as CSV (UTF-8, comma-separated).")
     return rows, errors
+
+
+def check_cells(raw: dict, errors: list[str]) -> None:
+    """Add an error for each cell longer than ``MAX_CELL`` characters."""
+    for column, value in raw.items():
+        if len(value) > MAX_CELL:
+            errors.append(f"{column} is longer than {MAX_CELL:,} characters")
+
+
+def read_csv_file(path: str) -> str:
+    """Return the CSV text of the file at ``path`` for a command; a binary file stops it with a clear message."""
+    with open(path, "rb") as handle:
+        raw = handle.read()
+    try:
+        return decode_csv(raw)
+    except NotCSVText as exc:
+        raise click.ClickException(f"{path}: {exc}") from None
+
+
+def echo_plan(plan: Plan) -> None:
+    """Print a checked file's errors and notes on standard error, with row numbers, for a command."""
+    for message in plan.file_errors:
+        click.echo(f"error: {message}", err=True)
+    for message in plan.file_warnings:
+        click.echo(f"note: {message}", err=True)
+    for row in plan.rows:
+        if row.errors:
+            click.echo(f"row {row.number}: {'; '.join(row.errors)}", err=True)
+        if row.warnings:
+            click.echo(f"row {row.number}: note: {'; '.join(row.warnings)}", err=True)
 
 
 def split_list(value: str) -> list[str]:

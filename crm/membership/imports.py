@@ -2,15 +2,24 @@
 
 from __future__ import annotations
 
-import pycountry
+import re
 
 from crm import vocabulary
 from crm.audit.services import record
 from crm.db import database, utcnow
 from crm.indexing import touch
-from crm.membership.csvimport import ImportRefused, Plan, Result, Row, read_rows, split_list
+from crm.membership.csvimport import (
+    PROGRESS_EVERY,
+    ImportRefused,
+    Plan,
+    Result,
+    Row,
+    check_cells,
+    read_rows,
+    split_list,
+)
 from crm.membership.models import City, CityStatusChange
-from crm.membership.names import default_region, fold_name, resolve_country
+from crm.membership.names import fold_name, resolve_country
 
 CITY_COLUMNS = ("name", "country", "region", "population", "languages", "expertise")
 OPTIONAL_CITY_COLUMNS = ("level", "website")
@@ -21,15 +30,13 @@ CITY_IMPORT_EXTRA_COLUMNS: dict = {}
 
 
 def parse_languages(value: str, errors: list[str]) -> list[str]:
-    """Return ISO 639-1 codes for a ``;``-separated list of codes or English names."""
+    """Return ISO 639-1 codes for a ``;``-separated list of codes or names ("fr", "Mandarin", "Farsi", "pt-BR").
+
+    A name that is no language is reported in ``errors`` (the row's errors, or its warnings when the
+    importer leaves it out instead)."""
     codes = []
-    known = vocabulary.languages()
-    for item in split_list(value):
-        code = item.lower() if item.lower() in known else vocabulary.match_key(known, item)
-        if code is None:
-            found = pycountry.languages.get(alpha_2=item.lower()) if len(item) == 2 else None
-            found = found or pycountry.languages.get(name=item.title())
-            code = getattr(found, "alpha_2", None)
+    for item in split_list(value.replace(",", ";").replace("/", ";")):
+        code = vocabulary.resolve_language(item)
         if code is None:
             errors.append(f"unknown language “{item}” (use a code like fr or a name like French)")
         elif code not in codes:
@@ -37,21 +44,32 @@ def parse_languages(value: str, errors: list[str]) -> list[str]:
     return codes
 
 
-def parse_themes(value: str, errors: list[str]) -> list[str]:
-    """Return theme keys for a ``;``-separated list of keys or labels."""
+def parse_themes(value: str) -> list[str]:
+    """Return theme keys for a ``;``-separated list, keeping what matches no theme as free text."""
     keys = []
     for item in split_list(value):
-        key = vocabulary.match_key(vocabulary.themes(), item)
-        if key is None:
-            errors.append(f"unknown area of expertise “{item}”")
-        elif key not in keys:
+        key = vocabulary.resolve_theme(item)
+        if key and key not in keys:
             keys.append(key)
     return keys
 
 
+def parse_population(value: str) -> int | None:
+    """Return a whole number typed as 709000, 709,000, 709 000, 709.000 or 709000.0; None when it is not one."""
+    text = "".join((value or "").split()).replace("\u202f", "").replace("_", "").replace("'", "")
+    if re.fullmatch(r"\d{1,3}([.,]\d{3})+", text):
+        text = re.sub(r"[.,]", "", text)
+    elif re.fullmatch(r"\d+\.0*", text):
+        text = text.split(".")[0]
+    if text.isdigit() and int(text) < 2_000_000_000:
+        return int(text)
+    return None
+
+
 def _check_city(number: int, raw: dict, seen: set) -> Row:
     row = Row(number, raw)
-    errors = row.errors
+    errors, warnings = row.errors, row.warnings
+    check_cells(raw, errors)
     name = raw.get("name", "")
     if not name:
         errors.append("name is empty")
@@ -60,30 +78,28 @@ def _check_city(number: int, raw: dict, seen: set) -> Row:
     country = resolve_country(raw.get("country"))
     if country is None:
         errors.append(f"unknown country “{raw.get('country', '')}” (use an English name or a code like FR)")
-    region = raw.get("region", "")
-    if region:
-        region_key = vocabulary.match_key(vocabulary.regions(), region)
-        if region_key is None:
-            errors.append(f"unknown region “{region}”")
-    else:
-        region_key = default_region(country)
+    region_key, note = vocabulary.resolve_region(raw.get("region", ""), country)
+    if note and country:
+        warnings.append(note)
     population = None
     if raw.get("population"):
-        digits = raw["population"].replace(",", "").replace(" ", "").replace("_", "")
-        if digits.isdigit() and int(digits) < 2_000_000_000:
-            population = int(digits)
-        else:
+        population = parse_population(raw["population"])
+        if population is None:
             errors.append(f"population “{raw['population']}” is not a whole number")
     level = "city"
     if raw.get("level"):
-        level = vocabulary.match_key(vocabulary.levels(), raw["level"]) or ""
-        if not level:
-            errors.append(f"unknown level “{raw['level']}”")
+        level = vocabulary.match_key(vocabulary.levels(), raw["level"]) or "city"
+        if vocabulary.match_key(vocabulary.levels(), raw["level"]) is None:
+            warnings.append(f"level “{raw['level']}” is not one of the network's levels: City is used")
     website = raw.get("website", "")
     if website and not website.startswith(("http://", "https://")):
-        errors.append("website must start with http:// or https://")
-    languages = parse_languages(raw.get("languages", ""), errors)
-    expertise = parse_themes(raw.get("expertise", ""), errors)
+        if "." in website and " " not in website:
+            website = "https://" + website.lstrip("/")
+        else:
+            warnings.append(f"website “{website}” is not an address: left out")
+            website = ""
+    languages = parse_languages(raw.get("languages", ""), warnings)
+    expertise = parse_themes(raw.get("expertise", ""))
     key = (fold_name(name), country)
     if name and country and key in seen:
         errors.append(f"{name} appears twice in the file")
@@ -99,22 +115,31 @@ def _check_city(number: int, raw: dict, seen: set) -> Row:
     return row
 
 
-def check_cities(text: str) -> Plan:
+def check_cities(text: str, *, progress=None) -> Plan:
     """Read and check a cities CSV without writing anything."""
     known = set(CITY_COLUMNS) | set(OPTIONAL_CITY_COLUMNS) | set(CITY_IMPORT_EXTRA_COLUMNS)
-    rows, file_errors = read_rows(text, required=("name", "country"), known=known)
+    warnings: list[str] = []
+    rows, file_errors = read_rows(text, required=("name", "country"), known=known, warnings=warnings)
     seen: set = set()
-    return Plan([_check_city(n, raw, seen) for n, raw in rows], file_errors)
+    plan_rows = []
+    for done, (number, raw) in enumerate(rows, start=1):
+        plan_rows.append(_check_city(number, raw, seen))
+        if progress is not None and done % PROGRESS_EVERY == 0:
+            progress(done, len(rows))
+    return Plan(plan_rows, file_errors, warnings)
 
 
-def import_cities(plan: Plan, *, mode: str = "update", only_valid: bool = False, actor=None) -> Result:
+def import_cities(plan: Plan, *, mode: str = "update", only_valid: bool = False, actor=None,
+                  progress=None) -> Result:
     """Write a checked plan: new cities become active members; existing ones are skipped, updated or filled."""
     if plan.file_errors or (plan.invalid and not only_valid):
         raise ImportRefused("The file has errors: fix them, or choose to import only the valid rows.")
     result = Result(rejected=len(plan.invalid))
     today = utcnow().date()
     with database.atomic():
-        for row in plan.valid:
+        for done, row in enumerate(plan.valid, start=1):
+            if progress is not None and done % PROGRESS_EVERY == 0:
+                progress(done, len(plan.valid))
             values = dict(row.values)
             extra = values.pop("extra")
             city = row.existing

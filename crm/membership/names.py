@@ -99,6 +99,20 @@ _REGION_CODES = {
     "asia_pacific": """CN JP KR KP MN TW HK MO VN LA KH TH MM MY SG ID PH BN TL KZ KG TJ TM UZ""",
     "oceania": "AU NZ PG FJ SB VU WS TO KI TV NR FM MH PW",
 }
+# Territories, by their UN M49 sub-region: Caribbean and South America, Northern America, Northern and
+# Southern Europe, Polynesia/Micronesia/Melanesia and Australia-New Zealand, Northern/Eastern/Western Africa.
+_TERRITORY_CODES = {
+    "latin_america_caribbean": "AW AI BQ BL CW KY GP MF MS MQ SX TC VG VI GF FK GS",
+    "north_america": "BM PM",
+    "western_europe": "GG JE IM GI",
+    "northern_europe": "AX SJ",
+    "oceania": "AS GU MP NC NF NU PN PF TK WF CK CC CX HM UM",
+    "mena": "EH",
+    "east_southern_africa": "RE YT IO TF",
+    "west_central_africa": "SH",
+}
+for _region, _codes in _TERRITORY_CODES.items():
+    _REGION_CODES[_region] += " " + _codes
 REGION_BY_COUNTRY = {code: region for region, codes in _REGION_CODES.items() for code in codes.split()}
 
 

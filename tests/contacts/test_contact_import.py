@@ -95,16 +95,19 @@ def test_cities_import_with_bad_rows_writes_nothing(app):
     plan = city_imports.check_cities(text)
     assert [r.number for r in plan.invalid] == [3]
     errors = " ".join(plan.invalid[0].errors)
-    assert "unknown country" in errors and "not a whole number" in errors and "unknown language" in errors
-    assert "unknown area of expertise" in errors
+    assert "unknown country" in errors and "not a whole number" in errors
+    # issue 10: a language that is none is a note, free-text expertise is kept; neither blocks the row
+    assert "unknown language" in " ".join(plan.invalid[0].warnings) and "expertise" not in errors
+    assert plan.invalid[0].values["expertise"] == ["flying"]
     with pytest.raises(ImportRefused):
         city_imports.import_cities(plan)
     assert City.select().count() == 0
 
 
-def test_cities_import_unknown_column_is_a_file_error(app):
+def test_cities_import_unknown_column_is_left_out_with_a_note(app):
     plan = city_imports.check_cities("name,country,mascot\nNice,FR,x\n")
-    assert plan.file_errors and "mascot" in plan.file_errors[0]
+    assert not plan.file_errors and plan.ok and "mascot" in plan.file_warnings[0]
+    assert "mascot" not in plan.rows[0].raw
 
 
 def test_cities_import_extra_column_hook(app, monkeypatch):

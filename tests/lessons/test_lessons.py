@@ -122,7 +122,7 @@ def test_import_lessons_csv(app, network, tmp_path):
                     "Nowhere,Bad,first_week,,x\n", encoding="utf-8")
     runner = app.test_cli_runner()
     result = runner.invoke(args=["import", "lessons", str(path)])
-    assert result.exit_code != 0 and "line 3" in result.output
+    assert result.exit_code != 0 and "row 3" in result.output
     assert not Lesson.select().where(Lesson.title == "Brief the schools").exists()
     result = runner.invoke(args=["import", "lessons", str(path), "--only-valid"])
     assert result.exit_code == 0, result.output
