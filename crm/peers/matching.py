@@ -95,6 +95,8 @@ class PeerMatch:
     city_name: str = ""
     needs_met: list[str] = field(default_factory=list)
     needs_missed: list[str] = field(default_factory=list)
+    # One entry per reason: {"reason": text, "facets": {"facet:key": doc_id of the record that states it}}
+    grounds: list[dict] = field(default_factory=list)
 
 
 # -- documents -------------------------------------------------------------------------------------
@@ -114,6 +116,23 @@ def _facet_terms(facets: dict | None) -> list[str]:
 def _mentions(*texts: str) -> list[str]:
     found = extract_concepts(" \n ".join(t for t in texts if t))
     return sorted(c for c in found.keys() if not c.startswith("need:"))
+
+
+def _incident_mentions(title: str, summary: str, response: str) -> list[str]:
+    """Concepts of an incident's text: the attack from its title and summary, the aftermath from the rest.
+
+    What the city did afterwards ("worked with Muslim communities to prevent backlash") never says what the
+    attacker did, so the response contributes themes and aftermath only.
+    """
+    attack = _mentions(title, summary)
+    after = [c for c in _mentions(response) if c.split(":", 1)[0] in ("aftermath", "theme")]
+    return sorted(set(attack) | set(after))
+
+
+def incident_doc_id(incident: dict, city: dict) -> str:
+    """Return the index id of an incident ("incident:<id>"), the same for seeds and the database."""
+    city_id = str(city.get("id") or city_slug(city["name"]))
+    return f"incident:{incident.get('id') or city_id + '-' + city_slug(incident['title'])}"
 
 
 def city_languages(city: dict) -> list[str]:
@@ -155,7 +174,9 @@ def incident_document(incident: dict, city: dict) -> dict:
     return {
         "doc_id": f"incident:{incident_id}", "kind": "incident", "city_id": city_id,
         "city_name": city["name"], "title": incident.get("title", ""), "body": body,
-        "facets": facets, "mentions": _mentions(incident.get("title", ""), body),
+        "facets": facets,
+        "mentions": _incident_mentions(incident.get("title", ""), incident.get("summary") or "",
+                                       " ".join(filter(None, [incident.get("scale"), incident.get("response")]))),
         "languages": city_languages(city), "city_status": city.get("status", "active"),
         "region": city.get("region"), "country": city.get("country"), "year": occurred[:4] or None,
         "visibility": incident.get("visibility", "network"),
@@ -182,6 +203,7 @@ def lesson_document(lesson: dict, city: dict, incident: dict | None = None) -> d
         "visibility": lesson.get("visibility", "network"),
         "allowed_city_ids": lesson.get("allowed_city_ids"), "stamp": lesson.get("stamp"),
         "lived": bool(incident), "incident_title": (incident or {}).get("title"),
+        "incident_doc_id": incident_doc_id(incident, city) if incident else None,
     }
 
 
@@ -347,6 +369,7 @@ def find_peers(index, description: str, facets: dict | None = None, needs: Itera
         if str(city_id) == str(asking_city_id):
             continue
         docs.sort(key=lambda d: -d[0])
+        docs = _one_incident(docs)
         best = docs[0][0] if docs else 0.0
         support = sum(d[0] for d in docs[1:1 + SUPPORT_DOCS])
         languages = speakers.get(city_id) or set(str(docs[0][1].get("languages", "")).split())
@@ -397,10 +420,17 @@ def _doc_score(doc: dict, wanted: dict[str, float], near: dict[str, float] | Non
     for concept, factor in wanted.items():
         facet = concept.split(":", 1)[0]
         weight = FACET_WEIGHTS.get(facet, 0.0) * factor
+        # Only what the record states is "shared" (and may be named in a reason); a concept its text merely
+        # mentions adds a little to the score. A detail of the setting is read from an incident's own account.
         if concept in explicit:
-            part = weight
+            part, grounded = weight, True
         elif concept in mentioned:
-            part = weight if facet in TEXT_ONLY_FACETS else weight * MENTION_FACTOR
+            if facet in TEXT_ONLY_FACETS:
+                if doc.get("kind") != "incident":
+                    continue
+                part, grounded = weight, True
+            else:
+                part, grounded = weight * MENTION_FACTOR, False
         else:
             continue
         if facet in TEXT_ONLY_FACETS:
@@ -412,7 +442,8 @@ def _doc_score(doc: dict, wanted: dict[str, float], near: dict[str, float] | Non
             else:
                 core.add(facet)
         parts[facet].append(part)
-        shared.append(concept)
+        if grounded:
+            shared.append(concept)
     # A facet is one dimension of similarity: its best value counts, further values only a little.
     score = 0.0
     for facet, values in parts.items():
@@ -439,47 +470,92 @@ def _cities_speaking(index, codes: list[str], filters: dict, limit: int) -> dict
             for h in index.score_terms(clauses, city_filters, limit=limit)}
 
 
+def _incident_of(doc: dict) -> str | None:
+    """Return the index id of the incident a document is about (itself, or a lesson's incident), or None."""
+    if doc.get("kind") == "incident":
+        return doc.get("doc_id")
+    meta = doc.get("meta") or {}
+    return meta.get("incident_doc_id") or doc.get("incident_doc_id")
+
+
+def _one_incident(docs: list) -> list:
+    """Keep the documents of a city's best incident (and those about no incident): it ranks on that one."""
+    key = next((_incident_of(d[1]) for d in docs if _incident_of(d[1])), None)
+    return [d for d in docs if _incident_of(d[1]) in (key, None)]
+
+
 def _build_match(city_id, city_name, score, docs, met, missed, description, lang):
+    """Build a city's match; every reason names only facets of the record it cites (``PeerMatch.grounds``)."""
     vocab = load_vocabulary()
-    # What a city "shares" about the attack itself comes from incidents it lived through (and lessons
-    # drawn from them), never from a lesson that merely names a kind of attack.
-    shared_keys = sorted({c for _, doc, shared in docs for c in shared
-                          if c.startswith("theme:") or _is_lived(doc)})
+    grounds: list[dict] = []
+    reasons: list[str] = []
+
+    def say(text, cited):
+        reasons.append(text)
+        grounds.append({"reason": text, "facets": dict(cited)})
+
+    for code in met:
+        say(f"Speaks {LANGUAGE_LABELS.get(code, code)}", {})
+    # The one incident the reasons speak of: the best-scoring lived document that shares the attack.
+    lived = [d for d in docs if _is_lived(d[1])
+             and any(c.split(":", 1)[0] in CORE_FACETS + ("aftermath",) for c in d[2])]
+    key = _incident_of(lived[0][1]) if lived else None
+    same = [d for d in docs if key and _incident_of(d[1]) == key]
+    cited = next((d for d in same if d[1].get("kind") == "incident"), same[0] if same else None)
     shared_facets: dict[str, list[str]] = {}
-    for concept in shared_keys:
-        facet, key = concept.split(":", 1)
-        shared_facets.setdefault(facet, []).append(key)
-    reasons = [f"Speaks {LANGUAGE_LABELS.get(code, code)}" for code in met]
-    lived = [d for d in docs if d[1].get("kind") == "incident" and
-             any(c.split(":", 1)[0] in CORE_FACETS for c in d[2])]
-    for _, doc, shared in lived[:2]:
-        reasons.append(_incident_sentence(doc, city_name, shared))
-    core = [c for c in shared_keys if c.split(":", 1)[0] in CORE_FACETS + ("aftermath",)]
-    core.sort(key=lambda c: (CORE_FACETS + ("aftermath",)).index(c.split(":", 1)[0]))
-    if core:
-        reasons.append("Shares: " + "; ".join(f"{c.split(':', 1)[0]}: {_in_sentence(vocab.label(c))}" for c in core))
-    settings = [vocab.label(c) for c in shared_keys if c.split(":", 1)[0] in TEXT_ONLY_FACETS]
-    if settings:
-        reasons.append("Same setting: " + ", ".join(settings))
-    themes = [vocab.label(c) for c in shared_keys if c.startswith("theme:")]
+    if cited is not None:
+        _, doc, shared = cited
+        sentence, named = _incident_sentence(doc, city_name, shared)
+        say(sentence, {c: doc["doc_id"] for c in named})
+        core: dict[str, str] = {}
+        for _, other, other_shared in [cited] + [d for d in same if d is not cited]:
+            for concept in other_shared:
+                if concept.split(":", 1)[0] in CORE_FACETS + ("aftermath",):
+                    core.setdefault(concept, other["doc_id"])
+        order = CORE_FACETS + ("aftermath",)
+        ordered = sorted(core, key=lambda c: (order.index(c.split(":", 1)[0]), c))
+        if ordered:
+            say("Shares: " + "; ".join(f"{c.split(':', 1)[0]}: {_in_sentence(vocab.label(c))}" for c in ordered),
+                {c: core[c] for c in ordered})
+        settings = {c: d["doc_id"] for _, d, sh in same if d.get("kind") == "incident"
+                    for c in sh if c.split(":", 1)[0] in TEXT_ONLY_FACETS}
+        if settings:
+            say("Same setting: " + ", ".join(vocab.label(c) for c in sorted(settings)), settings)
+        for concept in list(core) + list(settings):
+            facet, value = concept.split(":", 1)
+            shared_facets.setdefault(facet, []).append(value)
+    themes: dict[str, str] = {}
+    for _, doc, shared in docs:
+        for concept in shared:
+            if concept.startswith("theme:") and doc.get("kind") in ("lesson", "city"):
+                themes.setdefault(concept, doc["doc_id"])
     lessons = [d for d in docs if d[1].get("kind") == "lesson"]
     if themes:
-        reasons.append(("Lessons on: " if lessons else "Expertise in: ") + ", ".join(themes[:5]))
-    elif lessons and not lived:
-        reasons.append(f"Lesson: {lessons[0][1].get('title', '')}")
-    if not reasons and docs:
-        reasons.append(f"Similar wording: {docs[0][1].get('title', '')}")
+        from_lessons = {c: d for c, d in themes.items() if d.startswith("lesson:")}
+        chosen = from_lessons or themes
+        picked = sorted(chosen)[:5]
+        say(("Lessons on: " if from_lessons else "Expertise in: ") + ", ".join(vocab.label(c) for c in picked),
+            {c: chosen[c] for c in picked})
+        for concept in picked:
+            shared_facets.setdefault("theme", []).append(concept.split(":", 1)[1])
+    elif lessons and cited is None:
+        say(f"Lesson: {lessons[0][1].get('title', '')}", {})
+    if len(reasons) == len(met) and docs:
+        say(f"Similar wording: {docs[0][1].get('title', '')}", {})
     if missed:
-        reasons.append("Does not list " + ", ".join(LANGUAGE_LABELS.get(c, c) for c in missed)
-                       + " among its languages")
+        say("Does not list " + ", ".join(LANGUAGE_LABELS.get(c, c) for c in missed) + " among its languages", {})
+    # The cited record comes first, so the highlighted passage is the one the reasons were read from.
+    cited_ids = {doc_id for ground in grounds for doc_id in ground["facets"].values()}
+    first = cited if cited is not None else next((d for d in docs if d[1]["doc_id"] in cited_ids), None)
+    ordered_docs = ([first] if first is not None else []) + [d for d in docs if d is not first]
     matched = []
-    for position, (doc_score, doc, shared) in enumerate(docs[:MATCHED_DOCS]):
+    for position, (doc_score, doc, shared) in enumerate(ordered_docs[:MATCHED_DOCS]):
         snippet = _snippet(doc.get("body", ""), shared, description, lang) if position < SNIPPETS else ""
         matched.append(MatchedDoc(doc["doc_id"], doc.get("kind", ""), doc.get("title", ""),
                                   round(doc_score, 3), snippet, shared, str(doc.get("year") or "")))
     return PeerMatch(city_id=str(city_id), score=round(score, 4), reasons=reasons, matched_docs=matched,
                      shared_facets=shared_facets, shared_languages=list(met), city_name=city_name,
-                     needs_met=list(met), needs_missed=list(missed))
+                     needs_met=list(met), needs_missed=list(missed), grounds=grounds)
 
 
 def _in_sentence(label: str) -> str:
@@ -492,8 +568,8 @@ def _capitalised(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def _incident_sentence(doc: dict, city_name: str, shared: Iterable[str] = ()) -> str:
-    """Say what happened in a few words, naming first what the query shares with it."""
+def _incident_sentence(doc: dict, city_name: str, shared: Iterable[str] = ()) -> tuple[str, list[str]]:
+    """Say what happened in a few words, naming first what the query shares with it; return (text, named)."""
     explicit = str(doc.get("facets", "")).split()
     shared = set(shared)
 
@@ -509,7 +585,8 @@ def _incident_sentence(doc: dict, city_name: str, shared: Iterable[str] = ()) ->
         or doc.get("title", "Incident")
     where = f" {TARGET_PHRASES.get(target[0], 'on ' + _label(target[0]))}" if target else ""
     when = f", {doc['year']}" if doc.get("year") else ""
-    return f"{what}{where} ({city_name}{when})"
+    named = [f"attack:{a}" for a in attack] + ([f"target:{target[0]}"] if target else [])
+    return f"{what}{where} ({city_name}{when})", named
 
 
 def _snippet(body: str, shared: list[str], description: str, lang: str, width: int = 240) -> str:
