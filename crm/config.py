@@ -58,6 +58,12 @@ SETTINGS: list[Setting] = [
     Setting("SECRETARIAT_EMAIL", "secretariat@example.org", "Where notifications for the secretariat go."),
     Setting("RATELIMIT_STORAGE_URI", "memory://",
             "Rate-limit store: `memory://` (per process) or `redis://127.0.0.1:6379`."),
+    Setting("MAIL_TIMEOUT", 10, "Seconds any SMTP step (connect, greeting, each command) may take before the "
+            "attempt counts as failed and is retried later.", int),
+    Setting("MAIL_AFTER_RESPONSE_BUDGET", 5, "Seconds a worker spends, after sending a page, delivering the mail "
+            "that page queued; what is left waits for `crm mail send-queued`.", int),
+    Setting("MAIL_CLAIM_TIMEOUT", 900, "Seconds a mail may stay 'sending' before a sender takes it back (only "
+            "after a sender died mid-send; that mail may then go out twice).", int),
     Setting("LOGIN_RATE_LIMIT", "10 per minute", "Login attempts allowed per email address and per client."),
     Setting("APPLICATION_RATE_LIMIT", "10 per hour", "Membership applications accepted per client."),
     Setting("MAX_CONTENT_LENGTH", 10 * 1024 * 1024, "Largest request body accepted, in bytes.", int),

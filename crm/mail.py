@@ -1,10 +1,22 @@
 """The mail outbox: every mail is stored first, in the caller's transaction, and sent after the commit.
 
 ``queue_mail`` renders ``templates/mail/<name>.txt`` and ``.html`` and inserts an ``OutboxMail`` row.
-The ids queued during a request (or an app context, for commands) are delivered after the request,
-when the service's transaction has committed; a row that was rolled back is simply not found.
-If the SMTP server is down the action still succeeds: the row stays queued and ``crm mail send-queued``
-retries it with exponential backoff.
+The ids queued during a request are delivered after the response has been sent (``call_on_close``,
+within ``CRM_MAIL_AFTER_RESPONSE_BUDGET`` seconds), so no page ever waits on SMTP; ids queued in an
+app context used by a command are delivered when that context ends. A row that was rolled back is
+simply not found.
+
+Every sender first *claims* a row (one conditional ``UPDATE … SET status='sending' WHERE
+status='queued'``, which only one sender can win on SQLite and PostgreSQL alike), so any number of
+overlapping senders deliver each mail once. Every SMTP step has a timeout (``CRM_MAIL_TIMEOUT``).
+If the SMTP server is down or slow the action still succeeds: the row goes back to the queue and
+``crm mail send-queued`` retries it with exponential backoff. A mail that fails for a reason of its
+own (a refused address, a header that cannot be built) is given up with that reason and never
+stops the others.
+
+Delivery is exactly once, except after a sender died in the middle of sending: its claimed row is
+taken back after ``CRM_MAIL_CLAIM_TIMEOUT`` seconds and sent again, so that one mail may arrive twice
+(at least once, never lost).
 """
 
 from __future__ import annotations
@@ -13,19 +25,27 @@ import base64
 import datetime as dt
 import json
 import logging
+import re
 import smtplib
+import time
+from email.message import EmailMessage
+from email.policy import SMTP as SMTP_POLICY
+from email.utils import formataddr, formatdate, make_msgid, parseaddr
 
 import peewee
 from flask import current_app, g, render_template
-from flask_mail import Message
 
 from crm.db import BaseModel, database, utcnow
 from crm.extensions import mail
 
 log = logging.getLogger(__name__)
 
-QUEUED, SENT, FAILED = "queued", "sent", "failed"
-STATUSES = {QUEUED: "Queued", SENT: "Sent", FAILED: "Given up"}
+QUEUED, SENDING, SENT, FAILED = "queued", "sending", "sent", "failed"
+STATUSES = {QUEUED: "Queued", SENDING: "Sending", SENT: "Sent", FAILED: "Given up"}
+
+# Bodies are sent 7-bit clean: any non-ASCII or long line is quoted-printable or base64, so no
+# line of the message is ever longer than 78 characters (strict servers refuse lines over 998 bytes).
+POLICY = SMTP_POLICY.clone(cte_type="7bit")
 
 
 class OutboxMail(BaseModel):
@@ -43,6 +63,7 @@ class OutboxMail(BaseModel):
     created_at = peewee.DateTimeField(default=utcnow, index=True)
     next_attempt_at = peewee.DateTimeField(default=utcnow, index=True)
     sent_at = peewee.DateTimeField(null=True)
+    claimed_at = peewee.DateTimeField(null=True)
 
     @property
     def status_label(self) -> str:
@@ -51,6 +72,11 @@ class OutboxMail(BaseModel):
     @property
     def attachments(self) -> list[dict]:
         return json.loads(self.attachments_json or "[]")
+
+
+def clean_header(value) -> str:
+    """Return ``value`` on one line: CR, LF and other control characters become single spaces."""
+    return " ".join(re.sub(r"[\x00-\x1f\x7f]", " ", str(value or "")).split())
 
 
 def queue_mail(recipient: str, subject: str, template: str, *, attachments=(), **context) -> OutboxMail:
@@ -63,7 +89,7 @@ def queue_mail(recipient: str, subject: str, template: str, *, attachments=(), *
             data.encode() if isinstance(data, str) else data).decode()}
         for name, ctype, data in attachments
     ]
-    row = OutboxMail.create(recipient=recipient, subject=subject[:300], text_body=text, html_body=html,
+    row = OutboxMail.create(recipient=recipient.strip(), subject=clean_header(subject)[:300], text_body=text, html_body=html,
                             attachments_json=json.dumps(stored), template=template)
     g.setdefault("outbox_pending", []).append(row.id)
     return row
@@ -74,43 +100,197 @@ def _backoff(attempts: int) -> dt.timedelta:
     return dt.timedelta(minutes=min(2 ** max(attempts - 1, 0), 360))
 
 
-def _send(row: OutboxMail) -> bool:
-    """Try to send one row now; record the outcome on it and return whether it went."""
-    message = Message(subject=row.subject, recipients=[row.recipient], body=row.text_body,
-                      html=row.html_body or None)
-    for item in row.attachments:
-        message.attach(item["filename"], item["content_type"], base64.b64decode(item["data"]))
-    row.attempts += 1
+class MailOwnError(Exception):
+    """This mail cannot be sent as it is (bad address, header or attachment): retrying will not help."""
+
+
+def _sender() -> str:
+    sender = current_app.config["MAIL_DEFAULT_SENDER"]
+    if isinstance(sender, (tuple, list)):
+        sender = formataddr((clean_header(sender[0]), clean_header(sender[1])))
+    return clean_header(sender)
+
+
+def build_message(row: OutboxMail) -> EmailMessage:
+    """Build the MIME message of ``row``: one-line headers, text and HTML parts, attachments."""
+    recipient = (row.recipient or "").strip()
+    if not recipient or re.search(r"[\s\x00-\x1f\x7f,;<>]", recipient) or "@" not in recipient:
+        raise MailOwnError(f"Not a single valid address: {recipient!r}")
+    sender = _sender()
+    message = EmailMessage(policy=POLICY)
     try:
-        mail.send(message)
-    except (OSError, smtplib.SMTPException) as exc:
-        row.last_error = f"{type(exc).__name__}: {exc}"[:2000]
-        if row.attempts >= current_app.config["MAIL_MAX_ATTEMPTS"]:
-            row.status = FAILED
-        row.next_attempt_at = utcnow() + _backoff(row.attempts)
-        log.warning("Mail %s to %s not sent: %s", row.id, row.recipient, row.last_error)
-        ok = False
-    else:
-        row.status, row.sent_at, row.last_error = SENT, utcnow(), ""
-        ok = True
-    row.save()
-    return ok
+        message["Subject"] = clean_header(row.subject)
+        message["From"] = sender
+        message["To"] = recipient
+        message["Date"] = formatdate(localtime=False, usegmt=True)
+        message["Message-ID"] = make_msgid(domain=parseaddr(sender)[1].rpartition("@")[2] or None)
+        message.set_content(row.text_body or "", charset="utf-8")
+        if row.html_body:
+            message.add_alternative(row.html_body, subtype="html", charset="utf-8")
+        for item in row.attachments:
+            maintype, _, subtype = item["content_type"].partition("/")
+            params = {"charset": "utf-8"} if maintype == "text" else None
+            message.add_attachment(base64.b64decode(item["data"]), maintype=maintype, subtype=subtype or "octet-stream",
+                                   filename=clean_header(item["filename"]), params=params)
+    except (ValueError, TypeError, KeyError, LookupError) as exc:
+        raise MailOwnError(f"The mail cannot be built: {type(exc).__name__}: {exc}") from exc
+    return message
 
 
-def deliver(ids) -> int:
+class SMTPSession:
+    """One SMTP connection, opened on first use, with ``MAIL_TIMEOUT`` on every step."""
+
+    def __init__(self, config):
+        self.config = config
+        self.smtp = None
+
+    def _open(self):
+        c = self.config
+        cls = smtplib.SMTP_SSL if c.get("MAIL_USE_SSL") else smtplib.SMTP
+        smtp = cls(c["MAIL_SERVER"], int(c["MAIL_PORT"]), timeout=float(c["MAIL_TIMEOUT"]))
+        try:
+            if c.get("MAIL_USE_TLS"):
+                smtp.starttls()
+            if c.get("MAIL_USERNAME"):
+                smtp.login(c["MAIL_USERNAME"], c.get("MAIL_PASSWORD") or "")
+        except BaseException:
+            smtp.close()
+            raise
+        return smtp
+
+    def send(self, message: EmailMessage, recipient: str) -> None:
+        if self.config.get("MAIL_SUPPRESS_SEND", current_app.testing):
+            return  # Flask-Mail's rule: tests send nothing unless they ask for it
+        if self.smtp is None:
+            self.smtp = self._open()
+        try:
+            self.smtp.send_message(message, from_addr=parseaddr(message["From"])[1], to_addrs=[recipient])
+        except smtplib.SMTPResponseException:
+            raise  # the server answered: the connection is still good
+        except BaseException:
+            self.close()
+            raise
+
+    def close(self) -> None:
+        if self.smtp is not None:
+            try:
+                self.smtp.quit()
+            except (OSError, smtplib.SMTPException):
+                self.smtp.close()
+            self.smtp = None
+
+
+RETRY, RETRY_LATER_ALL, GIVE_UP = "retry", "retry-later-all", "give-up"
+
+
+def _classify(exc: BaseException) -> str:
+    """Tell a mail's own failure (give up) from a server or network problem (retry, stop this run)."""
+    if isinstance(exc, (smtplib.SMTPConnectError, smtplib.SMTPHeloError, smtplib.SMTPAuthenticationError,
+                        smtplib.SMTPServerDisconnected, smtplib.SMTPSenderRefused)):
+        return RETRY_LATER_ALL
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        codes = [code for code, _ in exc.recipients.values()]
+        return GIVE_UP if codes and all(code >= 500 for code in codes) else RETRY
+    if isinstance(exc, smtplib.SMTPResponseException):
+        return GIVE_UP if exc.smtp_code >= 500 else RETRY
+    if isinstance(exc, smtplib.SMTPNotSupportedError):
+        return GIVE_UP
+    if isinstance(exc, OSError):  # refused, timed out, name not found, TLS: the server, not the mail
+        return RETRY_LATER_ALL
+    return GIVE_UP
+
+
+def _backoff(attempts: int) -> dt.timedelta:
+    """Wait 1, 2, 4 … minutes between attempts, at most six hours."""
+    return dt.timedelta(minutes=min(2 ** max(attempts - 1, 0), 360))
+
+
+def _claim(mail_id: int) -> OutboxMail | None:
+    """Take a queued row for this sender (one autocommitted conditional UPDATE); None if another has it."""
+    claimed = (OutboxMail
+               .update(status=SENDING, claimed_at=utcnow(), attempts=OutboxMail.attempts + 1)
+               .where(OutboxMail.id == mail_id, OutboxMail.status == QUEUED)
+               .execute())
+    return OutboxMail.get_by_id(mail_id) if claimed else None
+
+
+def _finish(row: OutboxMail, **values) -> None:
+    """Record the outcome of a claimed row (only while it is still this sender's claim)."""
+    values.setdefault("claimed_at", None)
+    (OutboxMail
+     .update(**values)
+     .where(OutboxMail.id == row.id, OutboxMail.status == SENDING)
+     .execute())
+    for name, value in values.items():
+        setattr(row, name, value)
+
+
+def _attempt(row: OutboxMail, session: SMTPSession) -> str | None:
+    """Send one claimed row; record the outcome; return None when sent, else how it failed."""
+    try:
+        message = build_message(row)
+        session.send(message, row.recipient.strip())
+    except Exception as exc:  # noqa: BLE001 - every failure is recorded on the row, none stops the run
+        kind = _classify(exc)
+        error = f"{type(exc).__name__}: {exc}"[:2000]
+        if kind == GIVE_UP or row.attempts >= current_app.config["MAIL_MAX_ATTEMPTS"]:
+            _finish(row, status=FAILED, last_error=error)
+        else:
+            _finish(row, status=QUEUED, last_error=error, next_attempt_at=utcnow() + _backoff(row.attempts))
+        log.warning("Mail %s to %s not sent (%s): %s", row.id, row.recipient, kind, error)
+        return kind
+    _finish(row, status=SENT, sent_at=utcnow(), last_error="")
+    return None
+
+
+def _deliver_ids(ids, *, budget: float | None = None, progress=None) -> tuple[int, int]:
+    """Claim and send the rows ``ids`` in order; return (sent, not sent).
+
+    Stops early, leaving the rest queued for the next run, when the server is unreachable or the
+    time ``budget`` (seconds) is spent.
+    """
+    deadline = None if budget is None else time.monotonic() + budget
+    session = SMTPSession(current_app.config)
+    sent = failed = 0
+    try:
+        for mail_id in ids:
+            if deadline is not None and time.monotonic() > deadline:
+                break
+            row = _claim(mail_id)
+            if row is not None:
+                outcome = _attempt(row, session)
+                sent += outcome is None
+                failed += outcome is not None
+                if outcome == RETRY_LATER_ALL:
+                    break
+            if progress:
+                progress(1)
+    finally:
+        session.close()
+    return sent, failed
+
+
+def deliver(ids, *, budget: float | None = None) -> int:
     """Send the queued rows among ``ids`` (those that committed); return how many went out."""
-    rows = list(OutboxMail.select().where(OutboxMail.id.in_(list(ids)), OutboxMail.status == QUEUED))
-    return sum(_send(row) for row in rows)
+    found = (OutboxMail
+             .select(OutboxMail.id)
+             .where(OutboxMail.id.in_(list(ids)), OutboxMail.status == QUEUED)
+             .order_by(OutboxMail.id))
+    return _deliver_ids([row.id for row in found], budget=budget)[0]
 
 
-def deliver_pending() -> int:
+def deliver_pending(*, budget: float | None = None) -> int:
     """Send the mails queued in this request or app context; never raises."""
     ids = g.pop("outbox_pending", None)
     if not ids:
         return 0
+    return _deliver_safely(ids, budget)
+
+
+def _deliver_safely(ids, budget) -> int:
     opened = database.connect(reuse_if_open=True)
     try:
-        return deliver(ids)
+        return deliver(ids, budget=budget)
     except Exception:  # the user's action has succeeded; the rows stay queued for the retry command
         log.exception("Delivering queued mail failed; it stays queued")
         return 0
@@ -119,20 +299,38 @@ def deliver_pending() -> int:
             database.close()
 
 
-def send_queued(*, force: bool = False, limit: int | None = None, progress=None) -> tuple[int, int]:
+def reclaim_stale(older_than: float | None = None) -> int:
+    """Put back in the queue rows left 'sending' by a sender that died; return how many.
+
+    Such a mail may already have reached the server, so it may arrive twice: at least once, never lost.
+    """
+    seconds = current_app.config["MAIL_CLAIM_TIMEOUT"] if older_than is None else older_than
+    cutoff = utcnow() - dt.timedelta(seconds=seconds)
+    stale = (OutboxMail.status == SENDING) & (OutboxMail.claimed_at <= cutoff)
+    note = "The sender stopped while sending this mail; it may have gone out once already."
+    given_up = (OutboxMail
+                .update(status=FAILED, claimed_at=None, last_error=note)
+                .where(stale, OutboxMail.attempts >= current_app.config["MAIL_MAX_ATTEMPTS"])
+                .execute())
+    requeued = (OutboxMail
+                .update(status=QUEUED, claimed_at=None, last_error=note, next_attempt_at=utcnow())
+                .where(stale)
+                .execute())
+    if given_up or requeued:
+        log.warning("Took back %d mail(s) left 'sending' by a stopped sender", given_up + requeued)
+    return given_up + requeued
+
+
+def send_queued(*, force: bool = False, limit: int | None = None, progress=None,
+                reclaim_after: float | None = None) -> tuple[int, int]:
     """Retry queued mails whose next attempt is due (all of them with ``force``); return (sent, failed)."""
-    query = OutboxMail.select().where(OutboxMail.status == QUEUED).order_by(OutboxMail.id)
+    reclaim_stale(reclaim_after)
+    query = OutboxMail.select(OutboxMail.id).where(OutboxMail.status == QUEUED).order_by(OutboxMail.id)
     if not force:
         query = query.where(OutboxMail.next_attempt_at <= utcnow())
     if limit:
         query = query.limit(limit)
-    rows = list(query)
-    sent = 0
-    for row in rows:
-        sent += _send(row)
-        if progress:
-            progress(1)
-    return sent, len(rows) - sent
+    return _deliver_ids([row.id for row in query], progress=progress)
 
 
 def requeue(row: OutboxMail) -> None:
@@ -142,11 +340,44 @@ def requeue(row: OutboxMail) -> None:
     g.setdefault("outbox_pending", []).append(row.id)
 
 
+HIDDEN = "…[link hidden]"
+# What an itsdangerous token looks like (payload.timestamp.signature, base64url), wherever it stands.
+_SIGNED = re.compile(r"\.?[A-Za-z0-9_-]{2,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{16,}")
+
+
+def _token_route_prefixes(app) -> list[str]:
+    """The fixed part before ``<token>`` of every route that takes a signed token."""
+    prefixes = set()
+    for rule in app.url_map.iter_rules():
+        parts = re.split(r"<(?:[^:<>]+:)?token>", rule.rule, maxsplit=1)
+        if len(parts) == 2:
+            prefix = parts[0].rsplit(">", 1)[-1]
+            if len(prefix) > 1:
+                prefixes.add(prefix)
+    return sorted(prefixes, key=len, reverse=True)
+
+
+def redact_links(text: str) -> str:
+    """Return ``text`` with the token of every signed link hidden (only the addressee may use it)."""
+    if not text:
+        return text or ""
+    prefixes = _token_route_prefixes(current_app)
+    if prefixes:
+        routes = re.compile("(" + "|".join(re.escape(p) for p in prefixes) + r")[^\s\"'<>]+")
+        text = routes.sub(lambda m: m.group(1) + HIDDEN, text)
+    return _SIGNED.sub(HIDDEN, text)
+
+
 def counts() -> dict[str, int]:
     """Return the number of mails per status."""
     query = OutboxMail.select(OutboxMail.status, peewee.fn.COUNT(OutboxMail.id).alias("n")).group_by(OutboxMail.status)
     found = {row.status: row.n for row in query}
     return {status: found.get(status, 0) for status in STATUSES}
+
+
+def _deliver_after_response(app, ids, budget) -> None:
+    with app.app_context():
+        _deliver_safely(ids, budget)
 
 
 def init_app(app) -> None:
@@ -155,7 +386,12 @@ def init_app(app) -> None:
 
     @app.after_request
     def _after_request(response):
-        deliver_pending()
+        # Deliver once the response has gone out (the server closes it after writing the body), so
+        # the page never waits on SMTP; what the budget leaves is sent by `crm mail send-queued`.
+        ids = g.pop("outbox_pending", None)
+        if ids:
+            budget = app.config["MAIL_AFTER_RESPONSE_BUDGET"]
+            response.call_on_close(lambda: _deliver_after_response(app, ids, budget))
         return response
 
     @app.teardown_appcontext

@@ -19,6 +19,7 @@ import peewee
 import pytest
 from aiosmtpd.controller import Controller
 from flask import g
+from flask.testing import FlaskClient
 from werkzeug.serving import make_server
 
 from crm import create_app
@@ -108,6 +109,7 @@ class MailSink:
     async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's name)
         message = message_from_bytes(envelope.content, policy=policy.default)
         message.envelope_to = list(envelope.rcpt_tos)
+        message.raw = envelope.original_content or envelope.content
         self.messages.append(message)
         self.received.set()
         return "250 Message accepted for delivery"
@@ -191,10 +193,20 @@ def app_config(database_template, tmp_path, smtp):
     }
 
 
+class BufferedClient(FlaskClient):
+    """A test client that reads each response whole and closes it, as a WSGI server does."""
+
+    def open(self, *args, buffered=True, **kwargs):
+        return super().open(*args, buffered=buffered, **kwargs)
+
+
 @pytest.fixture
 def app(app_config):
     """A fresh application with its own database and index folder."""
     application = create_app(app_config)
+    # Like a real server, the test client closes each response once read, which runs the work done
+    # after the response (mail delivery) before the test goes on.
+    application.test_client_class = BufferedClient
     # The test's app context outlives each request, and so does ``g``, where flask-login caches the
     # signed-in user: forget it at the start of every request so each test client is itself.
     application.url_value_preprocessor(lambda endpoint, values: g.pop("_login_user", None))

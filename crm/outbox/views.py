@@ -29,7 +29,8 @@ def mail_list():
 def mail_detail(mail_id):
     """Show one mail with its delivery attempts (secretariat)."""
     row = mail.OutboxMail.get_or_none(mail.OutboxMail.id == mail_id) or abort(404)
-    return render_template("outbox/mail_detail.html", row=row)
+    # Signed links (password reset, invitations, registrations) work for their addressee only.
+    return render_template("outbox/mail_detail.html", row=row, body=mail.redact_links(row.text_body))
 
 
 @bp.route("/<int:mail_id>/retry", methods=["POST"])
@@ -39,6 +40,8 @@ def mail_retry(mail_id):
     row = mail.OutboxMail.get_or_none(mail.OutboxMail.id == mail_id) or abort(404)
     if row.status == mail.SENT:
         flash("This mail was already sent.", "info")
+    elif row.status == mail.SENDING:
+        flash("This mail is being sent right now; refresh in a minute to see the result.", "info")
     else:
         mail.requeue(row)
         record(current_user, "mail.retry", row, summary=f"Retried mail to {row.recipient}")
