@@ -148,16 +148,31 @@ def delete_incident(incident: Incident, *, actor) -> None:
 
 
 def record_from_text(city: City, summary: str, *, actor=None, title: str | None = None) -> Incident:
-    """Store free text (an import's incident_summary) as a network-only incident, facets extracted."""
+    """Store free text (an import's incident_summary) as network-only incidents, one per attack it tells of.
+
+    A summary of several attacks ("In 2016 … In June 2022 …") becomes several incidents, so that each
+    keeps the facets of its own attack; the first is returned.
+    """
+    from crm.peers.concepts import split_incidents
+
     summary = (summary or "").strip()
+    parts = split_incidents(summary) or [summary]
+    incidents = [_record_one(city, part, actor=actor, title=title if len(parts) == 1 else None) for part in parts]
+    return incidents[0]
+
+
+def _record_one(city: City, summary: str, *, actor=None, title: str | None = None) -> Incident:
     first = re.split(r"(?<=[.!?])\s", summary, maxsplit=1)[0]
     title = title or (first if len(first) <= 120 else first[:117].rsplit(" ", 1)[0] + "…")
     existing = Incident.get_or_none(Incident.city == city, Incident.summary == summary)
     if existing is not None:
         return existing
+    year = re.search(r"\b(1[89]\d\d|20\d\d)\b", summary)
+    occurred_on = dt.date(int(year.group()), 1, 1) if year and len(set(re.findall(
+        r"\b(?:1[89]\d\d|20\d\d)\b", summary))) == 1 else None
     with database.atomic():
         incident = Incident.create(city=city, title=title or f"Incident in {city.name}", summary=summary,
-                                   facets=extract_facets(summary), visibility="network",
+                                   facets=extract_facets(summary), visibility="network", occurred_on=occurred_on,
                                    created_by=getattr(actor, "id", None))
         record(actor, "incident.create", incident, summary=f"Imported incident of {city.name}")
         touch(incident)

@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 from functools import cache, lru_cache
 
 from crm.peers import text as T
+from crm.resources import seeds_dir
 
-CONCEPTS_PATH = os.path.join(os.path.dirname(__file__), "..", "..", "seeds", "concepts.json")
 VOCABULARY_NAME = "vocabulary.json"  # beside concepts.json: display labels of facet values and themes
 FACETS = ("attack", "target", "motive", "aftermath", "theme", "need", "detail")
 
@@ -259,7 +259,7 @@ def _stopword_stems(lang: str) -> frozenset:
 @lru_cache(maxsize=4)
 def load_vocabulary(path: str | None = None) -> Vocabulary:
     """Load and index seeds/concepts.json once per process."""
-    path = path or CONCEPTS_PATH
+    path = path or str(seeds_dir() / "concepts.json")
     with open(path, encoding="utf-8") as fh:
         vocabulary = Vocabulary(json.load(fh))
     try:
@@ -310,3 +310,45 @@ def blank_police_response(text: str) -> str:
 def extract_concepts(text: str, lang: str | None = None) -> ConceptMatch:
     """Return the concepts of text as {facet: {key}} (a ConceptMatch) with the words that matched."""
     return load_vocabulary().extract(text, lang)
+
+
+# -- one incident at a time ---------------------------------------------------------------------------
+
+_SENTENCE_RE = re.compile(r"[^.!?;\n]+(?:[.!?;]+|\n+|$)")
+_YEAR_RE = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
+_YEAR_LEAD_WORDS = 8  # a sentence opening on a date ("In June 2022, …", "Am 19. Februar 2020 …")
+
+
+def split_incidents(text: str) -> list[str]:
+    """Return the parts of a summary that each describe one attack (the whole text when it tells of one).
+
+    A new part starts at a sentence that opens on a year other than those of the part so far, once that
+    part has named a kind of attack; a part that names no attack stays with the one before it.
+    """
+    text = (text or "").strip()
+    sentences = [m.group().strip() for m in _SENTENCE_RE.finditer(text) if m.group().strip()]
+    if len(sentences) < 2:
+        return [text] if text else []
+    vocabulary = load_vocabulary()
+    parts: list[list[str]] = []
+    years: set[str] = set()
+    for sentence in sentences:
+        lead = " ".join(T.words(sentence)[:_YEAR_LEAD_WORDS])
+        opening = set(_YEAR_RE.findall(lead))
+        has_attack = bool(parts) and bool(vocabulary.extract(" ".join(parts[-1])).get("attack"))
+        if parts and opening and years and not (opening & years) and has_attack:
+            parts.append([sentence])
+            years = set(opening)
+        else:
+            if not parts:
+                parts.append([])
+            parts[-1].append(sentence)
+            years |= set(_YEAR_RE.findall(sentence)) if not years else opening
+    merged: list[str] = []
+    for part in parts:
+        chunk = " ".join(part)
+        if merged and not vocabulary.extract(chunk).get("attack"):
+            merged[-1] = f"{merged[-1]} {chunk}"
+        else:
+            merged.append(chunk)
+    return merged

@@ -67,3 +67,21 @@ def test_member_records_an_incident_of_its_own_city_without_city_in_the_address(
     assert response.status_code == 302
     assert Incident.get(Incident.title == "Stabbing at a bus stop").city_id == network["quiet"].id
     assert login_as("staff").get("/incidents/new").status_code == 404  # staff have no city of their own
+
+
+def test_import_splits_a_summary_of_two_attacks_into_two_incidents(app, network, tmp_path):
+    path = tmp_path / "cities.csv"
+    path.write_text("name,country,region,population,languages,expertise,incident_summary\n"
+                    "Twiceton,NO,,700000,no;en,,\"In July 2011 a bomb exploded in the government quarter and a "
+                    "far-right gunman then shot young people at a youth camp. In June 2022, a man opened fire "
+                    "outside a gay bar during Pride, a jihadist attack.\"\n", encoding="utf-8")
+    result = app.test_cli_runner().invoke(args=["import", "cities", str(path)])
+    assert result.exit_code == 0, result.output
+    rows = sorted(Incident.select().where(Incident.summary.contains("")).join_from(Incident, type(network["quiet"]))
+                  .where(type(network["quiet"]).name == "Twiceton"), key=lambda r: r.occurred_on)
+    assert [r.occurred_on.year for r in rows] == [2011, 2022]
+    first, second = rows
+    assert "bombing" in first.facets["attack"] and "far_right" in first.facets["motive"]
+    assert "jihadist" not in first.facets.get("motive", []) and "lgbtq_venue" not in first.facets.get("target", [])
+    assert "lgbtq_venue" in second.facets["target"] and "jihadist" in second.facets["motive"]
+    assert "far_right" not in second.facets.get("motive", []) and "bombing" not in second.facets.get("attack", [])
