@@ -9,6 +9,7 @@ from dotenv import load_dotenv
 from flask import Flask
 
 from crm import config as settings
+from crm import resources
 from crm.config import DEV_SECRET_KEY
 
 # Blueprints in the order their URLs should be matched.
@@ -34,12 +35,13 @@ class ConfigurationError(RuntimeError):
 def create_app(config: dict | None = None) -> Flask:
     """Build the application: config, extensions, database, blueprints, error pages, commands."""
     load_dotenv(Path.cwd() / ".env", override=False)
-    app = Flask(__name__, template_folder="../templates", instance_path=str(settings.INSTANCE))
+    app = Flask(__name__, template_folder=str(resources.templates_dir()))
     flask_debug = app.debug  # FLASK_DEBUG or `crm --debug`
     app.config.update(settings.from_environment())
     app.config.update(config or {})
     app.config["DEBUG"] = bool(app.config["DEBUG"]) or flask_debug
     _check_secret_key(app)
+    app.instance_path = app.config["INSTANCE_DIR"]  # the working directory's, not site-packages'
     os.makedirs(app.instance_path, exist_ok=True)
 
     _init_extensions(app)

@@ -12,8 +12,9 @@ from pathlib import Path
 
 DEV_SECRET_KEY = "dev-only-insecure-secret-key"
 
-ROOT = Path(__file__).resolve().parent.parent
-INSTANCE = ROOT / "instance"
+# Instance data (SQLite database, search index) lives in the working directory, never beside the code
+# (which may be a read-only site-packages).
+INSTANCE = "instance"
 
 
 @dataclass(frozen=True)
@@ -43,9 +44,11 @@ class Setting:
 SETTINGS: list[Setting] = [
     Setting("SECRET_KEY", DEV_SECRET_KEY, "Signs sessions and emailed links. Required outside debug and tests."),
     Setting("DEBUG", False, "Development mode: debugger, reloader, development secret key allowed.", bool),
-    Setting("DATABASE_URL", f"sqlite:///{INSTANCE / 'crm.sqlite3'}",
+    Setting("INSTANCE_DIR", INSTANCE, "Folder of the instance data (the SQLite database and the search index by "
+            "default); a relative path starts from the working directory."),
+    Setting("DATABASE_URL", f"sqlite:///{INSTANCE}/crm.sqlite3",
             "Database: `sqlite:///path` or `postgresql://user@host:5432/name`."),
-    Setting("INDEX_DIR", str(INSTANCE / "index"), "Folder of the Whoosh search index."),
+    Setting("INDEX_DIR", f"{INSTANCE}/index", "Folder of the Whoosh search index."),
     Setting("BASE_URL", "http://127.0.0.1:5000", "Public address used in emailed links."),
     Setting("MAIL_SERVER", "127.0.0.1", "SMTP server host."),
     Setting("MAIL_PORT", 25, "SMTP server port.", int),
@@ -80,6 +83,13 @@ def from_environment(environ=None) -> dict:
     """Return the Flask configuration mapping read from the environment."""
     environ = os.environ if environ is None else environ
     config = {s.key: s.read(environ) for s in SETTINGS}
+    # Resolved now, so a later change of working directory cannot move the data.
+    instance = Path(config["INSTANCE_DIR"]).resolve()
+    config["INSTANCE_DIR"] = str(instance)
+    if environ.get("CRM_DATABASE_URL") is None:
+        config["DATABASE_URL"] = f"sqlite:///{instance / 'crm.sqlite3'}"
+    if environ.get("CRM_INDEX_DIR") is None:
+        config["INDEX_DIR"] = str(instance / "index")
     config.update(
         MAIL_USERNAME=config["MAIL_USERNAME"] or None,
         SESSION_COOKIE_HTTPONLY=True,
@@ -96,8 +106,5 @@ def settings_table() -> str:
     """Return the settings as a Markdown table (used in README)."""
     lines = ["| variable | default | meaning |", "|---|---|---|"]
     for s in SETTINGS:
-        default = s.default
-        if isinstance(default, str) and str(ROOT) in default:
-            default = default.replace(str(ROOT) + "/", "")
-        lines.append(f"| `{s.env}` | `{default}` | {s.help} |")
+        lines.append(f"| `{s.env}` | `{s.default}` | {s.help} |")
     return "\n".join(lines)

@@ -7,9 +7,8 @@ by a natural key before creating them), so ``crm seed`` can run any number of ti
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
-SEEDS_DIR = Path(__file__).resolve().parent.parent / "seeds"
+from crm.resources import seeds_dir
 
 REFERENCE_LOADERS = []
 DEMO_LOADERS = []
@@ -40,7 +39,7 @@ def loader(*, demo: bool = False):
 
 def read_json(relative: str):
     """Return the parsed JSON seed file ``seeds/<relative>``."""
-    return json.loads((SEEDS_DIR / relative).read_text(encoding="utf-8"))
+    return json.loads((seeds_dir() / relative).read_text(encoding="utf-8"))
 
 
 @loader(demo=True)

@@ -26,7 +26,7 @@ def test_defaults_keep_all_data_under_instance():
 
 
 def test_every_setting_is_in_the_readme():
-    readme = (Path(config.ROOT) / "README.md").read_text()
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text()
     for setting in config.SETTINGS:
         assert f"`{setting.env}`" in readme, setting.env
 

@@ -10,7 +10,8 @@ import datetime as dt
 import random
 
 from crm.db import database, utcnow
-from crm.seeding import SEEDS_DIR, loader, read_json
+from crm.resources import seeds_dir
+from crm.seeding import loader, read_json
 
 
 def _local_to_utc(day: dt.date, hhmm: str, zone: str) -> dt.datetime:
@@ -112,6 +113,6 @@ def load_events(items: list[dict]) -> int:
 @loader(demo=True)
 def demo_events() -> int:
     """Create the demo events with agendas and registrations from the demo contacts."""
-    if not (SEEDS_DIR / "demo" / "events.json").exists():
+    if not (seeds_dir() / "demo" / "events.json").exists():
         return 0
     return load_events(read_json("demo/events.json"))

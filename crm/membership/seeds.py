@@ -8,14 +8,15 @@ import datetime as dt
 from crm.db import database, utcnow
 from crm.membership.models import Application, ApplicationEvent, City, CityStatusChange
 from crm.membership.names import default_region, fold_name
-from crm.seeding import SEEDS_DIR, loader, read_json
+from crm.resources import seeds_dir
+from crm.seeding import loader, read_json
 
 DEMO_MEMBER_EMAIL = "member@example.org"
 DEMO_MEMBER_CITY = "Oslo"
 
 
 def _demo_file(name: str):
-    path = SEEDS_DIR / "demo" / name
+    path = seeds_dir() / "demo" / name
     return read_json(f"demo/{name}") if path.exists() else []
 
 
