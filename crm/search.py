@@ -130,6 +130,82 @@ class SearchResult:
     facets: dict[str, dict[str, int]] = field(default_factory=dict)
 
 
+# -- filters -----------------------------------------------------------------------------------------
+
+FILTER_NAMES = frozenset(ID_FIELDS + KEYWORD_FIELDS) | {"kinds", "exclude_city_ids", "viewer_city_id"}
+
+
+@dataclass(frozen=True)
+class Filter:
+    """What a search may return: every listed field must hold one of its values (typed, normalised).
+
+    ``fields`` maps a field name to the values it may take (an empty set allows nothing, by
+    construction). ``visibility`` is None for no visibility rule, otherwise the visibilities shown to
+    everyone; a document whose visibility is not among them is shown only when ``viewer_city_id`` is in
+    its ``allowed_city_ids``. Documents of ``exclude_city_ids`` are never returned.
+    """
+
+    fields: tuple[tuple[str, frozenset], ...] = ()
+    visibility: frozenset | None = None
+    viewer_city_id: str | None = None
+    exclude_city_ids: frozenset = frozenset()
+
+    @classmethod
+    def of(cls, filters: Filter | dict | None) -> Filter:
+        """Return the Filter for a filters dict (``kinds``, field names, ``visibility``, ...); unknown names raise."""
+        if isinstance(filters, Filter):
+            return filters
+        if not filters:
+            return cls()
+        unknown = set(filters) - FILTER_NAMES - {"visibility"}
+        if unknown:  # a misspelt filter must never silently widen a search
+            raise ValueError(f"unknown search filter(s): {', '.join(sorted(unknown))}")
+        fields = []
+        for name, value in sorted(filters.items()):
+            if name in ("visibility", "viewer_city_id", "exclude_city_ids") or value is None:
+                continue
+            fname = "kind" if name == "kinds" else name
+            clean = _clean_term if fname in KEYWORD_FIELDS else str
+            fields.append((fname, frozenset(clean(v) for v in _as_list(value))))
+        visibility = filters.get("visibility")
+        viewer = filters.get("viewer_city_id")
+        viewer = str(viewer) if viewer not in (None, "") else None
+        # A viewer without visibilities sees only what is shared with their city.
+        return cls(tuple(fields),
+                   frozenset(_as_list(visibility)) if visibility is not None or viewer else None,
+                   viewer,
+                   frozenset(_as_list(filters.get("exclude_city_ids"))))
+
+    @property
+    def allows_nothing(self) -> bool:
+        """True when no document can pass (a field with no allowed value, or no visibility and no viewer)."""
+        if any(not values for _name, values in self.fields):
+            return True
+        return self.visibility is not None and not self.visibility and self.viewer_city_id is None
+
+    @property
+    def restricts(self) -> bool:
+        """True when some document may be left out."""
+        return bool(self.fields) or self.visibility is not None or bool(self.exclude_city_ids)
+
+
+class _Nothing:
+    """The allowed documents of a filter that allows none (never handed to Whoosh, which reads an
+    empty filter as "no filter")."""
+
+    def __bool__(self):
+        return False
+
+    def __contains__(self, docnum):
+        return False
+
+    def __repr__(self):
+        return "NOTHING"
+
+
+NOTHING = _Nothing()
+
+
 def _as_list(value) -> list[str]:
     if value is None:
         return []
@@ -420,41 +496,35 @@ class Index:
         """Return the stored fields of one document, or None."""
         return self.searcher().document(doc_id=str(doc_id))
 
-    def _filter(self, searcher, filters: dict | None):
-        """Return (allowed docnums or None, excluded docnums or None) for a filters dict, cached."""
-        if not filters:
+    def _filter(self, searcher, filters: Filter | dict | None):
+        """Return (allowed docnums, excluded docnums or None) for filters, cached.
+
+        Allowed is None when every document is allowed, ``NOTHING`` when none is, else a non-empty set.
+        """
+        f = Filter.of(filters)
+        if not f.restricts:
             return None, None
-        key = json.dumps(filters, sort_keys=True, default=str)
-        cached = self._filter_cache.get(key)
+        if f.allows_nothing:
+            return NOTHING, None
+        cached = self._filter_cache.get(f)
         if cached is not None and cached[0] is searcher:
             return cached[1], cached[2]
-        must = []
-        for name, value in filters.items():
-            if name in ("exclude_city_ids", "viewer_city_id", "visibility") or value is None:
-                continue
-            fname = {"kinds": "kind"}.get(name, name)
-            if fname not in self.schema.names():
-                continue
-            values = _as_list(value)
-            fieldtype = self.schema[fname]
-            terms = [query.Term(fname, _clean_term(v) if isinstance(fieldtype, KEYWORD) else v)
-                     for v in values]
-            must.append(query.Or(terms) if terms else query.NullQuery)
-        visibility = _as_list(filters.get("visibility"))
-        if visibility or filters.get("viewer_city_id") is not None:
-            seen = [query.Term("visibility", v) for v in visibility]
-            if filters.get("viewer_city_id") is not None:
-                seen.append(query.Term("allowed_city_ids", str(filters["viewer_city_id"])))
+        must = [query.Or([query.Term(fname, v) for v in sorted(values)]) for fname, values in f.fields]
+        if f.visibility is not None:
+            seen = [query.Term("visibility", v) for v in sorted(f.visibility)]
+            if f.viewer_city_id is not None:
+                seen.append(query.Term("allowed_city_ids", f.viewer_city_id))
             must.append(query.Or(seen))
-        allow = searcher.docs_for_query(query.And(must)) if must else None
-        if allow is not None:
-            allow = set(allow)
-        excluded = _as_list(filters.get("exclude_city_ids"))
-        mask = set(searcher.docs_for_query(query.Or([query.Term("city_id", c) for c in excluded]))) \
-            if excluded else None
+        allow = None
+        if must:
+            allow = set(searcher.docs_for_query(query.And(must))) or NOTHING
+        mask = None
+        if f.exclude_city_ids:
+            mask = set(searcher.docs_for_query(query.Or([query.Term("city_id", c)
+                                                         for c in sorted(f.exclude_city_ids)]))) or None
         if len(self._filter_cache) > 256:
             self._filter_cache.clear()
-        self._filter_cache[key] = (searcher, allow, mask)
+        self._filter_cache[f] = (searcher, allow, mask)
         return allow, mask
 
     def analyse(self, fieldname: str, text: str) -> list[str]:
@@ -475,7 +545,7 @@ class Index:
                     break
         return query.Or(terms) if terms else None
 
-    def search(self, query_text: str, filters: dict | None = None, page: int = 1, pagelen: int = 20,
+    def search(self, query_text: str, filters: Filter | dict | None = None, page: int = 1, pagelen: int = 20,
                facets: Iterable[str] = ("kind", "region", "languages"), snippet_field: str = "body",
                ) -> SearchResult:
         """Find documents for free text: a page of highlighted hits, the total and facet counts.
@@ -494,6 +564,8 @@ class Index:
             return SearchResult([], 0, page, pagelen, {})
         s = self.searcher()
         allow, mask = self._filter(s, filters)
+        if allow is NOTHING:  # Whoosh would read an empty filter as "no filter": return nothing instead
+            return SearchResult([], 0, page, pagelen, {name: {} for name in facets or () if name in FACETABLE})
         groupedby = {}
         for name in facets or ():
             if name in FACETABLE:
@@ -524,7 +596,7 @@ class Index:
                 counts[name] = {}
         return SearchResult(hits, len(results.results), page, pagelen, counts)
 
-    def score_terms(self, clauses: Iterable[tuple], filters: dict | None = None,
+    def score_terms(self, clauses: Iterable[tuple], filters: Filter | dict | None = None,
                     limit: int = 200, max_postings: int | None = None) -> list[Hit]:
         """Return the top documents for (field, term, boost, use_idf[, group]) clauses by summed weights.
 
@@ -535,6 +607,9 @@ class Index:
         ``parts`` gives its score per clause group.
         """
         s = self.searcher()
+        accept = self._column_filter(s, filters)
+        if accept is None:
+            return []
         reader = s.reader()
         total = max(1, reader.doc_count())
         scores: dict[int, float] = {}
@@ -561,7 +636,6 @@ class Index:
                     group[docnum] = group_get(docnum, 0.0) + weight
         if not scores:
             return []
-        accept = self._column_filter(s, filters)
         # Check filters lazily, best first: most scored documents never need checking.
         best = [item for item in heapq.nlargest(limit * 2, ((sc, d) for d, sc in scores.items()))
                 if accept(item[1])][:limit]
@@ -584,29 +658,31 @@ class Index:
             self._filter_cache[key] = cached
         return cached[1]
 
-    def _column_filter(self, searcher, filters: dict | None):
-        """Return a predicate on docnums for a filters dict, reading columns (cheap per document)."""
-        if not filters:
+    def _column_filter(self, searcher, filters: Filter | dict | None):
+        """Return a predicate on docnums for filters, reading columns; None when nothing can pass."""
+        f = Filter.of(filters)
+        if not f.restricts:
             return lambda docnum: True
+        if f.allows_nothing:
+            return None
         reader = searcher.reader()
         checks = []
-        keyword_filters = {}
-        for name, value in filters.items():
-            if value is None or name in ("visibility", "viewer_city_id", "exclude_city_ids"):
-                continue
-            fname = {"kinds": "kind"}.get(name, name)
+        keyword_fields = []
+        for fname, values in f.fields:
             if fname in COLUMN_FILTERS:
-                checks.append((self._column(searcher, fname), frozenset(_as_list(value)), True))
-            elif fname in self.schema.names():
-                keyword_filters[name] = value
-        excluded = _as_list(filters.get("exclude_city_ids"))
-        if excluded:
-            checks.append((self._column(searcher, "city_id"), frozenset(excluded), False))
-        visibility = _as_list(filters.get("visibility"))
-        viewer = filters.get("viewer_city_id")
-        visibility_column = self._column(searcher, "visibility") if visibility or viewer is not None else None
-        allowed_visibility = frozenset(visibility)
-        keyword_allow = self._filter(searcher, keyword_filters)[0] if keyword_filters else None
+                checks.append((self._column(searcher, fname), values, True))
+            else:
+                keyword_fields.append((fname, values))
+        if f.exclude_city_ids:
+            checks.append((self._column(searcher, "city_id"), f.exclude_city_ids, False))
+        keyword_allow = None
+        if keyword_fields:
+            keyword_allow = self._filter(searcher, Filter(tuple(keyword_fields)))[0]
+            if keyword_allow is NOTHING:
+                return None
+        allowed_visibility = f.visibility
+        viewer = f.viewer_city_id
+        visibility_column = self._column(searcher, "visibility") if allowed_visibility is not None else None
 
         def accept(docnum):
             for column, values, wanted in checks:
@@ -618,7 +694,7 @@ class Index:
                 if viewer is None:
                     return False
                 allowed = str(reader.stored_fields(docnum).get("allowed_city_ids", "")).split()
-                return str(viewer) in allowed
+                return viewer in allowed
             return True
 
         return accept

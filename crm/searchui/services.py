@@ -46,7 +46,7 @@ def search(user, text: str, *, kind: str = "", region: str = "", phase: str = ""
     indexing.apply_if_pending(ix)
     filters = user_filters(user)
     if kind:
-        filters["kinds"] = [k for k in filters["kinds"] if k == kind] or ["none"]
+        filters["kinds"] = [k for k in filters["kinds"] if k == kind]  # none left: nothing is found
     for name, value in (("region", region), ("phase", phase), ("year", year)):
         if value:
             filters[name] = value
