@@ -9,12 +9,15 @@ from flask_login import current_user
 
 from crm import vocabulary
 from crm.accounts.access import secretariat_required
-from crm.contacts import bp, services
+from crm.contacts import (
+    bp,
+    imports,  # noqa: F401 (registers the contacts import job)
+    services,
+)
 from crm.contacts.forms import ContactForm, EraseForm
-from crm.contacts.imports import check_contacts, import_contacts
 from crm.contacts.models import CITY_ROLES, Contact
-from crm.membership.csvimport import ImportRefused, to_csv
-from crm.membership.forms import ImportForm
+from crm.csvexport import to_csv
+from crm.membership import importviews
 from crm.membership.models import City
 from crm.membership.names import country_choices, country_name
 
@@ -193,23 +196,15 @@ def contact_erase(contact_id):
 @bp.route("/import", methods=["GET", "POST"])
 @secretariat_required
 def contact_import():
-    """Import contacts from CSV: upload, check the preview, then import."""
-    form = ImportForm(default_mode="skip")
-    plan = None
-    if form.validate_on_submit():
-        text = form.text()
-        plan = check_contacts(text)
-        form.csv_text.data = text
-        if "confirm" in request.form:
-            try:
-                result = import_contacts(plan, mode=form.mode.data, only_valid=form.only_valid.data,
-                                         actor=current_user)
-            except ImportRefused as exc:
-                flash(str(exc), "error")
-            else:
-                flash(f"Contacts imported: {result}.", "success")
-                return redirect(url_for("contacts.contact_list"))
-    return render_template("membership/import.html", form=form, plan=plan, kind="contacts",
-                           columns="name,email,position,organisation,sector,city,country,phone,languages,tags,notes,"
-                                   "accepts_event_invitations,accepts_network_news,do_not_contact",
-                           action=url_for("contacts.contact_import"))
+    """Import contacts from CSV: upload; the file is checked in the background."""
+    return importviews.upload_page("contacts", "contacts.contact_import", default_mode="skip",
+                                   columns="name,email,position,organisation,sector,city,country,phone,languages,"
+                                           "tags,notes,accepts_event_invitations,accepts_network_news,do_not_contact")
+
+
+@bp.route("/import/<int:job_id>", methods=["GET", "POST"])
+@secretariat_required
+def contact_import_job(job_id):
+    """An uploaded contacts file: progress, preview and confirmation, then progress of the import."""
+    return importviews.job_page("contacts", "contacts.contact_import", job_id,
+                                done_endpoint="contacts.contact_list")

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 from collections import OrderedDict, defaultdict
 from zoneinfo import ZoneInfo
 
@@ -16,6 +14,7 @@ from crm import vocabulary
 from crm.accounts.services import normalise_email
 from crm.audit.services import record
 from crm.contacts.models import Contact
+from crm.csvexport import to_csv
 from crm.db import database, utcnow
 from crm.events import calendar
 from crm.events.capacity import (
@@ -963,17 +962,15 @@ CSV_COLUMNS = ["name", "email", "position", "organisation", "sector", "city", "c
 
 def participants_csv(event: Event) -> str:
     """Return the participant list as CSV: only people who agreed to be listed, email only if they agreed."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(CSV_COLUMNS)
+    rows = []
     for reg in participants(event, status=REGISTERED):
         if not reg.consent_listed:
             continue
         c, city = reg.contact, reg.contact.city
-        writer.writerow([c.name, c.email if reg.consent_share_email and c.email else "", c.position,
-                         reg.organisation or c.organisation, reg.sector or c.sector, city.name if city else "",
-                         city.country if city else "", reg.status, "yes" if reg.checked_in_at else "no"])
-    return out.getvalue()
+        rows.append([c.name, c.email if reg.consent_share_email and c.email else "", c.position,
+                     reg.organisation or c.organisation, reg.sector or c.sector, city.name if city else "",
+                     city.country if city else "", reg.status, "yes" if reg.checked_in_at else "no"])
+    return to_csv(CSV_COLUMNS, rows)
 
 
 def _period(value: dt.datetime, period: str) -> str:

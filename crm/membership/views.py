@@ -10,19 +10,18 @@ from flask_login import current_user
 
 from crm import vocabulary
 from crm.accounts.access import public, roles_required, secretariat_required
+from crm.csvexport import to_csv
 from crm.extensions import limiter
-from crm.membership import bp, services
-from crm.membership.csvimport import ImportRefused, to_csv
+from crm.membership import bp, importviews, services
+from crm.membership import imports as _city_imports  # noqa: F401 (registers the cities import job)
 from crm.membership.forms import (
     AnswerForm,
     ApplicationForm,
     CityForm,
     CityStatusForm,
     DecisionForm,
-    ImportForm,
     WithdrawForm,
 )
-from crm.membership.imports import check_cities, import_cities
 from crm.membership.models import APPLICATION_STATUSES, CITY_STATUSES, Application, City
 from crm.membership.names import country_choices, country_name
 from crm.pagination import paginate
@@ -284,22 +283,13 @@ def city_status(city_id):
 @bp.route("/cities/import", methods=["GET", "POST"])
 @secretariat_required
 def city_import():
-    """Import cities from CSV: upload, check the preview, then import."""
-    form = ImportForm(default_mode="update")
-    plan = result = None
-    if form.validate_on_submit():
-        text = form.text()
-        plan = check_cities(text)
-        form.csv_text.data = text
-        if "confirm" in request.form:
-            try:
-                result = import_cities(plan, mode=form.mode.data, only_valid=form.only_valid.data,
-                                       actor=current_user)
-            except ImportRefused as exc:
-                flash(str(exc), "error")
-            else:
-                flash(f"Cities imported: {result}.", "success")
-                return redirect(url_for("membership.city_list"))
-    return render_template("membership/import.html", form=form, plan=plan, kind="cities",
-                           columns="name,country,region,population,languages,expertise",
-                           action=url_for("membership.city_import"))
+    """Import cities from CSV: upload; the file is checked in the background."""
+    return importviews.upload_page("cities", "membership.city_import", default_mode="update",
+                                   columns="name,country,region,population,languages,expertise")
+
+
+@bp.route("/cities/import/<int:job_id>", methods=["GET", "POST"])
+@secretariat_required
+def city_import_job(job_id):
+    """An uploaded cities file: progress, preview and confirmation, then progress of the import."""
+    return importviews.job_page("cities", "membership.city_import", job_id, done_endpoint="membership.city_list")
