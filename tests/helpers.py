@@ -9,3 +9,33 @@ def login(client, email, password=PASSWORD, remember=False):
     if remember:
         data["remember"] = "y"
     return client.post("/account/login", data=data)
+
+
+def upload_import(client, url, text, mode="skip", filename="file.csv", timeout=120):
+    """Upload a CSV file (text or bytes) to an import page and follow its background check to the end.
+
+    Returns (response of the upload, job page URL or None, HTML of the finished job page or None)."""
+    import io
+
+    data = text.encode() if isinstance(text, str) else text
+    response = client.post(url, data={"upload": (io.BytesIO(data), filename), "mode": mode},
+                           content_type="multipart/form-data")
+    if response.status_code != 302:
+        return response, None, None
+    job_url = response.headers["Location"]
+    return response, job_url, wait_for_job(client, job_url, timeout)
+
+
+def wait_for_job(client, job_url, timeout=120):
+    """Poll an import job page until it stops refreshing itself; return its HTML (whitespace collapsed)."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while True:
+        page = client.get(job_url)
+        assert page.status_code == 200, page.status_code
+        html = page.get_data(as_text=True)
+        if 'http-equiv="refresh"' not in html:
+            return " ".join(html.split())
+        assert time.monotonic() < deadline, "the import job did not finish in time"
+        time.sleep(0.1)

@@ -6,6 +6,7 @@ from crm import vocabulary
 from crm.audit.services import record
 from crm.contacts.models import Contact
 from crm.db import database, utcnow
+from crm.membership import importjobs
 from crm.membership.csvimport import (
     PROGRESS_EVERY,
     ImportRefused,
@@ -151,3 +152,6 @@ def import_contacts(plan: Plan, *, mode: str = "skip", only_valid: bool = False,
                changes={"created": result.created, "updated": result.updated, "skipped": result.skipped,
                         "rejected": result.rejected, "mode": mode})
     return result
+
+
+importjobs.register("contacts", check_contacts, import_contacts)

@@ -20,7 +20,7 @@ from wtforms import (
 
 from crm import vocabulary
 from crm.forms import choices, email_field_validators
-from crm.membership.csvimport import MODES
+from crm.membership.csvimport import MODES, NotCSVText, decode_csv
 from crm.membership.models import CITY_STATUSES
 from crm.membership.names import country_choices, resolve_country
 from crm.membership.services import CONSENT_TEXT
@@ -192,11 +192,13 @@ class ImportForm(FlaskForm):
         if not self.mode.data:
             self.mode.data = default_mode
 
-    def text(self) -> str:
+    def text(self) -> str | None:
+        """Return the uploaded file's text; None, with an error on the field, when it is not CSV text."""
         if self.upload.data and hasattr(self.upload.data, "read"):
-            raw = self.upload.data.read()
             try:
-                return raw.decode("utf-8-sig")
-            except UnicodeDecodeError:
-                return raw.decode("latin-1")
-        return self.csv_text.data or ""
+                return decode_csv(self.upload.data.read())
+            except NotCSVText as exc:
+                self.upload.errors = [str(exc)]
+                return None
+        self.upload.errors = ["Choose a CSV file to upload."]
+        return None

@@ -8,6 +8,7 @@ from crm import vocabulary
 from crm.audit.services import record
 from crm.db import database, utcnow
 from crm.indexing import touch
+from crm.membership import importjobs
 from crm.membership.csvimport import (
     PROGRESS_EVERY,
     ImportRefused,
@@ -172,3 +173,6 @@ def import_cities(plan: Plan, *, mode: str = "update", only_valid: bool = False,
                changes={"created": result.created, "updated": result.updated, "skipped": result.skipped,
                         "rejected": result.rejected, "mode": mode})
     return result
+
+
+importjobs.register("cities", check_cities, import_cities)

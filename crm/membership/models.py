@@ -133,3 +133,33 @@ class CityStatusChange(BaseModel):
     changed_on = peewee.DateField()
     created_at = peewee.DateTimeField(default=utcnow)
     actor = peewee.ForeignKeyField(User, null=True, backref="city_status_changes", on_delete="SET NULL")
+
+
+IMPORT_JOB_STATES = {"checking": "Checking the file", "checked": "Checked", "importing": "Importing",
+                     "done": "Imported", "failed": "Stopped"}
+
+
+class ImportJob(BaseModel):
+    """An uploaded CSV file checked, then imported, in the background (crm.membership.importjobs)."""
+
+    kind = peewee.CharField(max_length=20)  # cities, contacts
+    state = peewee.CharField(max_length=20, default="checking")
+    mode = peewee.CharField(max_length=10, default="skip")
+    only_valid = peewee.BooleanField(default=False)
+    actor_id = peewee.IntegerField(null=True)
+    filename = peewee.CharField(max_length=200, default="")
+    text = peewee.TextField(default="")  # the file, emptied once imported
+    rows_done = peewee.IntegerField(default=0)
+    rows_total = peewee.IntegerField(default=0)
+    report = peewee.TextField(default="{}")  # JSON: counts, first errors and notes, preview, result
+    message = peewee.TextField(default="")
+    created_at = peewee.DateTimeField(default=utcnow)
+    updated_at = peewee.DateTimeField(default=utcnow)
+
+    @property
+    def data(self) -> dict:
+        return json.loads(self.report or "{}")
+
+    @property
+    def running(self) -> bool:
+        return self.state in ("checking", "importing")

@@ -1,6 +1,5 @@
 """CSV import of contacts and cities: preview, per-row errors, modes, all-or-nothing, and the commands."""
 
-import io
 
 import pytest
 
@@ -10,6 +9,7 @@ from crm.contacts.models import Contact
 from crm.membership import imports as city_imports
 from crm.membership.csvimport import ImportRefused
 from crm.membership.models import City
+from tests.helpers import upload_import, wait_for_job
 
 HEADER = "name,email,position,organisation,sector,city,country,phone,languages,tags,notes\n"
 
@@ -52,17 +52,17 @@ def test_modes_for_existing_records(city, mode, position, phone, name):
 def test_import_page_preview_then_confirm(login_as, city):
     staff = login_as("staff")
     text = HEADER + "Kari,kari@oslo.example.org,,,,Oslo,,,,,\nBad,bad,,,,,,,,,\n"
-    response = staff.post("/contacts/import", data={"upload": (io.BytesIO(text.encode()), "c.csv"), "mode": "skip"},
-                          content_type="multipart/form-data")
-    html = response.get_data(as_text=True)
+    _, job_url, html = upload_import(staff, "/contacts/import", text)
     assert "2 row(s): 1 valid, 1 with errors" in html and "not a valid email" in html
     assert Contact.select().count() == 0
-    response = staff.post("/contacts/import", data={"csv_text": text, "mode": "skip", "confirm": "1"},
-                          follow_redirects=True)
+    response = staff.post(job_url, data={"mode": "skip", "confirm": "1"})
+    assert response.status_code == 400
     assert "fix them, or choose to import only the valid rows" in response.get_data(as_text=True)
     assert Contact.select().count() == 0
-    response = staff.post("/contacts/import", data={"csv_text": text, "mode": "skip", "confirm": "1", "only_valid": "y"})
-    assert response.status_code == 302 and Contact.select().count() == 1
+    response = staff.post(job_url, data={"mode": "skip", "confirm": "1", "only_valid": "y"})
+    assert response.status_code == 302
+    assert "Imported: 1 created" in wait_for_job(staff, job_url)
+    assert Contact.select().count() == 1
     assert AuditEntry.get(AuditEntry.action == "contact.import").changes["created"] == 1
 
 

@@ -9,6 +9,7 @@ import pytest
 from crm.audit.models import AuditEntry
 from crm.contacts.models import Contact
 from crm.membership.models import City, CityStatusChange
+from tests.helpers import upload_import, wait_for_job
 
 
 @pytest.fixture
@@ -162,11 +163,10 @@ def test_dashboard_panels(login_as, cities, form_data, client):
 def test_cities_import_page_preview_then_update(login_as, cities):
     staff = login_as("staff")
     text = "name,country,region,population,languages,expertise\nOslo,Norway,,720000,,\nTromsø,NO,,77000,no,\n"
-    response = staff.post("/cities/import", data={"upload": (io.BytesIO(text.encode()), "cities.csv"),
-                                                   "mode": "update"}, content_type="multipart/form-data")
-    html = " ".join(response.get_data(as_text=True).split())
+    _, job_url, html = upload_import(staff, "/cities/import", text, mode="update")
     assert "2 row(s): 2 valid, 0 with errors; 1 match an existing record." in html
     assert City.select().where(City.name == "Tromsø").count() == 0  # the preview writes nothing
-    staff.post("/cities/import", data={"csv_text": text, "mode": "update", "confirm": "1"})
+    staff.post(job_url, data={"mode": "update", "confirm": "1"})
+    assert "Imported: 1 created, 1 updated" in wait_for_job(staff, job_url)
     assert City.get(City.name == "Oslo").population == 720000
     assert City.get(City.name == "Tromsø").status == "active"
