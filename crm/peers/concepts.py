@@ -170,6 +170,7 @@ class Vocabulary:
             if lg in _COMPOUND_LANGS:
                 stemmed = seq if primary else [T.stems(word, lg) for word, _, _ in toks]
                 self._compounds(result, toks, stemmed, lg, primary)
+        _drop_unasserted(result, text, toks)
         for concept in list(result.keys()):
             for implied in self.implies.get(concept, ()):
                 facet, key = implied.split(":", 1)
@@ -300,6 +301,101 @@ _POLICE_RESPONSE = re.compile("|".join([
     r"\b(?:skutt|skadeskutt|pågrepet)(?:\s+og\s+(?:pågrepet|drept|skadet))?\s+av\s+(?:politiet|politi|væpnet\s+politi)",
     r"\bpolitiet\s+(?:skjøt|åpnet\s+ild)",
 ]), re.IGNORECASE)
+
+
+# -- what the text asserts about the attack ------------------------------------------------------------
+
+# The attack is what the attacker did. Negated concepts ("not jihadist", "no ideological motive"), an
+# opposition ("anti-racism marchers" are the target, not the motive) and what followed (a backlash, riots,
+# vigils) say nothing about the attack itself.
+_ATTACK_FACETS = ("attack", "target", "motive", "detail")
+_NEGATIONS = frozenset("""not no never without nor neither non n't isn't wasn't weren't
+    pas ni aucun aucune sans nicht kein keine keinen keiner keinem ohne sin ningun ninguna ningún ninguna
+    ikke ingen uten inte utan uden niet geen zonder nessun nessuna senza nao não nenhum nenhuma sem nie bez""".split())
+# words that may stand between a negation and what it negates ("not a terrorist", "no ideological motive")
+_NEGATION_GAP = frozenset("""a an the any clear known real sign evidence ideological political religious
+    terrorist extremist signs of un une de d le la des ein eine einen einem kein um el la un una ningun
+    en et noe noen een het de il lo uno una um uma o a attack attentat attaque acte act anschlag angriff
+    ataque atentado angrep terrorangrep attacco attentato aanslag aanval atak motive motif motiv motivo""".split())
+_OPPOSED_PREFIXES = ("anti", "counter", "contre", "gegen", "contra", "mot", "tegen")
+_AFTERMATH_CUES = re.compile(r"""\b(?:
+    in\s+the\s+(?:aftermath|days|weeks|months)|after(?:wards)?\s*,|after\s+the\s+(?:attack|shooting|bombing)|
+    following\s+the\s+(?:attack|shooting|bombing)|followed\s+by|was\s+followed|led\s+to|sparked|triggered|
+    backlash|reprisals?|retaliat\w*|riots?|rioters|rioting|unrest|vigils?|hate\s+crimes?\s+(?:that\s+)?follow\w*|
+    après\s+l'attentat|après\s+l'attaque|dans\s+les\s+jours\s+qui|a\s+entraîné|représailles|émeutes?|
+    nach\s+dem\s+(?:anschlag|angriff|attentat)|danach|in\s+den\s+tagen\s+danach|ausschreitungen|krawalle|
+    tras\s+el\s+(?:atentado|ataque)|después\s+del\s+(?:atentado|ataque)|disturbios|represalias|
+    etter\s+angrepet|opptøyer|i\s+dagene\s+etter|dopo\s+l'attentato|rivolte|na\s+de\s+aanslag|rellen|
+    efter\s+attentatet|efter\s+angrebet|upplopp|optøjer|após\s+o\s+ataque|tumultos|zamieszki|po\s+ataku)""",
+    re.IGNORECASE | re.VERBOSE)
+# Words that make a whole sentence about prevention or the backlash ("worked with Muslim communities to
+# prevent backlash"): none of it describes the attack.
+_SENTENCE_CUES = re.compile(r"""\b(?:to\s+prevent|prevent(?:ion|ing)?|programmes?|programs?|backlash|
+    prévenir|prévention|programme|vorbeugen|prävention|präventions\w*|prevenir|prevención|programa|
+    forebygge|forebygging|program|prevenzione|preventie|förebygg\w*|forebyggelse|prevenção|prewencj\w*)\b""",
+    re.IGNORECASE | re.VERBOSE)
+_SENTENCE_END = re.compile(r"[.!?;\n]")
+
+
+def _aftermath_regions(text: str) -> list[tuple[int, int]]:
+    """Return (start, end) character ranges that tell of what followed the attack, to each sentence's end."""
+    regions = []
+    for cue in _AFTERMATH_CUES.finditer(text):
+        end = _SENTENCE_END.search(text, cue.end())
+        regions.append((cue.start(), end.start() if end else len(text)))
+    for cue in _SENTENCE_CUES.finditer(text):
+        end = _SENTENCE_END.search(text, cue.end())
+        start = max((m.end() for m in _SENTENCE_END.finditer(text, 0, cue.start())), default=0)
+        regions.append((start, end.start() if end else len(text)))
+    return regions
+
+
+def _drop_unasserted(result: ConceptMatch, text: str, toks: list) -> None:
+    """Remove from result the attack facets the text negates, opposes or tells of as aftermath."""
+    if not result.spans:
+        return
+    starts = {start: i for i, (_, start, _) in enumerate(toks)}
+    regions = _aftermath_regions(text)
+    kept, dropped = [], set()
+    for start, end, concept in result.spans:
+        facet = concept.split(":", 1)[0]
+        if facet in _ATTACK_FACETS and (
+                any(a <= start < b for a, b in regions) or _negated(toks, starts.get(start))
+                or (facet == "motive" and _opposed(text, toks, starts.get(start)))):
+            dropped.add(concept)
+            continue
+        kept.append((start, end, concept))
+    if not dropped:
+        return
+    still = {c for _, _, c in kept}
+    result.spans = kept
+    for concept in dropped - still:
+        facet, key = concept.split(":", 1)
+        result.facets.get(facet, set()).discard(key)
+        if not result.facets.get(facet):
+            result.facets.pop(facet, None)
+        result.words.pop(concept, None)
+
+
+def _negated(toks: list, i: int | None) -> bool:
+    if i is None:
+        return False
+    for j in range(i - 1, max(-1, i - 4), -1):
+        word = T.fold(toks[j][0])
+        if word in _NEGATIONS:
+            return True
+        if word not in _NEGATION_GAP:
+            return False
+    return False
+
+
+def _opposed(text: str, toks: list, i: int | None) -> bool:
+    """True for "anti-racism", "counter-jihadist": the word names what the people opposed."""
+    if not i:
+        return False
+    previous, _, prev_end = toks[i - 1]
+    between = text[prev_end:toks[i][1]]
+    return T.fold(previous) in _OPPOSED_PREFIXES and between.strip() in ("-", "")
 
 
 def blank_police_response(text: str) -> str:

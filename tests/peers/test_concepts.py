@@ -145,3 +145,25 @@ def test_extraction_never_raises(text):
 ])
 def test_how_the_police_stopped_the_attacker_is_not_the_kind_of_attack(text, attack):
     assert extract_concepts(text).get("attack") == attack
+
+
+@pytest.mark.parametrize("text, present, absent", [
+    ("A man drove his car into anti-racism marchers.", {"attack:vehicle_ramming", "target:crowded_public_place"},
+     {"motive:racist_xenophobic"}),
+    ("It was not a jihadist attack; there was no ideological motive.", set(), {"motive:jihadist"}),
+    ("Ce n'était pas un attentat djihadiste.", set(), {"motive:jihadist"}),
+    ("A jihadist cell drove a van into a crowd. In the days after, anti-Muslim riots broke out at a mosque.",
+     {"motive:jihadist", "attack:vehicle_ramming", "aftermath:riots_unrest"},
+     {"motive:anti_muslim", "target:place_of_worship"}),
+    ("The city worked with Muslim communities to prevent backlash against them.", set(),
+     {"motive:anti_muslim", "target:minority_community"}),
+    ("There was no warning before the gunman opened fire.", {"attack:shooting"}, set()),
+    ("He beheaded a teacher outside the school.", {"attack:knife"}, set()),
+    ("Motivated by hostility to the federal government and law enforcement.", {"motive:anti_government"}, set()),
+    ("Two bombs went off near the finish line of a running race.",
+     {"attack:bombing", "target:crowded_public_place"}, set()),
+])
+def test_the_attack_is_what_the_attacker_did(text, present, absent):
+    found = extract_concepts(text).keys()
+    assert present <= found, found
+    assert not absent & found, found
