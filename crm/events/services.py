@@ -1023,11 +1023,21 @@ def contact_event_history(contact: Contact) -> list[dict]:
     return sorted(items.values(), key=lambda i: i["event"].starts_at, reverse=True)
 
 
-def city_event_participation(city: City) -> list[dict]:
-    """Return, per event (newest first), the city's contacts registered or attending, and counts."""
+def city_event_participation(city: City, viewer) -> list[dict]:
+    """Return, per event (newest first), the city's contacts registered or attending that ``viewer`` may see.
+
+    Staff see everyone. Officials of the city see their colleagues on the events they may see themselves;
+    officials of other cities see only the city's focal points, and only where they agreed to be listed
+    on a seat they hold (never the waiting list), as the participant list of the event shows them.
+    """
     rows = (Registration.select(Registration, Contact, Event).join(Contact).switch(Registration).join(Event)
             .where(Contact.city == city, Registration.status.in_(ACTIVE_REGISTRATION))
             .order_by(Event.starts_at.desc(), Contact.name))
+    if not _is_staff(viewer):
+        rows = rows.where(Event.id.in_(visible_events(viewer).select(Event.id).order_by()))
+        if getattr(viewer, "city_id", None) != city.id:
+            rows = rows.where(Contact.city_role == "focal_point", Registration.consent_listed == True,  # noqa: E712
+                              Registration.status == REGISTERED)
     events: OrderedDict[int, dict] = OrderedDict()
     for reg in rows:
         entry = events.setdefault(reg.event.id, {"event": reg.event, "people": [], "attended": 0})
