@@ -237,7 +237,7 @@ def _attempt(row: OutboxMail, session: SMTPSession) -> str | None:
             _finish(row, status=FAILED, last_error=error)
         else:
             _finish(row, status=QUEUED, last_error=error, next_attempt_at=utcnow() + _backoff(row.attempts))
-        log.warning("Mail %s to %s not sent (%s): %s", row.id, row.recipient, kind, error)
+        log.warning("Mail %s to %r not sent (%s): %r", row.id, row.recipient, kind, error)
         return kind
     _finish(row, status=SENT, sent_at=utcnow(), last_error="")
     return None
