@@ -24,12 +24,15 @@ FACETS = ("attack", "target", "motive", "aftermath", "theme", "need", "detail")
 # Germanic compounds: "Moscheeanschlag", "skoleskyting". A term stem found at the start of a longer
 # word counts when the rest of the word is one of these generic heads; at the end it always counts
 # if the term is long enough to be unambiguous.
-_COMPOUND_LANGS = ("de", "no")
+_COMPOUND_LANGS = ("de", "no", "nl", "sv", "da")
 _COMPOUND_HEADS = {
     "de": ("anschlag", "anschlage", "angriff", "angriffe", "attack", "attacke", "attentat", "terror",
            "tat", "gemeind", "gemeinde", "besuch", "besucher", "opfer", "brand"),
     "no": ("angrep", "angrepet", "angrepen", "angrepen", "attentat", "attentatet", "terror", "terroren",
            "drap", "drapet", "ofr", "offer", "besok", "menighet", "brann"),
+    "nl": ("aanslag", "aanval", "aanvall", "terreur", "slachtoffer", "brand"),
+    "sv": ("attack", "attacken", "attentat", "attentatet", "dad", "dadet", "terror", "offer", "brand"),
+    "da": ("angreb", "angrebet", "attentat", "attentatet", "terror", "offer", "brand"),
 }
 _LINKS = ("", "s", "e", "n", "en", "es", "-")
 _MIN_COMPOUND_STEM = 5
@@ -74,8 +77,13 @@ class _Term:
 class Vocabulary:
     """The concepts of seeds/concepts.json, indexed by stem for matching."""
 
-    def __init__(self, data: dict):
-        self.languages = tuple(data.get("languages") or T.LANGUAGES)
+    def __init__(self, data: dict, extra: dict[str, dict] | None = None):
+        """Index ``data`` (concepts.json) and ``extra`` ({language: {"facet:key": [terms]}}, one file each)."""
+        extra = T.FILES if extra is None else extra
+        self.languages = tuple(dict.fromkeys(tuple(data.get("languages") or T.LANGUAGES) + tuple(extra)))
+        # Terms of a language file stay apart from concepts.json's entries (which keep their five languages).
+        self.extra_terms: dict[str, dict[str, list[str]]] = {
+            lang: (meta.get("terms") if "terms" in meta else meta) for lang, meta in extra.items()}
         self.concepts: dict[str, dict] = {}
         self.implies: dict[str, tuple[str, ...]] = {}
         # lang -> first stem -> terms starting with it (longest first)
@@ -87,7 +95,11 @@ class Vocabulary:
             concept = f"{entry['facet']}:{entry['key']}"
             self.concepts[concept] = entry
             self.implies[concept] = tuple(entry.get("implies") or ())
-            for lang, terms in (entry.get("terms") or {}).items():
+            all_terms = dict(entry.get("terms") or {})
+            for lang, by_concept in self.extra_terms.items():
+                if by_concept.get(concept):
+                    all_terms[lang] = list(all_terms.get(lang, ())) + list(by_concept[concept])
+            for lang, terms in all_terms.items():
                 if lang not in self._by_first:
                     continue
                 stop_stems = _stopword_stems(lang)

@@ -341,7 +341,7 @@ def find_peers(index, description: str, facets: dict | None = None, needs: Itera
         if facet in CORE_FACETS:  # themes and aftermath are recorded explicitly where they matter
             clauses.append(("mentions", f"{facet}:{key}", weight * MENTION_FACTOR, False))
     clauses += _text_clauses(index, description, lang)
-    if not clauses and not need_codes:
+    if not clauses and not need_codes and not T.words(description):
         return []
     filters = {"kinds": list(PEER_KINDS), "city_status": "active",
                "visibility": list(visibility), "viewer_city_id": viewer_city_id}
@@ -349,6 +349,13 @@ def find_peers(index, description: str, facets: dict | None = None, needs: Itera
         filters["exclude_city_ids"] = [str(asking_city_id)]
     max_postings = max(1000, index.doc_count() // 50)
     hits = index.score_terms(clauses, filters, limit=candidates, max_postings=max_postings) if clauses else []
+    understood = bool(hits) or bool(need_codes) or not T.words(description)
+    if not understood:
+        # A language the network has no words for: never an empty answer, but cities with lived
+        # experience of any attack, saying plainly that the description was not understood.
+        lived_clauses = [("facets", concept, 1.0, False) for concept in load_vocabulary().keys("attack")]
+        hits = [h for h in index.score_terms(lived_clauses, dict(filters, kinds=["incident"]), limit=candidates)]
+        factors, near = {}, {}
     best_text = max((h.parts.get("text", 0.0) for h in hits), default=0.0) or 1.0
 
     per_city: dict[str, list[tuple[float, dict, list[str]]]] = defaultdict(list)
@@ -393,6 +400,13 @@ def find_peers(index, description: str, facets: dict | None = None, needs: Itera
         city_name = profile.get("title") or (docs[0][1].get("city_name") if docs else "") or str(city_id)
         matches.append(_build_match(city_id, city_name, score, docs, met, missed, description, lang))
     matches.sort(key=lambda m: (-len(m.needs_met), -m.score, m.city_name))
+    if not understood:
+        for match in matches:
+            doc = index.get(match.matched_docs[0].doc_id) if match.matched_docs else None
+            if doc:
+                sentence, named = _incident_sentence(doc, match.city_name)
+                match.reasons = [f"Description not understood in this language; lived experience: {sentence}"]
+                match.grounds = [{"reason": match.reasons[0], "facets": {c: doc["doc_id"] for c in named}}]
     return matches
 
 

@@ -4,13 +4,37 @@ Plain Python: the Snowball stemmers and stopword lists come from ``whoosh.lang``
 through ``crm.search`` so that only one module imports Whoosh.
 """
 
+import glob
+import json
+import os
 import re
 import unicodedata
 from functools import cache, lru_cache
 
 from crm import search as _search
+from crm.resources import seeds_dir
 
-LANGUAGES = ("en", "fr", "de", "es", "no")
+# Each further language is one file, seeds/concepts/<code>.json: its "language" part (name, marker words,
+# letters, stopwords) is read here, its "terms" by crm.peers.concepts. Adding a language is adding a file.
+LANGUAGE_FILES = str(seeds_dir() / "concepts")
+
+
+def _language_files() -> dict[str, dict]:
+    out = {}
+    for path in sorted(glob.glob(os.path.join(LANGUAGE_FILES, "*.json"))):
+        try:
+            with open(path, encoding="utf-8") as fh:
+                data = json.load(fh)
+        except (OSError, ValueError):
+            continue
+        meta = data.get("language") or {}
+        code = meta.get("code") or os.path.splitext(os.path.basename(path))[0]
+        out[code] = dict(meta, terms=data.get("terms") or {})
+    return out
+
+
+FILES = _language_files()
+LANGUAGES = ("en", "fr", "de", "es", "no") + tuple(code for code in FILES if code not in ("en", "fr", "de", "es", "no"))
 DEFAULT_LANGUAGE = "en"
 
 # Letters that NFKD does not decompose but that people type either way.
@@ -36,6 +60,7 @@ _MARKERS = {
     "no": """og er var ble har hadde det den til på med av som vi vår våre ikke etter under
              fra om eller også ved hvor ett blitt skal kan dette disse mot kommune""",
 }
+_MARKERS.update({code: meta.get("markers", "") for code, meta in FILES.items()})
 _MARKER_SETS = {lang: frozenset(words.split()) for lang, words in _MARKERS.items()}
 # Letters that are strong evidence of one language.
 _LETTERS = {
@@ -44,6 +69,7 @@ _LETTERS = {
     "es": "ñ¿¡áíóú",
     "fr": "çèêàùâîôëïœ",
 }
+_LETTERS.update({code: meta["letters"] for code, meta in FILES.items() if meta.get("letters")})
 
 # Extra stopwords per language: words the whoosh lists miss but that are pure function words and
 # happen to spell a content word in another language (French "car" = because, Spanish "van" = go).
@@ -54,6 +80,7 @@ _EXTRA_STOPWORDS = {
     "es": "van va vamos fue fueron sido tras muy también donde hay",
     "no": "ble blei ett også veldig mange hele",
 }
+_EXTRA_STOPWORDS.update({code: meta.get("stopwords", "") for code, meta in FILES.items()})
 
 # Words present in nearly every description or profile: they must not decide a ranking.
 DOMAIN_STOPWORDS = {
@@ -78,6 +105,9 @@ DOMAIN_STOPWORDS = {
              angrepet angrepene offer ofre hendelse hendelsen ordfører svar år dag dager uke hjelp
              trenger erfaring råd lignende medlem medlemmer nettverk""",
 }
+
+
+DOMAIN_STOPWORDS.update({code: meta.get("domain_stopwords", "") for code, meta in FILES.items()})
 
 
 def fold(text):
@@ -124,8 +154,44 @@ def detect_language(text, default=DEFAULT_LANGUAGE):
     for lang, letters in _LETTERS.items():
         hits = sum(lowered.count(ch) for ch in letters)
         scores[lang] += 0.5 * min(hits, 6)
-    best = max(LANGUAGES, key=lambda lang: (scores[lang], lang == default))
+    ranked = sorted(LANGUAGES, key=lambda lang: (scores[lang], lang == default), reverse=True)
+    best, second = ranked[0], ranked[1]
+    if scores[best] >= 4 and scores[best] >= 3 * scores[second]:
+        return best  # clear evidence: no need to wake the statistical detector
+    guess = _statistical_language(sample)
+    if guess:
+        return guess
     return best if scores[best] > 0 else default
+
+
+@cache
+def _detector():
+    """Build lingua's detector once, restricted to the network's languages (trigram mode: fast to load)."""
+    try:
+        from lingua import IsoCode639_1, Language, LanguageDetectorBuilder
+    except ImportError:  # the detector is optional: marker words decide alone
+        return None
+    codes = {"no": "NB"}
+    wanted = []
+    for code in LANGUAGES:
+        try:
+            wanted.append(Language.from_iso_code_639_1(getattr(IsoCode639_1, codes.get(code, code.upper()))))
+        except (AttributeError, ValueError):
+            continue
+    if len(wanted) < 2:
+        return None
+    return LanguageDetectorBuilder.from_languages(*wanted).with_low_accuracy_mode().build()
+
+
+def _statistical_language(sample: str) -> str | None:
+    detector = _detector()
+    if detector is None or not sample.strip():
+        return None
+    found = detector.detect_language_of(sample[:1000])
+    if found is None:
+        return None
+    code = found.iso_code_639_1.name.lower()
+    return "no" if code in ("nb", "nn") else code if code in LANGUAGES else None
 
 
 @cache
@@ -145,8 +211,27 @@ def domain_stopwords(lang):
 @lru_cache(maxsize=200000)
 def stem(word, lang):
     """Return the folded Snowball stem of one lower-cased word in a language."""
-    stemmer = _search.language_stemmer(lang)
-    return fold(stemmer(word.lower()))
+    return fold(_stemmer(lang)(word.lower()))
+
+
+@cache
+def _stemmer(lang):
+    """Whoosh's Snowball stemmer where it has one, else the snowballstemmer package (Turkish, Polish…)."""
+    if lang in ("en", "fr", "de", "es", "no") or lang not in _SNOWBALL:
+        return _search.language_stemmer(lang)
+    try:
+        import snowballstemmer
+    except ImportError:
+        return _search.language_stemmer(lang)
+    try:
+        return snowballstemmer.stemmer(_SNOWBALL[lang]).stemWord
+    except KeyError:  # an older snowballstemmer without this language: words stay as typed
+        return lambda word: word
+
+
+_SNOWBALL = {"it": "italian", "nl": "dutch", "sv": "swedish", "da": "danish", "pt": "portuguese",
+             "pl": "polish", "tr": "turkish", "ar": "arabic", "fi": "finnish", "ru": "russian",
+             "el": "greek", "hu": "hungarian", "ro": "romanian", "ca": "catalan", "id": "indonesian"}
 
 
 @lru_cache(maxsize=200000)

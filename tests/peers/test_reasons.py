@@ -109,3 +109,29 @@ def test_the_known_false_reasons_are_gone(demo_index):
     assert "jihadist" not in " | ".join(reasons("A jihadist drove a van into pedestrians", "Toronto"))
     assert "target: shops" not in " | ".join(reasons("shooting at shops", "Christchurch"))
     assert "anti-Muslim" not in " | ".join(reasons("A jihadist drove a van into a crowded boulevard", "Barcelona"))
+
+
+@pytest.mark.parametrize("lang, text, expected", [
+    ("it", "Un uomo armato ha aperto il fuoco in due moschee durante la preghiera del venerdì.", "Christchurch"),
+    ("nl", "Een man reed met een vrachtwagen in op de drukke kerstmarkt; het was een jihadistische aanslag.",
+     "Berlin"),
+    ("sv", "En man körde in i folkmassan med en kapad lastbil på en gågata. Gärningsmannen var jihadist.",
+     "Barcelona"),
+    ("da", "En gerningsmand skød mod en synagoge under gudstjenesten. Motivet var antisemitisk.", "Pittsburgh"),
+    ("pt", "Um atirador racista de extrema-direita matou imigrantes em dois cafés e numa loja.", "Hanau"),
+    ("pl", "Mężczyzna wjechał ciężarówką w tłum na jarmarku bożonarodzeniowym. Sprawca był dżihadystą.", "Berlin"),
+    ("tr", "Irkçı bir saldırgan iki nargile kafede göçmenlere ateş açtı ve dokuz kişiyi öldürdü.", "Hanau"),
+    ("ar", "رجل مسلح أطلق النار على المصلين في مسجدين أثناء صلاة الجمعة وبث الهجوم مباشرة.", "Christchurch"),
+])
+def test_queries_in_the_network_s_other_languages_find_the_same_attack(demo_index, lang, text, expected):
+    from crm.peers import text as T
+
+    assert T.detect_language(text) == lang
+    top = [m.city_name for m in find_peers(demo_index, text, limit=3)]
+    assert expected in top, top
+
+
+def test_a_language_without_words_still_answers_and_says_so(demo_index):
+    matches = find_peers(demo_index, "Вооружённый человек открыл огонь в мечети во время пятничной молитвы.", limit=5)
+    assert matches
+    assert all(m.reasons[0].startswith("Description not understood") for m in matches)
