@@ -1,7 +1,10 @@
 """The `crm` command: migrations, seeds, users, mail — each through the real CLI."""
 
+import shutil
+import sqlite3
 import subprocess
 import sys
+from pathlib import Path
 
 from crm.accounts.models import User
 from crm.seeding import DEMO_LOGINS
@@ -73,6 +76,33 @@ def test_the_installed_crm_script_runs(tmp_path):
     assert "Applied" in out.stdout
     out = subprocess.run(crm + ["db", "status"], env=env, capture_output=True, text=True, timeout=60)
     assert "0 pending" in out.stdout
+
+
+def test_db_upgrade_fails_loudly_without_migration_files(tmp_path):
+    """A package installed without its migrations must not report an untouched database as up to date."""
+    site = tmp_path / "site"
+    root = Path(__file__).resolve().parents[1]
+    skip = shutil.ignore_patterns("__pycache__")
+    # The layout of an installed wheel (templates and seeds inside crm/), with the migrations left out.
+    shutil.copytree(root / "crm", site / "crm", ignore=skip)
+    shutil.copytree(root / "templates", site / "crm" / "templates", ignore=skip)
+    shutil.copytree(root / "seeds", site / "crm" / "seeds", ignore=skip)
+    database = tmp_path / "broken.sqlite3"
+    env = {"CRM_DATABASE_URL": f"sqlite:///{database}", "PYTHONPATH": str(site), "PATH": "/usr/bin:/bin"}
+    crm = [sys.executable, "-m", "crm.cli", "db", "upgrade"]
+
+    missing = subprocess.run(crm, env=env, cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    assert missing.returncode == 1, missing.stdout
+    assert "The migrations/ folder of the CRM is missing" in missing.stderr
+    assert str(site / "crm" / "migrations") in missing.stderr
+
+    (site / "crm" / "migrations").mkdir()
+    empty = subprocess.run(crm, env=env, cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    assert empty.returncode == 1, empty.stdout
+    assert f"No migration files in {site / 'crm' / 'migrations'}" in empty.stderr
+    assert "up to date" not in empty.stdout
+    with sqlite3.connect(database) as db:
+        assert db.execute("SELECT name FROM sqlite_master WHERE type = 'table'").fetchall() == []
 
 
 def test_an_import_into_a_fresh_folder_needs_no_other_step(tmp_path):

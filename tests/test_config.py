@@ -93,3 +93,25 @@ def test_a_dotenv_file_is_honoured(monkeypatch, tmp_path):
     finally:
         os.environ.pop("CRM_SECRETARIAT_EMAIL", None)
         os.environ.pop("CRM_SECRET_KEY", None)
+
+
+def test_instance_data_defaults_to_the_working_directory_or_crm_instance_dir(monkeypatch, tmp_path):
+    """Installed from a wheel the code sits in site-packages; the database and the index must not."""
+    monkeypatch.chdir(tmp_path)
+    here = tmp_path.resolve() / "instance"
+    values = config.from_environment({})
+    assert values["INSTANCE_DIR"] == str(here)
+    assert values["DATABASE_URL"] == f"sqlite:///{here / 'crm.sqlite3'}"
+    assert values["INDEX_DIR"] == str(here / "index")
+
+    elsewhere = tmp_path.resolve() / "data"
+    values = config.from_environment({"CRM_INSTANCE_DIR": str(elsewhere)})
+    assert values["DATABASE_URL"] == f"sqlite:///{elsewhere / 'crm.sqlite3'}"
+    assert values["INDEX_DIR"] == str(elsewhere / "index")
+    values = config.from_environment({"CRM_INSTANCE_DIR": str(elsewhere), "CRM_DATABASE_URL": "postgresql://u@h/db"})
+    assert values["DATABASE_URL"] == "postgresql://u@h/db" and values["INDEX_DIR"] == str(elsewhere / "index")
+
+    monkeypatch.setenv("CRM_INSTANCE_DIR", "relative")
+    app = create_app({"TESTING": True, "DATABASE_URL": f"sqlite:///{tmp_path / 'x.sqlite3'}"})
+    assert app.instance_path == str(tmp_path.resolve() / "relative") and Path(app.instance_path).is_dir()
+    assert not (Path(config.__file__).resolve().parent / "instance").exists()
