@@ -1,4 +1,5 @@
-"""Audit entries: who changed what, and when. Rows are never updated or deleted."""
+"""Audit entries: who changed what, and when. Rows are never updated or deleted (an erasure only blanks the
+personal values they recorded: ``crm.audit.services.erase_personal_values``)."""
 
 from __future__ import annotations
 

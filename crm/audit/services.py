@@ -4,10 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import operator
+import re
+from functools import reduce
 
 from flask import has_request_context, request
 
 from crm.audit.models import AuditEntry
+from crm.db import database
+
+ERASED = "[erased]"
 
 
 def _jsonable(value):
@@ -45,6 +51,61 @@ def record(actor, action: str, obj=None, *, object_type: str | None = None, obje
 def diff(obj, new_values: dict) -> dict:
     """Return ``{field: [old, new]}`` for the values that differ from ``obj``'s."""
     return {k: [getattr(obj, k), v] for k, v in new_values.items() if getattr(obj, k) != v}
+
+
+def erase_personal_values(values, *, object_type: str, object_ids: dict) -> int:
+    """Remove a person's data from the audit log after an erasure; return the number of entries changed.
+
+    The entries about ``object_type`` and an id of ``object_ids`` (mapping each id to the time after which
+    it named someone else, as SQLite reuses the id of a deleted row, or None) keep their action, time,
+    actor, the names of the fields that changed and their numbers and flags; every recorded text becomes
+    ``[erased]``. In every other entry each of ``values`` (name, addresses, phone: texts that name the
+    person) is replaced wherever it appears as a whole word, in the summary or a recorded value. This is
+    the one change the append-only log allows.
+    """
+    values = sorted({v.strip() for v in values if v and len(v.strip()) >= 3}, key=len, reverse=True)
+    pattern = (re.compile("|".join(rf"(?<!\w){re.escape(v)}(?!\w)" for v in values), re.IGNORECASE)
+               if values else None)
+    limits = {str(object_id): until for object_id, until in object_ids.items()}
+    condition = reduce(operator.or_, [
+        (AuditEntry.object_type == object_type) & (AuditEntry.object_id == object_id)
+        & (AuditEntry.created_at <= (until or dt.datetime.max)) for object_id, until in limits.items()])
+    for value in values:  # a cheap text match finds the candidates; the pattern decides
+        needle = json.dumps(value, ensure_ascii=False)[1:-1]
+        condition |= AuditEntry.summary.contains(value) | AuditEntry.changes_json.contains(needle)
+    changed = 0
+    with database.atomic():
+        for entry in AuditEntry.select().where(condition):
+            own = (entry.object_type == object_type and entry.object_id in limits
+                   and entry.created_at <= (limits[entry.object_id] or dt.datetime.max))
+            changes = _erase_all(entry.changes) if own else _scrub(entry.changes, pattern)
+            summary = pattern.sub(ERASED, entry.summary) if pattern else entry.summary
+            changes_json = json.dumps(changes, ensure_ascii=False, sort_keys=True, default=str)
+            if (summary, changes_json) != (entry.summary, entry.changes_json):
+                (AuditEntry.update(summary=summary, changes_json=changes_json)
+                 .where(AuditEntry.id == entry.id)
+                 .execute())
+                changed += 1
+    return changed
+
+
+def _erase_all(value):
+    """Keep the shape (which fields changed) and the numbers and flags; replace every recorded text."""
+    if isinstance(value, dict):
+        return {key: _erase_all(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_erase_all(item) for item in value]
+    return ERASED if isinstance(value, str) and value else value
+
+
+def _scrub(value, pattern):
+    if pattern is None:
+        return value
+    if isinstance(value, dict):
+        return {key: _scrub(item, pattern) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_scrub(item, pattern) for item in value]
+    return pattern.sub(ERASED, value) if isinstance(value, str) else value
 
 
 def search(*, actor_email: str = "", object_type: str = "", action: str = "", object_id: str = "",

@@ -8,7 +8,7 @@ import json
 import peewee
 
 from crm.audit.models import AuditEntry
-from crm.audit.services import diff, record
+from crm.audit.services import diff, erase_personal_values, record
 from crm.contacts.models import Contact, ContactMerge
 from crm.db import database, utcnow
 from crm.indexing import touch
@@ -285,6 +285,9 @@ def erase_contact(contact: Contact, *, actor) -> Contact:
     """Anonymise a person's fields; links (e.g. event attendance) stay, so aggregate figures are kept."""
     with database.atomic():
         email = contact.email
+        merged = [json.loads(m.data_json) for m in contact.merges]
+        personal = [contact.name, email, contact.phone] + [value for data in merged for value in (
+            data.get("name"), data.get("email"), data.get("phone"))]
         contact.name = f"Erased contact #{contact.id}"
         contact.name_key = fold_name(contact.name)
         contact.email = None
@@ -301,5 +304,8 @@ def erase_contact(contact: Contact, *, actor) -> Contact:
             merge.save()
         for hook in ERASE_HOOKS:
             hook(contact, email)
+        # Until its merge, a merged record's id named this person; SQLite may have given it to another since.
+        erase_personal_values(personal, object_type="Contact", object_ids={
+            contact.id: None, **{m.merged_contact_id: m.created_at for m in contact.merges}})
         record(actor, "contact.erase", contact, summary=f"Erased the personal data of contact #{contact.id}")
     return contact
