@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextvars
 import datetime as dt
 import importlib
 from pathlib import Path
@@ -44,12 +45,133 @@ def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
 
+# The model class whose instance is being saved or deleted: its own insert/update/delete query inside
+# save() or delete_instance() is not reported a second time.
+_INSTANCE_WRITE: contextvars.ContextVar = contextvars.ContextVar("instance_write", default=None)
+
+
 class BaseModel(peewee.Model):
-    """The base of every model: snake_case table names, one shared database."""
+    """The base of every model: snake_case table names, one shared database, and write hooks.
+
+    A model whose ``write_hook`` is set (crm.indexing sets it on every model a search document is read
+    from) reports every write to it, in the writing transaction: ``write_hook(model, op, ids, instances)``
+    with op "upsert" after an instance is saved or rows are inserted or updated, and "delete" before an
+    instance or rows are deleted. Bulk ``insert``/``insert_many``/``update``/``delete`` queries report the
+    rows they touch, so no write path can forget it.
+    """
+
+    write_hook = None
 
     class Meta:
         database = database
         legacy_table_names = False
+
+    def save(self, *args, **kwargs):
+        model = type(self)
+        if model.write_hook is None:
+            return super().save(*args, **kwargs)
+        with self._meta.database.atomic():
+            token = _INSTANCE_WRITE.set(model)
+            try:
+                rows = super().save(*args, **kwargs)
+            finally:
+                _INSTANCE_WRITE.reset(token)
+            if rows and self._pk is not None:
+                model.write_hook(model, "upsert", [self._pk], [self])
+        return rows
+
+    def delete_instance(self, *args, **kwargs):
+        model = type(self)
+        if model.write_hook is None or self._pk is None:
+            return super().delete_instance(*args, **kwargs)
+        with self._meta.database.atomic():
+            model.write_hook(model, "delete", [self._pk], [self])
+            token = _INSTANCE_WRITE.set(model)
+            try:
+                return super().delete_instance(*args, **kwargs)
+            finally:
+                _INSTANCE_WRITE.reset(token)
+
+    @classmethod
+    def insert(cls, __data=None, **insert):
+        return _hooked(super().insert(__data, **insert), _HookedInsert)
+
+    @classmethod
+    def insert_many(cls, rows, fields=None):
+        return _hooked(super().insert_many(rows, fields), _HookedInsert)
+
+    @classmethod
+    def insert_from(cls, query, fields):
+        return _hooked(super().insert_from(query, fields), _HookedInsert)
+
+    @classmethod
+    def update(cls, __data=None, **update):
+        return _hooked(super().update(__data, **update), _HookedUpdate)
+
+    @classmethod
+    def delete(cls):
+        return _hooked(peewee.ModelDelete(cls), _HookedDelete)
+
+
+def _hooked(query, hooked_class):
+    if query.model.write_hook is not None:
+        query.__class__ = hooked_class
+    return query
+
+
+def _reports(query) -> bool:
+    return query.model.write_hook is not None and _INSTANCE_WRITE.get() is not query.model
+
+
+def _matching_ids(query) -> list:
+    model = query.model
+    pk = model._meta.primary_key
+    select = model.select(pk)
+    if getattr(query, "_from", None):  # UPDATE ... FROM: report every row rather than guess
+        return [row[0] for row in select.tuples()]
+    if query._where is not None:
+        select = select.where(query._where)
+    return [row[0] for row in select.tuples()]
+
+
+class _HookedInsert(peewee.ModelInsert):
+    def _execute(self, database):
+        if not _reports(self):
+            return super()._execute(database)
+        model = self.model
+        pk = model._meta.primary_key
+        with database.atomic():
+            before = model.select(peewee.fn.MAX(pk)).scalar() or 0
+            result = super()._execute(database)
+            # Ids only grow: rows above the highest id seen before are ours (or committed meanwhile,
+            # which reporting again is harmless).
+            ids = [row[0] for row in model.select(pk).where(pk > before).tuples()]
+            if ids:
+                model.write_hook(model, "upsert", ids, None)
+        return result
+
+
+class _HookedUpdate(peewee.ModelUpdate):
+    def _execute(self, database):
+        if not _reports(self):
+            return super()._execute(database)
+        with database.atomic():
+            ids = _matching_ids(self)
+            result = super()._execute(database)
+            if ids:
+                self.model.write_hook(self.model, "upsert", ids, None)
+        return result
+
+
+class _HookedDelete(peewee.ModelDelete):
+    def _execute(self, database):
+        if not _reports(self):
+            return super()._execute(database)
+        with database.atomic():
+            ids = _matching_ids(self)
+            if ids:
+                self.model.write_hook(self.model, "delete", ids, None)
+            return super()._execute(database)
 
 
 def open_database(url: str) -> peewee.Database:
@@ -57,7 +179,10 @@ def open_database(url: str) -> peewee.Database:
     if url.startswith("sqlite:///"):
         path = Path(url.removeprefix("sqlite:///"))
         path.parent.mkdir(parents=True, exist_ok=True)
-        return peewee.SqliteDatabase(str(path), pragmas=SQLITE_PRAGMAS, timeout=10)
+        # Every transaction starts with BEGIN IMMEDIATE: it takes the write lock first, waiting up to the busy
+        # timeout for it. A deferred transaction that read first and then writes cannot wait (SQLite answers
+        # "database is locked" at once if another writer committed meanwhile), which gave 500s under load.
+        return peewee.SqliteDatabase(str(path), pragmas=SQLITE_PRAGMAS, timeout=10, lock_type="IMMEDIATE")
     if url.startswith(("postgres://", "postgresql://")):
         return connect_url(url.replace("postgres://", "postgresql://", 1))
     raise ValueError(f"Unsupported CRM_DATABASE_URL {url!r}: use sqlite:///path or postgresql://…")

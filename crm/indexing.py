@@ -59,17 +59,44 @@ class Kind:
     name: str
     model: type
     documents: Callable[[Iterable[int] | None], Iterator[tuple[int, dict | None]]]
-    related: Callable[[object], list[str]] = lambda obj: []
+    related: Callable[[object], list[str]] | None = None  # other documents that copy this record's details
 
 
 KINDS: dict[str, Kind] = {}
 _MODEL_KINDS: dict[type, str] = {}
+_WATCHED: dict[type, Callable[[object], list[str]]] = {}
 
 
 def register(name: str, model: type, documents, related=None) -> None:
-    """Register a kind of document; ``documents(ids or None)`` yields (id, document or None)."""
-    KINDS[name] = Kind(name, model, documents, related or (lambda obj: []))
+    """Register a kind of document; ``documents(ids or None)`` yields (id, document or None).
+
+    Every write to ``model`` is logged from then on (``BaseModel.write_hook``), with the documents
+    ``related(obj)`` names.
+    """
+    KINDS[name] = Kind(name, model, documents, related)
     _MODEL_KINDS[model] = name
+    model.write_hook = log_write
+
+
+def watch(model: type, doc_ids: Callable[[object], list[str]]) -> None:
+    """Log the documents ``doc_ids(row)`` names whenever a row of ``model`` (not itself indexed) is written."""
+    _WATCHED[model] = doc_ids
+    model.write_hook = log_write
+
+
+def log_write(model: type, op: str, ids: list, instances: list | None = None) -> None:
+    """Log the documents a write changes (``BaseModel.write_hook``: called in the writing transaction)."""
+    kind = _MODEL_KINDS.get(model)
+    if kind:
+        touch_ids([f"{kind}:{i}" for i in ids], deleted=op == "delete")
+    others = [f for f in (KINDS[kind].related if kind else None, _WATCHED.get(model)) if f is not None]
+    if not others:
+        return
+    if instances is None:  # a bulk query: read the rows (before a delete, after other writes)
+        pk = model._meta.primary_key
+        instances = [row for start in range(0, len(ids), 500)
+                     for row in model.select().where(pk.in_(ids[start:start + 500]))]
+    touch_ids(doc_id for obj in instances for names in others for doc_id in names(obj))
 
 
 def _load_kinds() -> None:
@@ -109,7 +136,8 @@ def touch(obj, *, deleted: bool = False) -> list[str]:
     kind = _MODEL_KINDS.get(type(obj))
     if kind is None or obj.id is None:
         return []
-    doc_ids = [f"{kind}:{obj.id}"] + list(KINDS[kind].related(obj))
+    related = KINDS[kind].related
+    doc_ids = [f"{kind}:{obj.id}"] + (list(related(obj)) if related else [])
     touch_ids(doc_ids, deleted=deleted)
     return doc_ids
 
@@ -314,7 +342,8 @@ def check(ix: search.Index | None = None) -> CheckReport:
 
 
 def init_app(app) -> None:
-    """Apply the change log after each request that wrote to it, and at the end of command contexts."""
+    """Log every write of an indexed model (import the kinds now), and apply the log after requests and commands."""
+    _load_kinds()
 
     @app.after_request
     def _apply_after_request(response):

@@ -11,7 +11,6 @@ from crm.audit.models import AuditEntry
 from crm.audit.services import diff, erase_personal_values, record
 from crm.contacts.models import Contact, ContactMerge
 from crm.db import database, utcnow
-from crm.indexing import touch
 from crm.membership.models import City
 from crm.membership.names import fold_name
 
@@ -101,7 +100,6 @@ def create_contact(values: dict, *, actor) -> Contact:
             contact = Contact.create(**values)
         except peewee.IntegrityError as exc:
             raise ContactError(f"A contact with the address {values.get('email')} already exists.") from exc
-        touch(contact)  # the search index follows (crm.indexing)
         record(actor, "contact.create", contact, summary=f"Created contact {contact.name}",
                changes={k: v for k, v in values.items() if k not in ("notes",)})
     return contact
@@ -125,7 +123,6 @@ def update_contact(contact: Contact, values: dict, *, actor) -> Contact:
             setattr(contact, key, value)
         contact.updated_at = utcnow()
         contact.save()
-        touch(contact)
         record(actor, "contact.update", contact, summary=f"Edited {contact.name}", changes=changes)
     return contact
 
@@ -244,7 +241,6 @@ def merge_contacts(kept: Contact, other: Contact, choices: dict[str, str], *, ac
         ContactMerge.create(kept=kept, merged_contact_id=other.id, merged_name=other.name,
                             data_json=json.dumps(snapshot, default=str, ensure_ascii=False),
                             actor=actor.id if getattr(actor, "id", None) else None)
-        touch(other, deleted=True)
         other.delete_instance()
         for key, value in values.items():
             old = kept.city_id if key == "city" else getattr(kept, key)
@@ -254,7 +250,6 @@ def merge_contacts(kept: Contact, other: Contact, choices: dict[str, str], *, ac
         kept.name_key = fold_name(kept.name)
         kept.updated_at = utcnow()
         kept.save()
-        touch(kept)
         record(actor, "contact.merge", kept, summary=f"Merged contact #{snapshot['id']} into {kept.name}",
                changes={"merged_id": snapshot["id"], "fields": changes, "links_moved": moved})
     return kept
@@ -298,7 +293,6 @@ def erase_contact(contact: Contact, *, actor) -> Contact:
         contact.city_role = ""
         contact.erased_at = contact.updated_at = utcnow()
         contact.save()
-        touch(contact)
         for merge in contact.merges:
             merge.merged_name, merge.data_json = "erased", "{}"
             merge.save()

@@ -26,16 +26,14 @@ def facet_vocabulary() -> int:
 @loader()
 def response_toolkit() -> int:
     """Load the response toolkit of seeds/toolkit.json (items found by phase and title are kept)."""
-    from crm.indexing import touch
     from crm.lessons.models import ToolkitItem
 
     created = 0
     with database.atomic():
         for item in read_json("toolkit.json"):
             if ToolkitItem.get_or_none(ToolkitItem.phase == item["phase"], ToolkitItem.title == item["title"]) is None:
-                row = ToolkitItem.create(phase=item["phase"], position=item.get("position", 0), title=item["title"],
-                                         guidance=item.get("guidance", ""), themes=item.get("themes", []))
-                touch(row)
+                ToolkitItem.create(phase=item["phase"], position=item.get("position", 0), title=item["title"],
+                                   guidance=item.get("guidance", ""), themes=item.get("themes", []))
                 created += 1
     return created
 

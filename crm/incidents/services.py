@@ -8,7 +8,6 @@ import re
 from crm.audit.services import diff, record
 from crm.db import database, utcnow
 from crm.incidents.models import FACETS, INCIDENT_VISIBILITIES, FacetTerm, Incident
-from crm.indexing import touch
 from crm.membership.models import City
 
 INCIDENT_FIELDS = ("occurred_on", "title", "summary", "facets", "scale", "response", "visibility")
@@ -114,7 +113,6 @@ def create_incident(city: City, values: dict, *, actor) -> Incident:
         incident = Incident.create(city=city, created_by=getattr(actor, "id", None), **values)
         record(actor, "incident.create", incident, summary=f"Recorded incident “{incident.title}” of {city.name}",
                changes={k: v for k, v in values.items() if k != "summary"})
-        touch(incident)
     return incident
 
 
@@ -133,7 +131,6 @@ def update_incident(incident: Incident, values: dict, *, actor) -> Incident:
         incident.save()
         record(actor, "incident.update", incident, summary=f"Edited incident “{incident.title}”",
                changes={k: v for k, v in changes.items() if k not in ("summary", "response")})
-        touch(incident)
     return incident
 
 
@@ -142,7 +139,6 @@ def delete_incident(incident: Incident, *, actor) -> None:
     if not can_edit(actor, incident.city):
         raise PermissionError("You may delete incidents only of your own city.")
     with database.atomic():
-        touch(incident, deleted=True)
         record(actor, "incident.delete", incident, summary=f"Deleted incident “{incident.title}”")
         incident.delete_instance()
 
@@ -175,7 +171,6 @@ def _record_one(city: City, summary: str, *, actor=None, title: str | None = Non
                                    facets=extract_facets(summary), visibility="network", occurred_on=occurred_on,
                                    created_by=getattr(actor, "id", None))
         record(actor, "incident.create", incident, summary=f"Imported incident of {city.name}")
-        touch(incident)
     return incident
 
 

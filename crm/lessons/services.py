@@ -12,7 +12,6 @@ from flask import current_app, url_for
 
 from crm.audit.services import diff, record
 from crm.db import database, utcnow
-from crm.indexing import touch
 from crm.lessons.models import (
     LESSON_STATUSES,
     LESSON_VISIBILITIES,
@@ -166,7 +165,6 @@ def create_lesson(city: City, values: dict, *, actor, status: str = "draft") -> 
         _set_shared(lesson, shared)
         record(actor, "lesson.create", lesson, summary=f"Wrote lesson “{lesson.title}” ({city.name})",
                changes={"status": status, "phase": lesson.phase, "visibility": lesson.visibility})
-        touch(lesson)
     return lesson
 
 
@@ -188,7 +186,6 @@ def update_lesson(lesson: Lesson, values: dict, *, actor) -> Lesson:
         _set_shared(lesson, shared)
         record(actor, "lesson.update", lesson, summary=f"Edited lesson “{lesson.title}”",
                changes={k: v for k, v in changes.items() if k != "body"} | ({"body": "changed"} if "body" in changes else {}))
-        touch(lesson)
     return lesson
 
 
@@ -221,7 +218,6 @@ def _move(lesson: Lesson, status: str, *, actor, comment: str, action: str, allo
             LessonComment.create(lesson=lesson, author=getattr(actor, "id", None), body=comment or "", action=action)
         record(actor, f"lesson.{action}", lesson, summary=f"Lesson “{lesson.title}” {action}",
                changes={"status": [old, status], **({"comment": comment} if comment else {})})
-        touch(lesson)
         if action == "submitted":
             queue_mail(current_app.config["SECRETARIAT_EMAIL"], f"Lesson to review: {lesson.title}",
                        "lesson_submitted", lesson=lesson, link=_link(lesson))
@@ -327,7 +323,6 @@ def save_toolkit_item(item: ToolkitItem | None, values: dict, *, actor) -> Toolk
             item.save()
             record(actor, "toolkit.update", item, summary=f"Edited toolkit item “{item.title}”",
                    changes={k: v for k, v in changes.items() if k != "guidance"})
-        touch(item)
     return item
 
 

@@ -12,7 +12,6 @@ from itsdangerous import BadSignature, URLSafeSerializer
 from crm.accounts.models import User
 from crm.audit.services import diff, record
 from crm.db import database, utcnow
-from crm.indexing import touch
 from crm.mail import queue_mail
 from crm.membership.models import (
     APPLICATION_STATUSES,
@@ -272,7 +271,6 @@ def approve_application(application: Application, *, actor, note: str = "") -> C
                            population=application.population, website=application.website,
                            languages=application.languages, expertise=application.expertise,
                            status="active", joined_on=today)
-        touch(city)  # the search index follows (crm.indexing)
         CityStatusChange.create(city=city, status="active", reason=f"Application {application.reference} approved",
                                 changed_on=today, actor=actor.id if actor else None)
         has_focal = bool(application.focal_name and application.focal_email)
@@ -373,7 +371,6 @@ def update_city(city: City, values: dict, *, actor) -> City:
             setattr(city, key, value)
         city.updated_at = utcnow()
         city.save()
-        touch(city)
         record(actor, "city.update", city, summary=f"Edited {city.name}", changes=changes)
     return city
 
@@ -394,7 +391,6 @@ def change_city_status(city: City, status: str, *, reason: str, changed_on: dt.d
                                 actor=actor.id if getattr(actor, "id", None) else None)
         city.status, city.updated_at = status, utcnow()
         city.save()
-        touch(city)
         record(actor, "city.status", city, summary=f"{city.name}: {old} → {status}",
                changes={"status": [old, status], "reason": reason, "changed_on": changed_on})
         for contact in focal_points(city):
