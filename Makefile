@@ -10,7 +10,7 @@ export CRM_DEBUG ?= 1
 run: install migrate seed ## Everything from nothing: venv, install, migrate, demo data, serve
 	$(BIN)/crm run --host 127.0.0.1 --port 5000
 
-$(STAMP): setup.cfg pyproject.toml
+$(STAMP): setup.cfg setup.py pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e ".[test]"
