@@ -61,3 +61,43 @@ def test_simultaneous_registrations_never_exceed_capacity(app, make_event, serve
     while not smtp.to(sample) and time.monotonic() < deadline:
         time.sleep(0.1)
     assert f"number {PEOPLE - SEATS}" in smtp.last_to(sample)["Subject"]
+
+
+def _join(base_url: str, event_id: int, barrier) -> tuple[int, str]:
+    """Fetch the public form, wait at ``barrier``, then register the same person as everyone else."""
+    import http.cookiejar
+    import re
+    import urllib.error
+    import urllib.parse
+    import urllib.request
+
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
+    url = f"{base_url}/events/{event_id}/join"
+    with opener.open(url, timeout=60) as response:
+        token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', response.read().decode()).group(1)
+    data = urllib.parse.urlencode({"csrf_token": token, "name": "Sam Same", "email": "sam.same@example.org",
+                                   "organisation": "Test City", "sector": "city_government", "city": "",
+                                   "consent_listed": "y"}).encode()
+    barrier.wait(timeout=60)
+    try:
+        with opener.open(urllib.request.Request(url, data=data, method="POST"), timeout=120) as response:
+            return response.status, response.read().decode()
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.read().decode()
+
+
+@pytest.mark.slow
+def test_simultaneous_joins_with_one_address_wait_for_the_lock(app, make_event, server):
+    from crm.db import database
+
+    database.connect(reuse_if_open=True)
+    event = make_event(capacity=SEATS, visibility="public")
+    database.close()
+    tries = 20
+    barrier = threading.Barrier(tries)
+    with ThreadPoolExecutor(max_workers=tries) as pool:
+        results = list(pool.map(lambda _: _join(server.url, event.id, barrier), range(tries)))
+
+    assert [status for status, _ in results] == [200] * tries, [(s, b[:200]) for s, b in results if s != 200]
+    database.connect(reuse_if_open=True)
+    assert Registration.select().where(Registration.event == event).count() == 1
