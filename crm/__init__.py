@@ -9,6 +9,7 @@ from dotenv import load_dotenv
 from flask import Flask
 
 from crm import config as settings
+from crm import security_headers
 from crm import resources
 from crm.config import DEV_SECRET_KEY
 
@@ -45,6 +46,7 @@ def create_app(config: dict | None = None) -> Flask:
     os.makedirs(app.instance_path, exist_ok=True)
 
     _init_extensions(app)
+    security_headers.init_app(app)
     from crm import db
 
     db.init_app(app)

@@ -69,6 +69,8 @@ SETTINGS: list[Setting] = [
             "after a sender died mid-send; that mail may then go out twice).", int),
     Setting("LOGIN_RATE_LIMIT", "10 per minute", "Login attempts allowed per email address and per client."),
     Setting("APPLICATION_RATE_LIMIT", "10 per hour", "Membership applications accepted per client."),
+    Setting("SECURE_COOKIES", None, "Mark the session and remember-me cookies `Secure` (sent over HTTPS only). "
+            "Unset: on, except in debug mode and tests; set 0 to serve over plain HTTP.", bool),
     Setting("MAX_CONTENT_LENGTH", 10 * 1024 * 1024, "Largest request body accepted, in bytes.", int),
     Setting("RESET_ANSWER_MS", 400, "Milliseconds the password-reset form takes to answer, whether or not "
             "an account uses the address (so its timing tells nothing).", int),

@@ -28,7 +28,7 @@ class Gunicorn:
         env = {**os.environ, "CRM_DATABASE_URL": database_url, "CRM_SECRET_KEY": secret,
                "CRM_BASE_URL": self.url, "CRM_MAIL_SERVER": "127.0.0.1",
                "CRM_MAIL_PORT": str(mail_port or free_port()), "CRM_RATELIMIT_STORAGE_URI": "memory://",
-               "CRM_DEBUG": "0"}
+               "CRM_DEBUG": "0", "CRM_SECURE_COOKIES": "0"}  # plain HTTP on 127.0.0.1
         self.log = open(os.devnull, "wb") if not os.environ.get("CRM_SHOW_SERVER_LOG") else None
         gunicorn = str(Path(sys.executable).with_name("gunicorn"))
         self.process = subprocess.Popen(

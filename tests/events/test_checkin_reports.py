@@ -69,13 +69,16 @@ def test_printable_list_and_badges_for_a4_and_letter(login_as, workshop):
     staff = login_as("staff")
     event, _ = workshop
     a4 = staff.get(f"/events/{event.id}/print").get_data(as_text=True)
-    assert "size: A4" in a4 and "Kari Nordmann" in a4 and "Will Waiting" not in a4 and "print.css" in a4
+    assert "paper-a4 list-page" in a4 and "Kari Nordmann" in a4 and "Will Waiting" not in a4 and "print.css" in a4
     letter = staff.get(f"/events/{event.id}/badges?paper=letter").get_data(as_text=True)
-    assert "size: letter" in letter and letter.count('class="badge-card"') == 3
+    assert "paper-letter badges-page" in letter and letter.count('class="badge-card"') == 3
     static = staff.get("/static/css/print.css")
     css = static.get_data(as_text=True)
     static.close()
     assert "@media print" in css and ".badge-card" in css
+    # Paper size per page kind, as named pages (the CSP forbids an inline <style>).
+    assert "@page list-a4 { size: A4;" in css and "@page badges-letter { size: letter;" in css
+    assert ".list-page.paper-a4 { page: list-a4; }" in css and ".badges-page.paper-letter { page: badges-letter; }" in css
 
 
 def test_event_report_by_sector_country_region(login_as, workshop):
