@@ -1,7 +1,8 @@
 """The multilingual concept vocabulary (seeds/concepts.json) and concept extraction from free text.
 
 A concept is a facet value (``attack:vehicle_ramming``), a theme (``theme:victim_support``), a hard
-need (``need:lang_fr``) or a detail of the setting finer than the facets (``detail:christmas_market``). Terms are matched on stemmed words, so "camions", "Lastwagen" and "lorries"
+need (``need:lang_fr``), a detail of the setting finer than the facets (``detail:christmas_market``) or
+a response need finer than the themes (``topic:victims_fund``, read from texts only). Terms are matched on stemmed words, so "camions", "Lastwagen" and "lorries"
 all find their concept. Text is matched in its detected language, in English (people mix) and, for
 long and unambiguous terms only, in the other languages too.
 """
@@ -19,7 +20,7 @@ from crm.peers import text as T
 from crm.resources import seeds_dir
 
 VOCABULARY_NAME = "vocabulary.json"  # beside concepts.json: display labels of facet values and themes
-FACETS = ("attack", "target", "motive", "aftermath", "theme", "need", "detail")
+FACETS = ("attack", "target", "motive", "aftermath", "theme", "need", "detail", "topic")
 
 # Germanic compounds: "Moscheeanschlag", "skoleskyting". A term stem found at the start of a longer
 # word counts when the rest of the word is one of these generic heads; at the end it always counts
@@ -340,11 +341,13 @@ _AFTERMATH_CUES = re.compile(r"""\b(?:
     etter\s+angrepet|opptøyer|i\s+dagene\s+etter|dopo\s+l'attentato|rivolte|na\s+de\s+aanslag|rellen|
     efter\s+attentatet|efter\s+angrebet|upplopp|optøjer|após\s+o\s+ataque|tumultos|zamieszki|po\s+ataku)""",
     re.IGNORECASE | re.VERBOSE)
-# Words that make a whole sentence about prevention or the backlash ("worked with Muslim communities to
-# prevent backlash"): none of it describes the attack.
+# Words that make a whole sentence about prevention, the backlash or rumours ("worked with Muslim communities
+# to prevent backlash", "rumours that the attacker was an asylum seeker"): none of it describes the attack.
 _SENTENCE_CUES = re.compile(r"""\b(?:to\s+prevent|prevent(?:ion|ing)?|programmes?|programs?|backlash|
     prévenir|prévention|programme|vorbeugen|prävention|präventions\w*|prevenir|prevención|programa|
-    forebygge|forebygging|program|prevenzione|preventie|förebygg\w*|forebyggelse|prevenção|prewencj\w*)\b""",
+    forebygge|forebygging|program|prevenzione|preventie|förebygg\w*|forebyggelse|prevenção|prewencj\w*|
+    rumou?rs?|misinformation|disinformation|fake\s+news|rumeurs?|désinformation|gerüchte?|desinformation|
+    rumores|bulos?|rykter|ryktene|voci\s+false|dicerie|geruchten|rykten|rygter|boatos|plotki|söylenti\w*|شائعات)\b""",
     re.IGNORECASE | re.VERBOSE)
 _SENTENCE_END = re.compile(r"[.!?;\n]")
 

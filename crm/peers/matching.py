@@ -19,7 +19,8 @@ from crm.peers.concepts import extract_concepts, load_vocabulary
 PEER_KINDS = ("incident", "lesson", "city")
 CORE_FACETS = ("attack", "target", "motive")
 # How much a shared concept counts, by facet. Kind, target and motive of the attack carry the match.
-FACET_WEIGHTS = {"attack": 3.0, "target": 2.2, "motive": 2.0, "aftermath": 0.6, "theme": 0.5, "detail": 1.0}
+FACET_WEIGHTS = {"attack": 3.0, "target": 2.2, "motive": 2.0, "aftermath": 0.6, "theme": 0.5, "detail": 1.0,
+                 "topic": 0.6}
 # Details of the setting (a Christmas market, a synagogue, a school) are only read from the texts: never
 # recorded as facets, they count in full when named, and like the core facets only for lived incidents.
 TEXT_ONLY_FACETS = ("detail",)
@@ -32,6 +33,20 @@ SUPPORT_FACTOR = 0.12  # each further supporting document of the same city, at m
 SUPPORT_DOCS = 3
 MAX_TEXT_TERMS = 16  # the rarest words of a description that take part in the query
 MATCHED_DOCS = 3  # supporting documents returned per city
+# A description that asks about a response need (rumours, riots, a victims' fund, families from abroad) and
+# names no kind of attack is "need-led": the needs weigh like the attack would, a lesson's own text counts
+# as stating a need, and the free-text channel weighs as much as the concept channel.
+# Topics (a victims' fund, foreign victims, one point of contact, a livestream) are needs finer than the
+# themes, never recorded: only read from what a lesson or an incident's account says.
+NEED_FACETS = ("aftermath", "theme", "topic")
+NEED_LED_WEIGHTS = {"aftermath": 2.2, "theme": 2.2, "topic": 2.6}
+NEED_MENTION_FACTOR = 0.8  # a need a lesson's text states, in a need-led query
+# Reciprocal rank fusion of the concept channel and the free-text (BM25 over passages) channel:
+# a city scores weight / (RRF_K + rank) in each channel it appears in.
+RRF_K = 8
+# The concept channel weighs 1. An attack-led query keeps the concept score alone (which holds a share of
+# the text score already): ranks lose the margin by which a lived attack beats a prevention lesson.
+RRF_TEXT_WEIGHT = {"attack": 0.0, "need": 1.0}
 SNIPPETS = 1  # of which this many (the best first) carry a highlighted snippet
 SNIPPET_SCAN_CHARS = 2000  # a snippet comes from the start of a long document
 # Neighbouring values of a facet earn part of its weight: a racist attack on a mosque is close to an
@@ -95,7 +110,8 @@ class PeerMatch:
     city_name: str = ""
     needs_met: list[str] = field(default_factory=list)
     needs_missed: list[str] = field(default_factory=list)
-    # One entry per reason: {"reason": text, "facets": {"facet:key": doc_id of the record that states it}}
+    # One entry per reason: {"reason": text, "facets": {"facet:key": doc_id of the record that states it}},
+    # and for a need told of in a record's text, "told": {"facet:key": doc_id of the record whose words say it}
     grounds: list[dict] = field(default_factory=list)
 
 
@@ -329,18 +345,24 @@ def find_peers(index, description: str, facets: dict | None = None, needs: Itera
     need_codes = _needs({f"lang_{k[5:]}" for k in wanted.pop("need", set())}, needs)
     concepts = [(facet, key) for facet, keys in wanted.items() if facet in FACET_WEIGHTS for key in keys]
 
+    asked_needs = {f"{facet}:{key}" for facet, key in concepts if facet in NEED_FACETS}
+    need_led = bool(asked_needs) and not wanted.get("attack")
+    weights = dict(FACET_WEIGHTS, **NEED_LED_WEIGHTS) if need_led else FACET_WEIGHTS
     factors = _idf_factors(index, concepts) if concepts else {}
     near = _neighbours(factors)  # scored on the documents found, not searched for (cheap)
     clauses = []
     for facet, key in concepts:
-        weight = FACET_WEIGHTS[facet] * factors[f"{facet}:{key}"]
+        weight = weights[facet] * factors[f"{facet}:{key}"]
         if facet in TEXT_ONLY_FACETS:
             clauses.append(("mentions", f"{facet}:{key}", weight, False))
             continue
         clauses.append(("facets", f"{facet}:{key}", weight, False))
         if facet in CORE_FACETS:  # themes and aftermath are recorded explicitly where they matter
             clauses.append(("mentions", f"{facet}:{key}", weight * MENTION_FACTOR, False))
-    clauses += _text_clauses(index, description, lang)
+        elif need_led:  # ... but a lesson that tells of the need in its own words has lived it too
+            clauses.append(("mentions", f"{facet}:{key}", weight * NEED_MENTION_FACTOR, False))
+    text_clauses = _text_clauses(index, description, lang)
+    clauses += text_clauses
     if not clauses and not need_codes and not T.words(description):
         return []
     filters = {"kinds": list(PEER_KINDS), "city_status": "active",
@@ -349,6 +371,9 @@ def find_peers(index, description: str, facets: dict | None = None, needs: Itera
         filters["exclude_city_ids"] = [str(asking_city_id)]
     max_postings = max(1000, index.doc_count() // 50)
     hits = index.score_terms(clauses, filters, limit=candidates, max_postings=max_postings) if clauses else []
+    # The free-text channel on its own: BM25 weights of the description's words over every passage.
+    text_hits = index.score_terms(text_clauses, filters, limit=candidates, max_postings=max_postings) \
+        if text_clauses and hits else []
     understood = bool(hits) or bool(need_codes) or not T.words(description)
     if not understood:
         # A language the network has no words for: never an empty answer, but cities with lived
@@ -356,13 +381,19 @@ def find_peers(index, description: str, facets: dict | None = None, needs: Itera
         lived_clauses = [("facets", concept, 1.0, False) for concept in load_vocabulary().keys("attack")]
         hits = [h for h in index.score_terms(lived_clauses, dict(filters, kinds=["incident"]), limit=candidates)]
         factors, near = {}, {}
-    best_text = max((h.parts.get("text", 0.0) for h in hits), default=0.0) or 1.0
+    text_of = {h.doc_id: h.parts.get("text", 0.0) for h in hits}
+    text_of.update({h.doc_id: h.score for h in text_hits})
+    best_text = max(text_of.values(), default=0.0) or 1.0
 
     per_city: dict[str, list[tuple[float, dict, list[str]]]] = defaultdict(list)
-    for hit in hits:
+    seen = set()
+    for hit in hits + text_hits:
         doc = hit.fields
-        score, shared = _doc_score(doc, factors, near)
-        score += TEXT_WEIGHT * hit.parts.get("text", 0.0) / best_text
+        if doc["doc_id"] in seen:
+            continue
+        seen.add(doc["doc_id"])
+        score, shared = _doc_score(doc, factors, near, weights, need_led)
+        score += TEXT_WEIGHT * text_of.get(doc["doc_id"], 0.0) / best_text
         per_city[doc["city_id"]].append((score, doc, shared))
 
     speakers: dict[str, set[str]] = {}
@@ -371,17 +402,24 @@ def find_peers(index, description: str, facets: dict | None = None, needs: Itera
         for city in speakers:
             per_city.setdefault(city, [])
 
-    ranked = []
+    concept_scores, text_scores, kept = {}, {}, {}
     for city_id, docs in per_city.items():
         if str(city_id) == str(asking_city_id):
             continue
         docs.sort(key=lambda d: -d[0])
         docs = _one_incident(docs)
+        kept[city_id] = docs
         best = docs[0][0] if docs else 0.0
         support = sum(d[0] for d in docs[1:1 + SUPPORT_DOCS])
-        languages = speakers.get(city_id) or set(str(docs[0][1].get("languages", "")).split())
-        ranked.append((-sum(c in languages for c in need_codes), -(best + SUPPORT_FACTOR * support),
-                       city_id, docs))
+        concept_scores[city_id] = best + SUPPORT_FACTOR * support
+        texts = sorted((text_of.get(d[1]["doc_id"], 0.0) for d in docs), reverse=True)
+        if texts and texts[0] > 0:
+            text_scores[city_id] = texts[0] + SUPPORT_FACTOR * sum(texts[1:1 + SUPPORT_DOCS])
+    fused = _fuse([concept_scores, text_scores], [1.0, RRF_TEXT_WEIGHT["need" if need_led else "attack"]])
+    ranked = []
+    for city_id, docs in kept.items():
+        languages = speakers.get(city_id) or (set(str(docs[0][1].get("languages", "")).split()) if docs else set())
+        ranked.append((-sum(c in languages for c in need_codes), -fused.get(city_id, 0.0), city_id, docs))
 
     # Hard needs first, then the score; statuses come from the profiles of the few cities returned.
     ranked.sort(key=lambda r: r[:3])
@@ -398,7 +436,8 @@ def find_peers(index, description: str, facets: dict | None = None, needs: Itera
         met = [c for c in need_codes if c in (languages or ())]
         missed = [c for c in need_codes if c not in (languages or ())]
         city_name = profile.get("title") or (docs[0][1].get("city_name") if docs else "") or str(city_id)
-        matches.append(_build_match(city_id, city_name, score, docs, met, missed, description, lang))
+        matches.append(_build_match(city_id, city_name, score, docs, met, missed, description, lang,
+                                    asked_needs if need_led else ()))
     matches.sort(key=lambda m: (-len(m.needs_met), -m.score, m.city_name))
     if not understood:
         for match in matches:
@@ -408,6 +447,22 @@ def find_peers(index, description: str, facets: dict | None = None, needs: Itera
                 match.reasons = [f"Description not understood in this language; lived experience: {sentence}"]
                 match.grounds = [{"reason": match.reasons[0], "facets": {c: doc["doc_id"] for c in named}}]
     return matches
+
+
+def _fuse(channels: list[dict[str, float]], channel_weights: list[float]) -> dict[str, float]:
+    """Reciprocal rank fusion: each channel ranks the cities by its score; a city earns
+    weight / (RRF_K + rank) in each channel that found it (a score of 0 finds nothing)."""
+    fused: dict[str, float] = defaultdict(float)
+    for scores, weight in zip(channels, channel_weights, strict=True):
+        if not weight:
+            continue
+        ordered = sorted((c for c, v in scores.items() if v > 0), key=lambda c: (-scores[c], str(c)))
+        for rank, city_id in enumerate(ordered, start=1):
+            fused[city_id] += weight / (RRF_K + rank)
+    # cities found by neither channel (a hard need only) keep a tiny score, in their concept order
+    for city_id in channels[0]:
+        fused.setdefault(city_id, 0.0)
+    return fused
 
 
 def _neighbours(factors: dict[str, float]) -> dict[str, float]:
@@ -420,10 +475,13 @@ def _neighbours(factors: dict[str, float]) -> dict[str, float]:
     return near
 
 
-def _doc_score(doc: dict, wanted: dict[str, float], near: dict[str, float] | None = None) -> tuple[float, list[str]]:
+def _doc_score(doc: dict, wanted: dict[str, float], near: dict[str, float] | None = None,
+               weights: dict[str, float] = FACET_WEIGHTS, need_led: bool = False) -> tuple[float, list[str]]:
     """Score one document on the concepts it shares with the query; return (score, shared keys).
 
     Neighbouring concepts (``near``) add part of their weight, for lived incidents, and are not "shared".
+    In a need-led query (``need_led``) a need a lesson or incident tells of in its text counts nearly in
+    full; it is not "shared" (its themes are), but a need reason may cite the text that states it.
     """
     explicit = set(str(doc.get("facets", "")).split())
     mentioned = set(str(doc.get("mentions", "")).split())
@@ -433,7 +491,7 @@ def _doc_score(doc: dict, wanted: dict[str, float], near: dict[str, float] | Non
     core = set()
     for concept, factor in wanted.items():
         facet = concept.split(":", 1)[0]
-        weight = FACET_WEIGHTS.get(facet, 0.0) * factor
+        weight = weights.get(facet, 0.0) * factor
         # Only what the record states is "shared" (and may be named in a reason); a concept its text merely
         # mentions adds a little to the score. A detail of the setting is read from an incident's own account.
         if concept in explicit:
@@ -443,6 +501,8 @@ def _doc_score(doc: dict, wanted: dict[str, float], near: dict[str, float] | Non
                 if doc.get("kind") != "incident":
                     continue
                 part, grounded = weight, True
+            elif need_led and facet in NEED_FACETS:
+                part, grounded = weight * NEED_MENTION_FACTOR, False
             else:
                 part, grounded = weight * MENTION_FACTOR, False
         else:
@@ -498,8 +558,12 @@ def _one_incident(docs: list) -> list:
     return [d for d in docs if _incident_of(d[1]) in (key, None)]
 
 
-def _build_match(city_id, city_name, score, docs, met, missed, description, lang):
-    """Build a city's match; every reason names only facets of the record it cites (``PeerMatch.grounds``)."""
+def _build_match(city_id, city_name, score, docs, met, missed, description, lang, asked_needs=()):
+    """Build a city's match; every reason names only facets of the record it cites (``PeerMatch.grounds``).
+
+    ``asked_needs`` (a need-led query's aftermath and theme concepts) adds a reason citing the lesson
+    (or incident) whose own text tells of those needs, and that record's passage comes first.
+    """
     vocab = load_vocabulary()
     grounds: list[dict] = []
     reasons: list[str] = []
@@ -552,19 +616,38 @@ def _build_match(city_id, city_name, score, docs, met, missed, description, lang
             {c: chosen[c] for c in picked})
         for concept in picked:
             shared_facets.setdefault("theme", []).append(concept.split(":", 1)[1])
-    elif lessons and cited is None:
+    elif lessons and cited is None and not asked_needs:
         say(f"Lesson: {lessons[0][1].get('title', '')}", {})
+    need_doc = None
+    if asked_needs:
+        best_told: list[str] = []
+        for entry in sorted(docs, key=lambda d: (d[1].get("kind") != "lesson", -d[0])):
+            doc = entry[1]
+            stated = set(str(doc.get("mentions", "")).split()) | set(str(doc.get("facets", "")).split())
+            told = sorted(c for c in asked_needs if c in stated)
+            if len(told) > len(best_told):
+                need_doc, best_told = entry, told
+        if need_doc is not None:
+            labels = list(dict.fromkeys(_in_sentence(vocab.label(c)) for c in best_told))
+            kind = "Lesson" if need_doc[1].get("kind") == "lesson" else "Account"
+            # Grounded in the record's own words, not its recorded facets: "told" (concept -> doc id).
+            say(f"{kind} “{need_doc[1].get('title', '')}” tells of: {', '.join(labels)}", {})
+            grounds[-1]["told"] = {c: need_doc[1]["doc_id"] for c in best_told}
     if len(reasons) == len(met) and docs:
         say(f"Similar wording: {docs[0][1].get('title', '')}", {})
     if missed:
         say("Does not list " + ", ".join(LANGUAGE_LABELS.get(c, c) for c in missed) + " among its languages", {})
     # The cited record comes first, so the highlighted passage is the one the reasons were read from.
-    cited_ids = {doc_id for ground in grounds for doc_id in ground["facets"].values()}
+    cited_ids = {doc_id for ground in grounds for doc_id in [*ground["facets"].values(), *ground.get("told", {}).values()]}
     first = cited if cited is not None else next((d for d in docs if d[1]["doc_id"] in cited_ids), None)
+    if need_doc is not None and (cited is None or not any(c.split(":", 1)[0] == "attack" for c in cited[2])):
+        first = need_doc  # the passage that tells of the need asked about
     ordered_docs = ([first] if first is not None else []) + [d for d in docs if d is not first]
     matched = []
     for position, (doc_score, doc, shared) in enumerate(ordered_docs[:MATCHED_DOCS]):
-        snippet = _snippet(doc.get("body", ""), shared, description, lang) if position < SNIPPETS else ""
+        told = need_doc is not None and doc is need_doc[1]
+        marked = list(shared) + ([c for c in asked_needs if c not in shared] if told else [])
+        snippet = _snippet(doc.get("body", ""), marked, description, lang) if position < SNIPPETS else ""
         matched.append(MatchedDoc(doc["doc_id"], doc.get("kind", ""), doc.get("title", ""),
                                   round(doc_score, 3), snippet, shared, str(doc.get("year") or "")))
     return PeerMatch(city_id=str(city_id), score=round(score, 4), reasons=reasons, matched_docs=matched,
