@@ -95,6 +95,9 @@ def _init_extensions(app: Flask) -> None:
     # Access control first, so anonymous visitors are sent to the login page before any other check.
     access.install(app)
     csrf.init_app(app)
+    # Flask-Limiter keeps the first app's key prefix for the life of the process; each app built here
+    # (tests build many, with their own RATELIMIT_KEY_PREFIX) uses its own.
+    limiter._key_prefix = app.config.get("RATELIMIT_KEY_PREFIX", "")
     limiter.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "accounts.login"

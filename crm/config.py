@@ -67,7 +67,12 @@ SETTINGS: list[Setting] = [
             "that page queued; what is left waits for `crm mail send-queued`.", int),
     Setting("MAIL_CLAIM_TIMEOUT", 900, "Seconds a mail may stay 'sending' before a sender takes it back (only "
             "after a sender died mid-send; that mail may then go out twice).", int),
-    Setting("LOGIN_RATE_LIMIT", "10 per minute", "Login attempts allowed per email address and per client."),
+    Setting("LOGIN_RATE_LIMIT", "10 per minute", "Failed sign-ins (and reset requests) allowed per account's email "
+            "address, from any client."),
+    Setting("LOGIN_ADDRESS_RATE_LIMIT", "30 per minute", "Failed sign-ins (and reset requests) allowed per client "
+            "address, whatever the account: higher, as colleagues may share an office's address."),
+    Setting("TRUSTED_PROXIES", 0, "Reverse proxies in front of the app that set X-Forwarded-For/-Proto "
+            "(1 for one nginx); 0 trusts no such header.", int),
     Setting("APPLICATION_RATE_LIMIT", "10 per hour", "Membership applications accepted per client."),
     Setting("SECURE_COOKIES", None, "Mark the session and remember-me cookies `Secure` (sent over HTTPS only). "
             "Unset: on, except in debug mode and tests; set 0 to serve over plain HTTP.", bool),

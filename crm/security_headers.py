@@ -8,6 +8,7 @@ icons are ``data:`` images inside its stylesheet.
 from __future__ import annotations
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 CONTENT_SECURITY_POLICY = "; ".join([
     "default-src 'self'",
@@ -34,12 +35,18 @@ HEADERS = {
 
 
 def init_app(app: Flask) -> None:
-    """Send the security headers with every response and mark cookies Secure outside debug and tests."""
+    """Send the security headers with every response, mark cookies Secure outside debug and tests, and
+    read the client's address from trusted reverse proxies."""
     secure = app.config.get("SECURE_COOKIES")
     if secure is None:
         secure = not (app.debug or app.testing)
     # HttpOnly and SameSite=Lax are set with the other defaults in crm/config.py.
     app.config["SESSION_COOKIE_SECURE"] = app.config["REMEMBER_COOKIE_SECURE"] = bool(secure)
+    proxies = int(app.config.get("TRUSTED_PROXIES") or 0)
+    if proxies:
+        # Behind a reverse proxy every request comes from the proxy's address: take the client's address
+        # and scheme from the X-Forwarded-For/-Proto headers the trusted proxies set (rate limits need it).
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)
 
     @app.after_request
     def _security_headers(response):

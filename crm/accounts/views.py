@@ -16,12 +16,23 @@ from crm.extensions import limiter
 from crm.pagination import paginate
 
 
-def _login_limit() -> str:
+# Failed sign-ins are counted twice, apart: per account (any client) and per client address, with a
+# higher limit per address, so one attacker behind an office's shared address does not lock colleagues out.
+def _account_limit() -> str:
     return current_app.config["LOGIN_RATE_LIMIT"]
+
+
+def _address_limit() -> str:
+    return current_app.config["LOGIN_ADDRESS_RATE_LIMIT"]
 
 
 def _login_email_key() -> str:
     return "login-email:" + services.normalise_email(request.form.get("email", ""))
+
+
+def _failed(response) -> bool:
+    """Whether a sign-in attempt failed (a success redirects); only failures count towards the limits."""
+    return response.status_code != 302
 
 
 def _safe_next(target: str | None) -> str | None:
@@ -36,8 +47,8 @@ def _safe_next(target: str | None) -> str | None:
 
 @bp.route("/login", methods=["GET", "POST"])
 @public
-@limiter.limit(_login_limit, methods=["POST"])
-@limiter.limit(_login_limit, key_func=_login_email_key, methods=["POST"])
+@limiter.limit(_address_limit, methods=["POST"], deduct_when=_failed)
+@limiter.limit(_account_limit, key_func=_login_email_key, methods=["POST"], deduct_when=_failed)
 def login():
     """Sign in with email and password."""
     if current_user.is_authenticated:
@@ -64,7 +75,8 @@ def logout():
 
 @bp.route("/forgot", methods=["GET", "POST"])
 @public
-@limiter.limit(_login_limit, methods=["POST"])
+@limiter.limit(_address_limit, methods=["POST"])
+@limiter.limit(_account_limit, key_func=_login_email_key, methods=["POST"])
 def forgot_password():
     """Ask for a password-reset link by email."""
     started = time.monotonic()

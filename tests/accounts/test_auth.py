@@ -168,7 +168,7 @@ def test_login_is_rate_limited_per_address(app, make_user):
 
 
 def test_login_is_rate_limited_per_client(app, make_user):
-    app.config["LOGIN_RATE_LIMIT"] = "3 per minute"
+    app.config["LOGIN_ADDRESS_RATE_LIMIT"] = "3 per minute"
     c = app.test_client()
     for i in range(3):
         assert c.post("/account/login", data={"email": f"x{i}@example.org", "password": "w"}).status_code == 400
@@ -194,7 +194,7 @@ def test_rate_limits_are_shared_through_redis(app_config, make_user):
 
     prefix = f"crm-test-{uuid.uuid4().hex[:8]}"
     config = {**app_config, "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6379", "RATELIMIT_KEY_PREFIX": prefix,
-              "LOGIN_RATE_LIMIT": "2 per minute"}
+              "LOGIN_RATE_LIMIT": "2 per minute", "LOGIN_ADDRESS_RATE_LIMIT": "2 per minute"}
     first = create_app(config)
     for _ in range(2):
         assert first.test_client().post("/account/login", data={"email": "a@example.org", "password": "w"}).status_code == 400
