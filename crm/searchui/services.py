@@ -7,6 +7,7 @@ filter is part of the Whoosh query (``crm.search`` filters), never applied to re
 from __future__ import annotations
 
 from crm import indexing
+from crm.peers.expansion import expand_query
 from crm.peers.matching import find_peers
 
 MEMBER_KINDS = ("city", "incident", "lesson", "toolkit_item")
@@ -42,22 +43,21 @@ def user_filters(user) -> dict:
 def search(user, text: str, *, kind: str = "", region: str = "", phase: str = "", year: str = "",
            page: int = 1, pagelen: int = 20):
     """Search what ``user`` may see; returns crm.search.SearchResult (never raises on odd text)."""
-    ix = indexing.open_index()
-    indexing.apply_if_pending(ix)
     filters = user_filters(user)
     if kind:
         filters["kinds"] = [k for k in filters["kinds"] if k == kind]  # none left: nothing is found
     for name, value in (("region", region), ("phase", phase), ("year", year)):
         if value:
             filters[name] = value
-    return ix.search(str(text or ""), filters, page=page, pagelen=pagelen, facets=FACETS)
+    # The same concepts and language handling as the peer search, and city exonyms ("Nizza" -> Nice).
+    text = expand_query(str(text or ""))
+    return indexing.query_index(lambda ix: ix.search(text, filters, page=page, pagelen=pagelen,
+                                                     facets=FACETS))
 
 
 def peers(user, description: str, *, limit: int = 10, facets: dict | None = None, asking_city_id=None,
           needs=None):
     """Rank peer cities for an incident description, as ``user`` may see the network."""
-    ix = indexing.open_index()
-    indexing.apply_if_pending(ix)
     is_staff = getattr(user, "is_authenticated", False) and user.is_secretariat
     viewer = None if is_staff else getattr(user, "city_id", None)
     if asking_city_id is None and viewer:
@@ -67,9 +67,10 @@ def peers(user, description: str, *, limit: int = 10, facets: dict | None = None
         limit = max(1, min(int(limit), 50))
     except (TypeError, ValueError):
         limit = 10
-    return find_peers(ix, str(description or ""), facets=facets, needs=needs,
-                      asking_city_id=str(asking_city_id) if asking_city_id else None, limit=limit,
-                      visibility=visibility, viewer_city_id=str(viewer) if viewer else None)
+    return indexing.query_index(lambda ix: find_peers(
+        ix, str(description or ""), facets=facets, needs=needs,
+        asking_city_id=str(asking_city_id) if asking_city_id else None, limit=limit,
+        visibility=visibility, viewer_city_id=str(viewer) if viewer else None))
 
 
 def peers_json(matches, countries: dict | None = None) -> list[dict]:
