@@ -1,6 +1,6 @@
 """Time a large contacts CSV through the web import: ``python bench/import_bench.py [--rows 150000] [--pg]``.
 
-Builds a file of ``--rows`` contacts (about 9.5 MB at 150,000 rows, under the 10 MB upload limit), uploads it
+Builds a file of ``--rows`` contacts (about 8 MB at 150,000 rows, under the 10 MB upload limit), uploads it
 to /contacts/import with Flask's test client against a fresh database (a temporary SQLite file; with ``--pg``
 or ``CRM_DATABASE_URL=postgresql://…`` a temporary database on that server), and prints how long the upload
 request took (the check runs in the background), how long the check took, and how long the import took.
@@ -21,9 +21,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 
 def contacts_csv(rows: int) -> str:
-    lines = ["name,email,position,organisation,sector,city,country,phone,languages,tags,notes"]
-    lines += [f"Person {i},person{i}@bench.example.org,Adviser,City of Oslo,City government,Oslo,Norway,"
-              f"+47 555 {i:06d},no;en,bench;t{i % 7}," for i in range(rows)]
+    lines = ["name,email,sector,city,languages"]
+    lines += [f"Person {i},person{i}@bench.example.org,Media,Oslo,no;en" for i in range(rows)]
     return "\n".join(lines) + "\n"
 
 
@@ -61,6 +60,8 @@ def run(url: str, rows: int) -> None:
     response = client.post("/contacts/import", data={"upload": (io.BytesIO(text.encode()), "big.csv"),
                                                      "mode": "skip"}, content_type="multipart/form-data")
     print(f"upload request: {time.perf_counter() - start:.2f} s (status {response.status_code})")
+    if response.status_code != 302:
+        raise SystemExit(response.get_data(as_text=True)[:300])
     job_url = response.headers["Location"]
     html = wait(client, job_url)
     print(f"checked in the background after {time.perf_counter() - start:.1f} s:",
