@@ -49,6 +49,10 @@ SETTINGS: list[Setting] = [
     Setting("DATABASE_URL", f"sqlite:///{INSTANCE}/crm.sqlite3",
             "Database: `sqlite:///path` or `postgresql://user@host:5432/name`."),
     Setting("INDEX_DIR", f"{INSTANCE}/index", "Folder of the Whoosh search index."),
+    Setting("SEARCH_REBUILD_WAIT", 3, "Seconds a search waits for a missing or damaged index to be rebuilt "
+            "from the database before it shows \"search is being rebuilt, try again in a moment\".", int),
+    Setting("INDEX_AFTER_RESPONSE_BUDGET", 5, "Seconds a worker spends, after sending a page, applying the "
+            "index changes that page made; what is left is applied by the next search or `crm search sync`.", int),
     Setting("BASE_URL", "http://127.0.0.1:5000", "Public address used in emailed links."),
     Setting("MAIL_SERVER", "127.0.0.1", "SMTP server host."),
     Setting("MAIL_PORT", 25, "SMTP server port.", int),

@@ -23,6 +23,7 @@ import importlib
 import json
 import logging
 import os
+import threading
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -210,6 +211,7 @@ def apply_lock(ix: search.Index, *, wait: bool = False):
 
     Yields True when this process holds it, False when another one does (and ``wait`` is off).
     """
+    os.makedirs(ix.path, exist_ok=True)  # the folder may have been deleted: a rebuild needs the lock
     fh = open(os.path.join(ix.path, APPLY_LOCK_FILE), "a+")
     try:
         try:
@@ -267,6 +269,8 @@ def _apply_once(ix: search.Index, *, wait: bool, progress) -> int | None:
     with apply_lock(ix, wait=wait) as held:
         if not held:
             return None
+        if needs_rebuild(ix):  # applying the log onto a missing or empty index would build a partial one
+            applied += _rebuild_locked(ix)  # (counted as its documents)
         while True:
             last = ix.last_change_id() or 0
             rows = list(IndexChange.select(IndexChange.id, IndexChange.doc_id)
@@ -310,10 +314,115 @@ def rebuild(ix: search.Index | None = None, progress=None) -> int:
     """Build a fresh index generation from the database and swap it in; return the document count."""
     ix = ix or open_index()
     with apply_lock(ix, wait=True):
-        last = IndexChange.select(peewee.fn.MAX(IndexChange.id)).scalar() or 0
-        count = ix.rebuild(all_documents(), progress=progress, last_change_id=last)
+        count = _rebuild_locked(ix, progress)
     apply_pending(ix, wait=True)
     return count
+
+
+def _rebuild_locked(ix: search.Index, progress=None) -> int:
+    last = IndexChange.select(peewee.fn.MAX(IndexChange.id)).scalar() or 0
+    return ix.rebuild(all_documents(), progress=progress, last_change_id=last)
+
+
+def needs_rebuild(ix: search.Index) -> str | None:
+    """Return why the index must be rebuilt from the database ("missing", "unbuilt", "damaged"), or None.
+
+    "unbuilt" is a generation that no rebuild or applied change ever recorded a watermark in: an index
+    folder created empty (after the old one was deleted) holds none of the records the database has.
+    """
+    try:
+        if ix.missing():
+            return "missing"
+        if ix.last_change_id() is None:
+            return "unbuilt"
+        ix.doc_count()  # opens the live generation
+    except search.DAMAGE_ERRORS:
+        return "damaged"
+    return None
+
+
+def sync(ix: search.Index | None = None, progress=None) -> tuple[str, int]:
+    """Bring the index in line with the log: ("rebuilt", documents) when missing or damaged, else ("applied", rows)."""
+    ix = ix or open_index()
+    if needs_rebuild(ix):
+        return "rebuilt", rebuild(ix, progress=progress)
+    return "applied", apply_pending(ix, wait=True) or 0
+
+
+# --- searching while the index may be missing ---------------------------------------------------------
+
+class SearchUnavailable(Exception):
+    """The index is being rebuilt from the database; a search works again in a moment."""
+
+    message = "Search is being rebuilt from the database. Try again in a moment."
+
+
+_REBUILDS: dict[str, threading.Thread] = {}
+_REBUILDS_LOCK = threading.Lock()
+
+
+def _rebuild_in_background(ix: search.Index, *, force: bool, wait: float) -> bool:
+    """Start (once per process) a rebuild under the apply lock; wait up to ``wait`` s; True when it is done.
+
+    Another process holding the lock is rebuilding or applying: this one leaves it to them.
+    """
+    app = current_app._get_current_object()
+
+    def run():
+        try:
+            with app.app_context():
+                opened = database.connect(reuse_if_open=True)
+                try:
+                    with apply_lock(ix) as held:
+                        if held and (force or needs_rebuild(ix)):
+                            log.warning("Rebuilding the search index from the database (%s)",
+                                        "damaged" if force else needs_rebuild(ix))
+                            _rebuild_locked(ix)
+                finally:
+                    if opened:
+                        database.close()
+        except Exception:
+            log.exception("Rebuilding the search index failed")
+
+    with _REBUILDS_LOCK:
+        thread = _REBUILDS.get(ix.path)
+        if thread is None or not thread.is_alive():
+            thread = threading.Thread(target=run, name="crm-index-rebuild", daemon=True)
+            _REBUILDS[ix.path] = thread
+            thread.start()
+    thread.join(timeout=max(0.0, wait))
+    return not thread.is_alive()
+
+
+def ready_index() -> search.Index:
+    """Return the index for a search, pending changes applied; raise SearchUnavailable while it is rebuilt.
+
+    A missing, empty or damaged index is rebuilt from the database (once, under the lock) in the
+    background; a search waits up to ``SEARCH_REBUILD_WAIT`` seconds for it.
+    """
+    ix = open_index()
+    if needs_rebuild(ix):
+        _rebuild_in_background(ix, force=False, wait=current_app.config.get("SEARCH_REBUILD_WAIT", 3.0))
+        if needs_rebuild(ix):
+            raise SearchUnavailable(SearchUnavailable.message)
+    apply_if_pending(ix)
+    return ix
+
+
+def query_index(read: Callable[[search.Index], object]):
+    """Return ``read(ix)`` on a ready index; an index found damaged while reading is rebuilt (SearchUnavailable)."""
+    ix = ready_index()
+    try:
+        return read(ix)
+    except search.DAMAGE_ERRORS:
+        log.exception("The search index could not be read; rebuilding it from the database")
+    wait = current_app.config.get("SEARCH_REBUILD_WAIT", 3.0)
+    if _rebuild_in_background(ix, force=True, wait=wait):
+        try:
+            return read(ix)
+        except search.DAMAGE_ERRORS:
+            log.exception("The rebuilt search index could not be read either")
+    raise SearchUnavailable(SearchUnavailable.message)
 
 
 @dataclass

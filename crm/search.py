@@ -14,6 +14,7 @@ import math
 import os
 import re
 import shutil
+import struct
 import threading
 import time
 from collections.abc import Callable, Iterable
@@ -33,6 +34,8 @@ APPLIED_FILE = "applied.json"
 GENERATION_PREFIX = "gen-"
 MAX_QUERY_CHARS = 2000  # longer user text adds nothing to a ranking and only costs time
 MAX_QUERY_TERMS = 64
+# What reading a deleted, truncated or garbled index folder raises: the index must be rebuilt.
+DAMAGE_ERRORS = (OSError, EOFError, struct.error, index.IndexError)
 
 # Field names a document may carry. Multi-valued ones take a list of strings.
 KEYWORD_FIELDS = ("facets", "mentions", "languages", "allowed_city_ids", "themes")
@@ -288,12 +291,18 @@ class Index:
         raise RuntimeError("could not allocate a new index generation")
 
     def _create_first_generation(self) -> None:
+        os.makedirs(self.path, exist_ok=True)  # the folder may have been deleted under a running process
         name = self._new_generation_dir()
         index.create_in(os.path.join(self.path, name), self.schema)
-        if self._read_current() is None:  # another process may have won the race
+        current = self._read_current()
+        if current is None or current == name:  # (CURRENT may still name a deleted folder of that name)
             self._write_atomically(os.path.join(self.path, CURRENT_FILE), name)
-        else:
+        else:  # another process won the race
             shutil.rmtree(os.path.join(self.path, name), ignore_errors=True)
+
+    def missing(self) -> bool:
+        """Return True when the folder or its live generation is gone (a rebuild is needed)."""
+        return not os.path.isdir(self.path) or self._read_current() is None
 
     def _open(self):
         """Return the Whoosh index of the live generation, reopening it after a swap."""

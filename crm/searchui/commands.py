@@ -58,12 +58,15 @@ def check():
 @search_group.command("sync")
 @with_appcontext
 def sync():
-    """Apply pending index changes (meant for cron, e.g. every minute)."""
+    """Apply pending index changes (meant for cron, e.g. every minute); rebuild a missing or damaged index."""
     from crm import indexing
 
     _connect()
-    applied = indexing.apply_pending(wait=True)
-    click.echo(f"Applied {applied or 0} change(s).")
+    done, count = indexing.sync()
+    if done == "rebuilt":
+        click.echo(f"The index was missing, empty or damaged: rebuilt it from the database ({count} document(s)).")
+    else:
+        click.echo(f"Applied {count} change(s).")
 
 
 @search_group.command("prune")

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from flask import jsonify, render_template, request, url_for
+from flask import jsonify, make_response, render_template, request, url_for
 from flask_login import current_user
 
+from crm import indexing
 from crm.accounts.access import roles_required
+from crm.search import SearchResult
 from crm.searchui import bp, services
 
 
@@ -35,7 +37,13 @@ def search_page():
     region = request.args.get("region", "")
     phase = request.args.get("phase", "")
     year = request.args.get("year", "")
-    result = services.search(current_user, q, kind=kind, region=region, phase=phase, year=year, page=page)
+    try:
+        result = services.search(current_user, q, kind=kind, region=region, phase=phase, year=year, page=page)
+    except indexing.SearchUnavailable as exc:
+        return _unavailable(render_template("search/search.html", q=q, result=SearchResult([], 0, 1, 20), pages=1,
+                                            link=_link, kind=kind, region=region, phase=phase, year=year,
+                                            kind_labels=services.KIND_LABELS, facet_label=services.facet_label,
+                                            unavailable=str(exc)))
     pages = max(1, -(-result.total // result.pagelen))
     return render_template("search/search.html", q=q, result=result, pages=pages, link=_link,
                            kind=kind, region=region, phase=phase, year=year, kind_labels=services.KIND_LABELS,
@@ -48,5 +56,15 @@ def api_peers():
     """Peer cities for ``q`` (an incident description in any language), best first, as JSON."""
     q = request.args.get("q", "")[:20000]
     limit = request.args.get("limit", 10, type=int) or 10
-    matches = services.peers(current_user, q, limit=limit)
+    try:
+        matches = services.peers(current_user, q, limit=limit)
+    except indexing.SearchUnavailable as exc:
+        return _unavailable(jsonify({"error": str(exc)}))
     return jsonify(services.peers_json(matches))
+
+
+def _unavailable(body):
+    """Answer 503 with Retry-After while the index is rebuilt (never a generic 500)."""
+    response = make_response(body, 503)
+    response.headers["Retry-After"] = "10"
+    return response

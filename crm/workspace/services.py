@@ -7,6 +7,7 @@ indexed, and every read goes through ``can_access``.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 
 import peewee
 from flask import current_app, has_request_context, url_for
@@ -107,20 +108,18 @@ def _query_text(workspace: Workspace) -> str:
 
 def find_workspace_peers(workspace: Workspace, *, limit: int = 8):
     """Rank peer cities for the workspace's incident, as the workspace's city sees the network."""
-    ix = indexing.open_index()
-    indexing.apply_if_pending(ix)
     facets = dict(workspace.facets or {})
     if workspace.need_themes:
         facets["theme"] = list(workspace.need_themes)
-    return find_peers(ix, _query_text(workspace), facets=facets, asking_city_id=str(workspace.city_id),
-                      limit=limit, visibility=("public", "network"), viewer_city_id=str(workspace.city_id))
+    return indexing.query_index(lambda ix: find_peers(
+        ix, _query_text(workspace), facets=facets, asking_city_id=str(workspace.city_id), limit=limit,
+        visibility=("public", "network"), viewer_city_id=str(workspace.city_id)))
 
 
 def relevant_lessons(workspace: Workspace, user, peers=None, *, limit: int = 30) -> dict[str, list[Lesson]]:
     """Return lessons relevant to the incident, grouped by phase with the current phase first."""
     from crm.peers.concepts import extract_concepts
 
-    ix = indexing.open_index()
     found = extract_concepts(_query_text(workspace))
     clauses = []
     wanted = {f: set(k) for f, k in found.items()}
@@ -134,7 +133,8 @@ def relevant_lessons(workspace: Workspace, user, peers=None, *, limit: int = 30)
                 clauses.append(("facets", f"{facet}:{key}", FACET_WEIGHTS[facet], True))
                 clauses.append(("mentions", f"{facet}:{key}", FACET_WEIGHTS[facet] * 0.5, True))
     filters = {"kinds": ["lesson"], "visibility": ["public", "network"], "viewer_city_id": str(workspace.city_id)}
-    order = [h.doc_id for h in ix.score_terms(clauses, filters, limit=limit)] if clauses else []
+    order = [h.doc_id for h in indexing.query_index(lambda ix: ix.score_terms(clauses, filters, limit=limit))] \
+        if clauses else []
     for match in peers or ():
         for doc in match.matched_docs:
             if doc.kind == "lesson" and doc.doc_id not in order:
@@ -170,10 +170,62 @@ def checklist(workspace: Workspace, user) -> list[dict]:
              .where(ToolkitTick.workspace == workspace.id)}
     items = []
     viewer = _city_member(workspace)
+    candidates = [_LessonKey(lesson) for lesson in lessons.visible_lessons(viewer).limit(400)]
     for item in lessons.toolkit(workspace.phase):
         items.append({"item": item, "tick": ticks.get(item.id),
-                      "lessons": lessons.lessons_for_themes(viewer, item.themes, limit=2)})
+                      "lessons": lessons_for_item(item, candidates, limit=2)})
     return items
+
+
+# How a lesson is linked to a checklist item: by meaning first (the concepts and words of their titles,
+# then shared themes), by phase second. A shared theme alone ("family liaison") links a lesson on
+# returnees from conflict zones as well as one on a point of contact for families; the titles tell them apart.
+LINK_WEIGHTS = {"concept": 2.0, "word": 1.5, "theme": 1.0, "phase": 1.0}
+_LINK_FACETS = ("theme", "topic", "aftermath")
+
+
+@functools.lru_cache(maxsize=4096)
+def _title_meaning(title: str) -> tuple[frozenset, frozenset]:
+    """Return (concepts, content-word stems) of a title, English and its own language alike."""
+    from crm.peers import text as T
+    from crm.peers.concepts import extract_concepts
+
+    found = extract_concepts(title)
+    concepts = frozenset(c for c in found.keys() if c.split(":", 1)[0] in _LINK_FACETS)
+    words = set(T.content_words(title, "en"))
+    if found.language != "en":
+        words |= set(T.content_words(title, found.language))
+    return concepts, frozenset(words)
+
+
+class _LessonKey:
+    """A candidate lesson with what linking reads of it."""
+
+    def __init__(self, lesson):
+        self.lesson = lesson
+        self.concepts, self.words = _title_meaning(lesson.title or "")
+        self.themes = set(lesson.themes or ())
+
+
+def link_score(item, candidate: _LessonKey) -> float:
+    """Return how well a lesson answers a checklist item (0: not linked)."""
+    concepts, words = _title_meaning(item.title or "")
+    shared_themes = len(set(item.themes or ()) & candidate.themes)
+    shared_concepts = len(concepts & (candidate.concepts | {f"theme:{t}" for t in candidate.themes}))
+    shared_words = len(words & candidate.words)
+    meaning = (LINK_WEIGHTS["concept"] * shared_concepts + LINK_WEIGHTS["word"] * shared_words
+               + LINK_WEIGHTS["theme"] * shared_themes)
+    if not meaning:
+        return 0.0
+    return meaning + LINK_WEIGHTS["phase"] * (candidate.lesson.phase == item.phase)
+
+
+def lessons_for_item(item, candidates: list[_LessonKey], *, limit: int = 2) -> list[Lesson]:
+    """Return the lessons that best answer a checklist item, by meaning and phase (best first)."""
+    scored = [(link_score(item, c), position, c.lesson) for position, c in enumerate(candidates)]
+    scored = [row for row in scored if row[0] > 0]
+    scored.sort(key=lambda row: (-row[0], row[1]))
+    return [lesson for _, _, lesson in scored[:limit]]
 
 
 def toggle_tick(workspace: Workspace, item: ToolkitItem, *, actor) -> ToolkitTick | None:

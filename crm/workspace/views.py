@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from crm import indexing
 from crm.accounts.access import member_required, public, secretariat_required
 from crm.forms import choices
 from crm.incidents.models import FACETS
@@ -63,14 +64,19 @@ def workspace_new():
 def workspace_detail(workspace_id):
     """The workspace: peers with reasons, lessons by phase, the toolkit checklist, advice requests."""
     workspace = _workspace_or_404(workspace_id)
-    peers = services.find_workspace_peers(workspace)
+    try:
+        peers = services.find_workspace_peers(workspace)
+        lessons_by_phase = services.relevant_lessons(workspace, current_user, peers)
+    except indexing.SearchUnavailable as exc:  # the rest of the workspace works meanwhile
+        flash(f"Peers and lessons are not shown: {exc}", "warning")
+        peers, lessons_by_phase = [], {}
     advice_form = AdviceForm(prefix="advice")
     peer_cities = {c.id: c for c in City.select().where(City.id.in_([int(p.city_id) for p in peers] or [0]))}
     advice_form.peer_city.choices = choices([(p.city_id, p.city_name) for p in peers])
     if request.args.get("peer"):
         advice_form.peer_city.data = request.args["peer"]
     return render_template("workspace/workspace_detail.html", workspace=workspace, peers=peers,
-                           peer_cities=peer_cities, lessons_by_phase=services.relevant_lessons(workspace, current_user, peers),
+                           peer_cities=peer_cities, lessons_by_phase=lessons_by_phase,
                            checklist=services.checklist(workspace, current_user), advice_form=advice_form,
                            requests=list(workspace.advice_requests.order_by(AdviceRequest.id.desc())),
                            phases=lessons.phases(), themes=lessons.themes(), terms=facet_terms(), facets=FACETS)
