@@ -24,6 +24,7 @@ import json
 import logging
 import os
 import threading
+import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -246,32 +247,41 @@ def prune(days: int, ix: search.Index | None = None) -> int:
             .execute())
 
 
-def apply_pending(ix: search.Index | None = None, *, wait: bool = False, progress=None) -> int | None:
+def apply_pending(ix: search.Index | None = None, *, wait: bool = False, progress=None,
+                  deadline: float | None = None) -> int | None:
     """Apply the change-log rows this index has not seen; None when another process holds the lock.
 
     After releasing the lock the holder looks once more: a writer that committed while the lock was
-    held and found it taken has left its rows to the holder, so the holder applies them.
+    held and found it taken has left its rows to the holder, so the holder applies them. With a
+    ``deadline`` (a ``time.monotonic()`` value) it stops between batches once that has passed, and
+    leaves a needed rebuild to the next search or ``crm search sync``; the rest stays in the log.
     """
     ix = ix or open_index()
     total = None
     for _round in range(10):
-        applied = _apply_once(ix, wait=wait, progress=progress)
+        applied = _apply_once(ix, wait=wait, progress=progress, deadline=deadline)
         if applied is None:
             return total
         total = (total or 0) + applied
+        if deadline is not None and time.monotonic() >= deadline:
+            return total
         if not IndexChange.select().where(IndexChange.id > (ix.last_change_id() or 0)).exists():
             return total
     return total
 
 
-def _apply_once(ix: search.Index, *, wait: bool, progress) -> int | None:
+def _apply_once(ix: search.Index, *, wait: bool, progress, deadline: float | None = None) -> int | None:
     applied = 0
     with apply_lock(ix, wait=wait) as held:
         if not held:
             return None
         if needs_rebuild(ix):  # applying the log onto a missing or empty index would build a partial one
+            if deadline is not None:
+                return None  # too long for a budget: the next search or sync rebuilds
             applied += _rebuild_locked(ix)  # (counted as its documents)
         while True:
+            if deadline is not None and applied and time.monotonic() >= deadline:
+                return applied
             last = ix.last_change_id() or 0
             rows = list(IndexChange.select(IndexChange.id, IndexChange.doc_id)
                         .where(IndexChange.id > last)
@@ -287,12 +297,15 @@ def _apply_once(ix: search.Index, *, wait: bool, progress) -> int | None:
                 progress(len(rows))
 
 
-def apply_quietly() -> None:
-    """Apply pending changes after a commit; never raises (a failure leaves them for the next writer)."""
+def apply_quietly(budget: float | None = None) -> None:
+    """Apply pending changes after a commit, within ``budget`` seconds if given; never raises.
+
+    A failure or an exhausted budget leaves the rest in the log, for the next writer, search or sync.
+    """
     try:
         opened = database.connect(reuse_if_open=True)
         try:
-            apply_pending()
+            apply_pending(deadline=None if budget is None else time.monotonic() + budget)
         finally:
             if opened:
                 database.close()
@@ -450,14 +463,23 @@ def check(ix: search.Index | None = None) -> CheckReport:
     return CheckReport(missing, stale, extra, len(expected))
 
 
+def _apply_after_response(app, budget: float) -> None:
+    with app.app_context():
+        apply_quietly(budget)
+
+
 def init_app(app) -> None:
-    """Log every write of an indexed model (import the kinds now), and apply the log after requests and commands."""
+    """Log every write of an indexed model (import the kinds now), and apply the log after responses and commands."""
     _load_kinds()
 
     @app.after_request
-    def _apply_after_request(response):
+    def _apply_after_response_sent(response):
+        # The changes are committed with the request's transaction; they are applied once the response
+        # has gone out (the server closes it after writing the body), within a budget, so a large
+        # index change never delays a page. What the budget leaves is applied by the next search or sync.
         if g.pop("index_dirty", False):
-            apply_quietly()
+            budget = app.config.get("INDEX_AFTER_RESPONSE_BUDGET", 5)
+            response.call_on_close(lambda: _apply_after_response(app, budget))
         return response
 
     @app.teardown_appcontext

@@ -93,3 +93,25 @@ def test_sync_on_an_emptied_folder_rebuilds_too(app, network):
     result = app.test_cli_runner().invoke(args=["search", "sync"])
     assert result.exit_code == 0 and "rebuilt" in result.output
     assert indexing.open_index().doc_count() == expected and indexing.check().ok
+
+
+def test_index_changes_are_applied_after_the_response_within_a_budget(app, login_as, network):
+    """A large index change is applied after the response is sent, and only within the budget."""
+    from crm.contacts.models import Contact
+
+    city = network["quiet"]
+    Contact.insert_many([{"name": f"Person {n}", "email": f"p{n}@budget.example", "city": city.id}
+                         for n in range(1200)]).execute()
+    indexing.apply_pending(wait=True)
+    staff = login_as("staff")
+    app.config["INDEX_AFTER_RESPONSE_BUDGET"] = 0  # one batch, then the rest waits for a search or sync
+    response = staff.post(f"/cities/{city.id}/edit", data={
+        "name": "Calmville-sur-Mer", "country": "CA", "region": "north_america", "level": "city",
+        "population": "300000", "languages": ["en", "fr"]})
+    assert response.status_code == 302, response.get_data(as_text=True)
+    response.close()  # what a WSGI server does once the body is written: the index work starts now
+    ix = indexing.open_index()
+    assert 0 < indexing.pending_count(ix) < 1200  # one batch applied after the response, the rest left
+    assert staff.get("/search?q=Calmville").status_code == 200  # a search applies what was left
+    assert indexing.pending_count(ix) == 0 and indexing.check().ok
+    assert ix.get(f"contact:{Contact.get(Contact.email == 'p7@budget.example').id}")["city_name"] == "Calmville-sur-Mer"
