@@ -663,7 +663,7 @@ class Index:
         key = ("column", fieldname)
         cached = self._filter_cache.get(key)
         if cached is None or cached[0] is not searcher:
-            cached = (searcher, searcher.reader().column_reader(fieldname))
+            cached = (searcher, _Column(searcher.reader().column_reader(fieldname)))
             self._filter_cache[key] = cached
         return cached[1]
 
@@ -707,6 +707,25 @@ class Index:
             return True
 
         return accept
+
+
+class _Column:
+    """A column reader that answers None for documents past its end.
+
+    Whoosh writes a segment's column only up to the last document that has the field, so documents
+    added after it (a rebuild adds toolkit items, which have no city, last) are out of its range.
+    """
+
+    __slots__ = ("_reader",)
+
+    def __init__(self, reader):
+        self._reader = reader
+
+    def __getitem__(self, docnum):
+        try:
+            return self._reader[docnum]
+        except IndexError:
+            return None
 
 
 def _posting_ids(reader, fieldname: str, term: str) -> list[int]:

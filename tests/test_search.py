@@ -138,3 +138,14 @@ def test_try_apply_rejects_unknown_operation_without_committing(index):
 
 def test_open_index_is_one_per_process_and_folder(tmp_path):
     assert search.open_index(str(tmp_path / "i")) is search.open_index(str(tmp_path / "i"))
+
+
+def test_filters_read_columns_of_documents_added_after_the_last_one_with_the_field(index):
+    # A rebuild adds toolkit items (no city, no city_status) last: Whoosh's columns end before them.
+    index.rebuild([_doc(1), {"doc_id": "toolkit_item:1", "kind": "toolkit_item", "title": "Vigils",
+                             "body": "A crowded market vigil", "facets": ["target:crowded_public_place"],
+                             "visibility": "network"}])
+    clauses = [("facets", "target:crowded_public_place", 1.0, False)]
+    hits = index.score_terms(clauses, {"kinds": ["incident", "toolkit_item"], "city_status": "active"})
+    assert [h.doc_id for h in hits] == ["incident:1"]
+    assert {h.doc_id for h in index.score_terms(clauses, {"exclude_city_ids": ["9"]})} == {"incident:1", "toolkit_item:1"}
