@@ -305,7 +305,13 @@ def apply_quietly(budget: float | None = None) -> None:
     try:
         opened = database.connect(reuse_if_open=True)
         try:
-            apply_pending(deadline=None if budget is None else time.monotonic() + budget)
+            ix = open_index()
+            if budget is not None and needs_rebuild(ix):
+                # A first or lost index: built from the database in a background thread (once, under
+                # the lock), since a rebuild may take longer than the budget.
+                _rebuild_in_background(ix, force=False, wait=budget)
+                return
+            apply_pending(ix, deadline=None if budget is None else time.monotonic() + budget)
         finally:
             if opened:
                 database.close()

@@ -481,6 +481,8 @@ class Index:
         """Return {doc_id: stamp} for every stored document (optionally of one kind)."""
         s = self.searcher()
         reader = s.reader()
+        if reader.doc_count_all() == 0:  # no segment yet: Whoosh's empty reader has no columns
+            return {}
         ids = reader.column_reader("doc_id")
         stamps = reader.column_reader("stamp")
         kinds = reader.column_reader("kind")

@@ -115,3 +115,17 @@ def test_index_changes_are_applied_after_the_response_within_a_budget(app, login
     assert staff.get("/search?q=Calmville").status_code == 200  # a search applies what was left
     assert indexing.pending_count(ix) == 0 and indexing.check().ok
     assert ix.get(f"contact:{Contact.get(Contact.email == 'p7@budget.example').id}")["city_name"] == "Calmville-sur-Mer"
+
+
+def test_a_write_after_the_folder_was_lost_rebuilds_it_after_the_response(app, login_as, network):
+    staff = login_as("staff")
+    shutil.rmtree(app.config["INDEX_DIR"])
+    city = network["quiet"]
+    response = staff.post(f"/cities/{city.id}/edit", data={
+        "name": "Calmville-les-Bains", "country": "CA", "region": "north_america", "level": "city",
+        "population": "300000", "languages": ["en", "fr"]})
+    assert response.status_code == 302
+    response.close()
+    ix = indexing.open_index()
+    assert indexing.needs_rebuild(ix) is None  # rebuilt whole, not only the change the page made
+    assert ix.doc_count() == indexing.check().total and indexing.check().ok
