@@ -398,7 +398,7 @@ def find_peers(index, description: str, facets: dict | None = None, needs: Itera
 
     speakers: dict[str, set[str]] = {}
     if need_codes:  # a city meeting a hard need is a candidate even when nothing else matched
-        speakers = _cities_speaking(index, need_codes, filters, limit * 5)
+        speakers = _cities_speaking(index, need_codes, filters, candidates)
         for city in speakers:
             per_city.setdefault(city, [])
 
@@ -421,8 +421,9 @@ def find_peers(index, description: str, facets: dict | None = None, needs: Itera
         languages = speakers.get(city_id) or (set(str(docs[0][1].get("languages", "")).split()) if docs else set())
         ranked.append((-sum(c in languages for c in need_codes), -fused.get(city_id, 0.0), city_id, docs))
 
-    # Hard needs first, then the score; statuses come from the profiles of the few cities returned.
-    ranked.sort(key=lambda r: r[:3])
+    # Hard needs first, then the score, then the city id: one total order, so the first N cities are the
+    # same whatever the limit (the cities returned keep it; statuses come from their profiles).
+    ranked.sort(key=lambda r: (r[0], r[1], str(r[2])))
     matches = []
     for _, negative_score, city_id, docs in ranked:
         if len(matches) >= limit:
@@ -438,7 +439,6 @@ def find_peers(index, description: str, facets: dict | None = None, needs: Itera
         city_name = profile.get("title") or (docs[0][1].get("city_name") if docs else "") or str(city_id)
         matches.append(_build_match(city_id, city_name, score, docs, met, missed, description, lang,
                                     asked_needs if need_led else ()))
-    matches.sort(key=lambda m: (-len(m.needs_met), -m.score, m.city_name))
     if not understood:
         for match in matches:
             doc = index.get(match.matched_docs[0].doc_id) if match.matched_docs else None

@@ -228,3 +228,15 @@ def test_facets_are_dimensions_two_kinds_of_attack_do_not_outweigh_a_shared_moti
     index = _index(tmp_path, [both_kinds, same_motive])
     matches = find_peers(index, "A far-right extremist set off a bomb in the square and then opened fire on people.")
     assert names(matches) == ["zuluburg", "alphaville"]
+
+
+@pytest.mark.parametrize("text", [
+    "attack",  # every lived incident ties: the tie-break must not depend on how many cities are asked for
+    "Angriff",
+    "A truck was driven into the Christmas market crowd by an Islamist.",
+    "Riots followed rumours about the attacker's origin; we need a city that speaks French.",
+])
+def test_the_first_cities_do_not_depend_on_the_limit(demo_index, text):
+    ten = names(find_peers(demo_index, text, limit=10))
+    for limit in (1, 3, 5):
+        assert names(find_peers(demo_index, text, limit=limit)) == ten[:limit], (limit, text)
