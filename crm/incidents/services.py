@@ -134,6 +134,58 @@ def update_incident(incident: Incident, values: dict, *, actor) -> Incident:
     return incident
 
 
+def split_plan(values: dict) -> list[dict]:
+    """Return the incidents a form's values make when saved one per attack ([] when the summary tells of one).
+
+    Each part keeps the form's title with its own year, the facets chosen on the form that its own text
+    names (a chosen value no part names stays with the first) and the form's visibility; the form's date
+    goes to the part of its year (else the first), a part of one year gets that year; scale and response
+    stay with the first part.
+    """
+    from crm.peers.concepts import split_incidents
+
+    parts = split_incidents((values.get("summary") or "").strip())
+    if len(parts) < 2:
+        return []
+    chosen = clean_facets(values.get("facets"))
+    found = [extract_facets(part) for part in parts]
+    date = values.get("occurred_on") if isinstance(values.get("occurred_on"), dt.date) else None
+    years = [_single_year(part) for part in parts]
+    date_part = next((n for n, year in enumerate(years) if date and year == date.year), 0)
+    plans = []
+    for n, (part, named) in enumerate(zip(parts, found, strict=True)):
+        year, first_year = years[n], re.search(r"\b(?:1[89]\d\d|20\d\d)\b", part)
+        facets = {facet: [key for key in keys if key in named.get(facet, [])
+                          or (n == 0 and not any(key in other.get(facet, []) for other in found))]
+                  for facet, keys in chosen.items()}
+        title = (values.get("title") or "").strip()
+        plans.append({
+            "title": f"{title} ({first_year.group()})" if first_year and first_year.group() not in title
+            else f"{title} ({n + 1} of {len(parts)})",
+            "summary": part, "facets": {k: v for k, v in facets.items() if v},
+            "occurred_on": date if date and n == date_part else dt.date(year, 1, 1) if year else None,
+            "scale": values.get("scale", "") if n == 0 else "",
+            "response": values.get("response", "") if n == 0 else "",
+            "visibility": values.get("visibility", "network")})
+    return plans
+
+
+def save_split(city: City, plans: list[dict], *, actor, incident: Incident | None = None) -> list[Incident]:
+    """Save one incident per planned part: the first updates ``incident`` when editing, the others are new."""
+    with database.atomic():
+        if incident is not None:
+            saved = [update_incident(incident, plans[0], actor=actor)]
+        else:
+            saved = [create_incident(city, plans[0], actor=actor)]
+        saved += [create_incident(city, plan, actor=actor) for plan in plans[1:]]
+    return saved
+
+
+def _single_year(text: str) -> int | None:
+    years = set(re.findall(r"\b(?:1[89]\d\d|20\d\d)\b", text))
+    return int(years.pop()) if len(years) == 1 else None
+
+
 def delete_incident(incident: Incident, *, actor) -> None:
     """Delete an incident; lessons drawn from it stay, unlinked."""
     if not can_edit(actor, incident.city):

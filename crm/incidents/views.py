@@ -53,16 +53,30 @@ def incident_new():
         abort(403)
     form = IncidentForm()
     form.set_vocabulary(services.facet_terms())
+    parts = []
     if form.validate_on_submit():
+        values = form.values()
+        parts = services.split_plan(values) if request.form.get("split") != "no" else []
         try:
-            incident = services.create_incident(city, form.values(), actor=current_user)
+            if parts and request.form.get("split") == "yes":
+                return _saved_split(city, services.save_split(city, parts, actor=current_user))
+            if not parts:
+                incident = services.create_incident(city, values, actor=current_user)
+                flash(f"Recorded “{incident.title}”.", "success")
+                return redirect(url_for("incidents.incident_detail", incident_id=incident.id))
         except services.IncidentError as exc:
             form.title.errors.append(str(exc))
-        else:
-            flash(f"Recorded “{incident.title}”.", "success")
-            return redirect(url_for("incidents.incident_detail", incident_id=incident.id))
-    return render_template("incidents/incident_form.html", form=form, city=city, incident=None), \
-        (400 if form.errors else 200)
+            parts = []
+    # A summary of several attacks: nothing is saved until the user chooses one incident per attack or one.
+    return render_template("incidents/incident_form.html", form=form, city=city, incident=None, parts=parts,
+                           terms=services.facet_terms()), (400 if form.errors else 200)
+
+
+def _saved_split(city: City, incidents: list[Incident]):
+    titles = ", ".join(f"“{incident.title}”" for incident in incidents)
+    flash(f"This account tells of {len(incidents)} attacks: saved as {len(incidents)} incidents ({titles}).",
+          "success")
+    return redirect(url_for("incidents.incident_list", city=city.id))
 
 
 @bp.route("/<int:incident_id>/edit", methods=["GET", "POST"])
@@ -76,16 +90,25 @@ def incident_edit(incident_id):
     if request.method == "GET":
         for facet in FACETS:
             getattr(form, facet).data = (incident.facets or {}).get(facet, [])
+    parts = []
     if form.validate_on_submit():
+        values = form.values()
+        # Asked again only when the summary changed: "keep as one" once is an answer.
+        if request.form.get("split") != "no" and (values["summary"] or "").strip() != (incident.summary or ""):
+            parts = services.split_plan(values)
         try:
-            services.update_incident(incident, form.values(), actor=current_user)
+            if parts and request.form.get("split") == "yes":
+                return _saved_split(incident.city, services.save_split(incident.city, parts, actor=current_user,
+                                                                       incident=incident))
+            if not parts:
+                services.update_incident(incident, values, actor=current_user)
+                flash("Saved the incident.", "success")
+                return redirect(url_for("incidents.incident_detail", incident_id=incident.id))
         except services.IncidentError as exc:
             form.title.errors.append(str(exc))
-        else:
-            flash("Saved the incident.", "success")
-            return redirect(url_for("incidents.incident_detail", incident_id=incident.id))
-    return render_template("incidents/incident_form.html", form=form, city=incident.city, incident=incident), \
-        (400 if form.errors else 200)
+            parts = []
+    return render_template("incidents/incident_form.html", form=form, city=incident.city, incident=incident,
+                           parts=parts, terms=services.facet_terms()), (400 if form.errors else 200)
 
 
 @bp.route("/<int:incident_id>/delete", methods=["POST"])

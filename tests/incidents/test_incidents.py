@@ -85,3 +85,71 @@ def test_import_splits_a_summary_of_two_attacks_into_two_incidents(app, network,
     assert "jihadist" not in first.facets.get("motive", []) and "lgbtq_venue" not in first.facets.get("target", [])
     assert "lgbtq_venue" in second.facets["target"] and "jihadist" in second.facets["motive"]
     assert "far_right" not in second.facets.get("motive", []) and "bombing" not in second.facets.get("attack", [])
+
+
+TWO_ATTACKS = ("In July 2011 a bomb exploded in the government quarter and a far-right gunman then shot young "
+               "people at a youth camp. In June 2022, a man opened fire outside a gay bar during Pride, a jihadist "
+               "attack.")
+
+
+def _two_attacks_form(**extra):
+    return {"title": "Attacks on our city", "occurred_on": "2022-06-25", "summary": TWO_ATTACKS,
+            "attack": ["bombing", "shooting"], "target": ["lgbtq_venue"], "motive": ["far_right", "jihadist"],
+            "scale": "77 killed", "response": "A national memorial.", "visibility": "network", **extra}
+
+
+def test_saving_a_summary_of_two_attacks_offers_one_incident_per_attack(login_as, network):
+    member = login_as("member")
+    link(member.user, network["quiet"])
+    url = f"/incidents/new?city={network['quiet'].id}"
+    offer = member.post(url, data=_two_attacks_form())
+    page = offer.get_data(as_text=True)
+    assert offer.status_code == 200 and "This summary tells of 2 attacks" in page
+    assert "Attacks on our city (2011)" in page and "Attacks on our city (2022)" in page
+    assert "A national memorial." in page and "In June 2022, a man opened fire" in page  # what was typed stays
+    assert not Incident.select().where(Incident.city == network["quiet"]).exists()  # nothing saved yet
+
+    saved = member.post(url, data=_two_attacks_form(split="yes"), follow_redirects=True)
+    page = saved.get_data(as_text=True)
+    assert "This account tells of 2 attacks: saved as 2 incidents" in page
+    first = Incident.get(Incident.title == "Attacks on our city (2011)")
+    second = Incident.get(Incident.title == "Attacks on our city (2022)")
+    assert f"/incidents/{first.id}" in page and f"/incidents/{second.id}" in page  # the city's list links both
+    assert first.summary.startswith("In July 2011") and second.summary.startswith("In June 2022")
+    # each chosen value goes to the attack whose own account names it
+    assert first.facets == {"attack": ["bombing", "shooting"], "motive": ["far_right"]}
+    assert second.facets == {"attack": ["shooting"], "motive": ["jihadist"], "target": ["lgbtq_venue"]}
+    assert str(second.occurred_on) == "2022-06-25" and first.occurred_on.year == 2011
+    assert (first.scale, second.scale) == ("77 killed", "") and second.response == ""
+    assert AuditEntry.select().where(AuditEntry.action == "incident.create").count() >= 2
+
+
+def test_a_summary_of_two_attacks_may_be_kept_as_one_incident(login_as, network):
+    staff = login_as("staff")
+    offer = staff.post(f"/incidents/new?city={network['quiet'].id}", data=_two_attacks_form())
+    assert offer.status_code == 200 and "Save as one incident" in offer.get_data(as_text=True)
+    response = staff.post(f"/incidents/new?city={network['quiet'].id}", data=_two_attacks_form(split="no"))
+    assert response.status_code == 302
+    row = Incident.get(Incident.city == network["quiet"])
+    assert row.title == "Attacks on our city" and row.summary == TWO_ATTACKS
+    assert Incident.select().where(Incident.city == network["quiet"]).count() == 1
+    # editing it without changing the summary does not ask again
+    again = staff.post(f"/incidents/{row.id}/edit", data=_two_attacks_form(title="Two attacks"))
+    assert again.status_code == 302 and Incident.get_by_id(row.id).title == "Two attacks"
+
+
+def test_editing_a_summary_into_two_attacks_keeps_the_incident_and_adds_the_other(login_as, network):
+    staff = login_as("staff")
+    staff.post(f"/incidents/new?city={network['quiet'].id}", data={
+        "title": "Bombing", "occurred_on": "2011-07-22", "summary": "A bomb exploded.", "attack": ["bombing"],
+        "visibility": "network"})
+    row = Incident.get(Incident.city == network["quiet"])
+    offer = staff.post(f"/incidents/{row.id}/edit", data=_two_attacks_form(title="Bombing"))
+    assert offer.status_code == 200 and "Save as 2 incidents" in offer.get_data(as_text=True)
+    assert Incident.get_by_id(row.id).summary == "A bomb exploded."
+    done = staff.post(f"/incidents/{row.id}/edit", data=_two_attacks_form(title="Bombing", split="yes"))
+    assert done.status_code == 302
+    rows = list(Incident.select().where(Incident.city == network["quiet"]).order_by(Incident.id))
+    assert [r.id for r in rows][0] == row.id and len(rows) == 2
+    assert rows[0].summary.startswith("In July 2011") and rows[1].summary.startswith("In June 2022")
+    assert "jihadist" in rows[1].facets["motive"] and "jihadist" not in rows[0].facets.get("motive", [])
