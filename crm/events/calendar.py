@@ -9,6 +9,7 @@ import icalendar
 from flask import current_app
 
 from crm.db import utcnow
+from crm.events.links import event_link
 
 PRODID = "-//Strong Cities Network//CRM events//EN"
 
@@ -18,8 +19,6 @@ def _aware(value: dt.datetime) -> dt.datetime:
 
 
 def _vevent(event) -> icalendar.Event:
-    from crm.events.services import event_link
-
     base = current_app.config["BASE_URL"]
     host = urlsplit(base).hostname or "crm.local"
     item = icalendar.Event()
@@ -66,3 +65,8 @@ def feed_ics(events, name: str = "Strong Cities Network events") -> bytes:
     for event in events:
         cal.add_component(_vevent(event))
     return cal.to_ical()
+
+
+def ics_attachment(event) -> list[tuple[str, str, bytes]]:
+    """Return the mail attachment list carrying ``event`` as an .ics file."""
+    return [(f"event-{event.id}.ics", "text/calendar", event_ics(event))]

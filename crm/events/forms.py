@@ -24,6 +24,7 @@ from wtforms import (
 )
 
 from crm.events.models import KINDS, SESSION_KINDS, VISIBILITIES
+from crm.events.timezones import to_utc
 from crm.forms import choices, email_field_validators, strip
 
 DT_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"]
@@ -118,7 +119,6 @@ class EventForm(FlaskForm):
 
     def values(self) -> dict:
         """Return the service's values: times converted from the event's zone to UTC."""
-        from crm.events.services import to_utc
         from crm.membership.models import City
 
         zone = self.timezone.data

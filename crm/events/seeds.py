@@ -10,13 +10,12 @@ import datetime as dt
 import random
 
 from crm.db import database, utcnow
+from crm.events.timezones import to_utc
 from crm.resources import seeds_dir
 from crm.seeding import loader, read_json
 
 
 def _local_to_utc(day: dt.date, hhmm: str, zone: str) -> dt.datetime:
-    from crm.events.services import to_utc
-
     return to_utc(dt.datetime.combine(day, dt.time.fromisoformat(hhmm)), zone)
 
 

@@ -10,8 +10,20 @@ from flask_login import current_user
 from crm.accounts.access import public, secretariat_required
 from crm.accounts.models import User
 from crm.db import utcnow
-from crm.events import bp, calendar, services
+from crm.events import (
+    bp,
+    calendar,
+    checkin,
+    invitations,
+    links,
+    planning,
+    registration,
+    timezones,
+    visibility,
+)
+from crm.events import reports as reporting
 from crm.events.capacity import seats_left
+from crm.events.errors import EventError, RegistrationRefused
 from crm.events.forms import (
     ActionForm,
     CancelEventForm,
@@ -46,7 +58,7 @@ def _event_or_404(event_id: int) -> Event:
 
 def _visible_event_or_404(event_id: int) -> Event:
     event = _event_or_404(event_id)
-    if not services.can_see(event, current_user):
+    if not visibility.can_see(event, current_user):
         if not current_user.is_authenticated and event.status != "draft":
             abort(current_app.login_manager.unauthorized())
         abort(404)
@@ -57,10 +69,10 @@ def _form_with_local_times(event: Event) -> EventForm:
     form = EventForm(obj=event)
     if request.method == "GET":
         zone = event.timezone
-        form.starts_local.data = services.to_local(event.starts_at, zone)
-        form.ends_local.data = services.to_local(event.ends_at, zone)
-        form.registration_opens_local.data = services.to_local(event.registration_opens_at, zone)
-        form.registration_closes_local.data = services.to_local(event.registration_closes_at, zone)
+        form.starts_local.data = timezones.to_local(event.starts_at, zone)
+        form.ends_local.data = timezones.to_local(event.ends_at, zone)
+        form.registration_opens_local.data = timezones.to_local(event.registration_opens_at, zone)
+        form.registration_closes_local.data = timezones.to_local(event.registration_closes_at, zone)
         form.host_city.data = str(event.host_city_id or "")
     return form
 
@@ -71,15 +83,15 @@ def _form_with_local_times(event: Event) -> EventForm:
 @public
 def event_list():
     """List the upcoming and past events the visitor may see."""
-    events = list(services.visible_events(current_user))
+    events = list(visibility.visible_events(current_user))
     now = utcnow()
     upcoming = [e for e in events if e.ends_at > now]
     past = sorted((e for e in events if e.ends_at <= now), key=lambda e: e.starts_at, reverse=True)
     feed_url = None
     if current_user.is_authenticated:
-        feed_url = services.absolute_url("events.personal_feed", token=services.feed_token(current_user))
+        feed_url = links.absolute_url("events.personal_feed", token=visibility.feed_token(current_user))
     return render_template("events/event_list.html", upcoming=upcoming, past=past, feed_url=feed_url,
-                           fmt=services.format_local)
+                           fmt=timezones.format_local)
 
 
 @bp.route("/<int:event_id>")
@@ -87,15 +99,15 @@ def event_list():
 def event_detail(event_id):
     """The event page: details, day-by-day agenda, and the visitor's registration."""
     event = _visible_event_or_404(event_id)
-    contact = services.contact_for_user(current_user) if current_user.is_authenticated else None
-    reg = services.registration_of(event, contact)
-    problem = services.refusal(event, contact)
-    counts = services.counts(event)
+    contact = visibility.contact_for_user(current_user) if current_user.is_authenticated else None
+    reg = registration.registration_of(event, contact)
+    problem = registration.refusal(event, contact)
+    counts = registration.counts(event)
     listed = []
     if current_user.is_authenticated:
-        listed = [r for r in services.participants(event, status=REGISTERED) if r.consent_listed]
+        listed = [r for r in registration.participants(event, status=REGISTERED) if r.consent_listed]
     return render_template("events/event_detail.html", event=event, reg=reg, problem=problem, counts=counts,
-                           days=services.agenda_days(event), fmt=services.format_local, seats_left=seats_left(event),
+                           days=planning.agenda_days(event), fmt=timezones.format_local, seats_left=seats_left(event),
                            details_form=RegistrationDetailsForm(), action_form=ActionForm(), listed=listed,
                            sectors=dict(vocabulary("sectors")))
 
@@ -113,7 +125,7 @@ def event_ics(event_id):
 @public
 def public_feed():
     """A calendar feed of the published public events."""
-    return Response(calendar.feed_ics(services.feed_events(None)), mimetype="text/calendar")
+    return Response(calendar.feed_ics(visibility.feed_events(None)), mimetype="text/calendar")
 
 
 @bp.route("/feed/<token>.ics")
@@ -121,12 +133,12 @@ def public_feed():
 def personal_feed(token):
     """A person's calendar feed (from a signed link): the published events they may see."""
     try:
-        user = User.get_or_none(User.id == services.user_id_for_feed_token(token))
-    except services.EventError:
+        user = User.get_or_none(User.id == links.user_id_for_feed_token(token))
+    except EventError:
         abort(404)
     if user is None or not user.is_active:
         abort(404)
-    return Response(calendar.feed_ics(services.feed_events(user), name="My Strong Cities events"),
+    return Response(calendar.feed_ics(visibility.feed_events(user), name="My Strong Cities events"),
                     mimetype="text/calendar")
 
 
@@ -139,8 +151,8 @@ def event_new():
     form = EventForm()
     if form.validate_on_submit():
         try:
-            event = services.create_event(actor=current_user, **form.values())
-        except services.EventError as exc:
+            event = planning.create_event(actor=current_user, **form.values())
+        except EventError as exc:
             form.title.errors.append(str(exc))
         else:
             flash(f"Saved the draft of {event.title}. Add its agenda, then publish it.", "success")
@@ -156,8 +168,8 @@ def event_edit(event_id):
     form = _form_with_local_times(event)
     if form.validate_on_submit():
         try:
-            services.update_event(event, actor=current_user, **form.values())
-        except services.EventError as exc:
+            planning.update_event(event, actor=current_user, **form.values())
+        except EventError as exc:
             target = form.capacity if "capacity" in str(exc) else form.title
             target.errors = list(target.errors) + [str(exc)]
         else:
@@ -172,8 +184,8 @@ def event_publish(event_id):
     """Publish a draft."""
     event = _event_or_404(event_id)
     try:
-        services.publish_event(event, actor=current_user)
-    except services.EventError as exc:
+        planning.publish_event(event, actor=current_user)
+    except EventError as exc:
         flash(str(exc), "error")
     else:
         flash(f"{event.title} is published.", "success")
@@ -188,13 +200,13 @@ def event_cancel(event_id):
     form = CancelEventForm()
     if form.validate_on_submit():
         try:
-            mailed = services.cancel_event(event, actor=current_user, reason=form.reason.data)
-        except services.EventError as exc:
+            mailed = planning.cancel_event(event, actor=current_user, reason=form.reason.data)
+        except EventError as exc:
             flash(str(exc), "error")
         else:
             flash(f"{event.title} is cancelled; {mailed} people were told by mail.", "success")
         return redirect(url_for("events.event_detail", event_id=event.id))
-    return render_template("events/event_cancel.html", form=form, event=event, counts=services.counts(event))
+    return render_template("events/event_cancel.html", form=form, event=event, counts=registration.counts(event))
 
 
 @bp.route("/<int:event_id>/complete", methods=["POST"])
@@ -203,8 +215,8 @@ def event_complete(event_id):
     """Mark an event that has ended as completed."""
     event = _event_or_404(event_id)
     try:
-        services.complete_event(event, actor=current_user)
-    except services.EventError as exc:
+        planning.complete_event(event, actor=current_user)
+    except EventError as exc:
         flash(str(exc), "error")
     else:
         flash(f"{event.title} is marked completed.", "success")
@@ -215,8 +227,8 @@ def event_complete(event_id):
 
 def _session_values(event: Event, form: SessionForm) -> dict:
     zone = event.timezone
-    return {"starts_at": services.to_utc(dt.datetime.combine(form.day.data, form.start.data), zone),
-            "ends_at": services.to_utc(dt.datetime.combine(form.day.data, form.end.data), zone),
+    return {"starts_at": timezones.to_utc(dt.datetime.combine(form.day.data, form.start.data), zone),
+            "ends_at": timezones.to_utc(dt.datetime.combine(form.day.data, form.end.data), zone),
             "title": form.title.data, "kind": form.kind.data, "place": form.place.data or "",
             "description": form.description.data or ""}
 
@@ -240,15 +252,15 @@ def agenda_edit(event_id, session_id=None):
             form.day.data = event.local(event.starts_at).date()
     if form.validate_on_submit():
         try:
-            services.save_session(event, actor=current_user, session=session,
+            planning.save_session(event, actor=current_user, session=session,
                                   speaker_ids=form.speakers.data or [], **_session_values(event, form))
-        except services.EventError as exc:
+        except EventError as exc:
             form.day.errors = list(form.day.errors) + [str(exc)]
         else:
             flash(f"Saved '{form.title.data}' in the agenda.", "success")
             return redirect(url_for("events.agenda_edit", event_id=event.id))
     return render_template("events/agenda_edit.html", form=form, event=event, session=session,
-                           days=services.agenda_days(event), action_form=ActionForm()), (400 if form.errors else 200)
+                           days=planning.agenda_days(event), action_form=ActionForm()), (400 if form.errors else 200)
 
 
 @bp.route("/<int:event_id>/agenda/<int:session_id>/delete", methods=["POST"])
@@ -257,7 +269,7 @@ def agenda_delete(event_id, session_id):
     """Remove a session from the agenda."""
     event = _event_or_404(event_id)
     session = Session.get_or_none(Session.id == session_id, Session.event == event) or abort(404)
-    services.delete_session(session, actor=current_user)
+    planning.delete_session(session, actor=current_user)
     flash(f"Removed '{session.title}' from the agenda.", "success")
     return redirect(url_for("events.agenda_edit", event_id=event.id))
 
@@ -291,8 +303,8 @@ def register(event_id):
         flash("Some answers need your attention: " + " ".join(sum(form.errors.values(), [])), "error")
         return redirect(url_for("events.event_detail", event_id=event.id))
     try:
-        reg, created = services.register_user(event, current_user, details=form.details())
-    except services.RegistrationRefused as exc:
+        reg, created = registration.register_user(event, current_user, details=form.details())
+    except RegistrationRefused as exc:
         flash(str(exc), "error")
     else:
         _flash_registration(reg, created)
@@ -304,13 +316,13 @@ def unregister(event_id):
     """Cancel the signed-in user's registration (or leave the waiting list)."""
     event = _visible_event_or_404(event_id)
     form = ActionForm()
-    reg = services.registration_of(event, services.contact_for_user(current_user))
+    reg = registration.registration_of(event, visibility.contact_for_user(current_user))
     if not form.validate_on_submit() or reg is None:
         flash("You have no registration to cancel for this event.", "error")
     else:
         try:
-            services.cancel_registration(reg, actor=current_user)
-        except services.EventError as exc:
+            registration.cancel_registration(reg, actor=current_user)
+        except EventError as exc:
             flash(str(exc), "error")
         else:
             flash("Your registration is cancelled. Thank you for freeing your seat.", "success")
@@ -325,22 +337,22 @@ def register_public(event_id):
     if event.visibility != "public":
         abort(404)
     form = PublicRegistrationForm()
-    problem = services.refusal(event)
+    problem = registration.refusal(event)
     if problem is None and form.validate_on_submit():
         if form.website.data:  # the honeypot: pretend success to robots
             return render_template("events/registration_done.html", event=event, reg=None, created=True)
         try:
-            reg, created = services.register(event, person=form.person(), source="public", details=form.details())
-        except services.RegistrationRefused as exc:
+            reg, created = registration.register(event, person=form.person(), source="public", details=form.details())
+        except RegistrationRefused as exc:
             problem = exc
         else:
             if not created:
-                services.resend_manage_link(reg)
+                registration.resend_manage_link(reg)
             return render_template("events/registration_done.html", event=event, reg=reg, created=created,
                                    describe=_describe(reg))
     status = 400 if form.errors else (409 if problem and request.method == "POST" else 200)
     return render_template("events/register_public.html", form=form, event=event, problem=problem,
-                           fmt=services.format_local), status
+                           fmt=timezones.format_local), status
 
 
 @bp.route("/registration/<token>", methods=["GET", "POST"])
@@ -348,27 +360,27 @@ def register_public(event_id):
 def manage_registration(token):
     """See one's registration through the emailed link, confirm an offered seat, or cancel."""
     try:
-        reg = services.registration_for_token(token)
-    except services.EventError as exc:
+        reg = links.registration_for_token(token)
+    except EventError as exc:
         return render_template("events/message.html", title="Link not valid", message=str(exc)), 404
     form = ActionForm()
     if form.validate_on_submit():
         action = request.form.get("action")
         try:
             if action == "confirm":
-                reg = services.confirm_offer(reg)
+                reg = registration.confirm_offer(reg)
                 flash("Your seat is confirmed. A confirmation with a calendar file is on its way.", "success")
             elif action == "cancel":
-                reg = services.cancel_registration(reg)
+                reg = registration.cancel_registration(reg)
                 flash("Your registration is cancelled. Thank you for letting us know.", "success")
             else:
                 abort(400)
-        except services.EventError as exc:
+        except EventError as exc:
             flash(str(exc), "error")
         return redirect(url_for("events.manage_registration", token=token))
     reg = Registration.get_by_id(reg.id)
     return render_template("events/manage_registration.html", reg=reg, event=reg.event, form=form,
-                           fmt=services.format_local)
+                           fmt=timezones.format_local)
 
 
 # --- invitations ------------------------------------------------------------------------------------
@@ -382,7 +394,7 @@ def invite(event_id):
     """Choose contacts with filters and send them personal invitations."""
     event = _event_or_404(event_id)
     filters = {k: (request.values.get(k) or "").strip() for k in FILTER_KEYS}
-    found = services.filter_contacts(sector=filters["sector"], region=filters["region"], country=filters["country"],
+    found = invitations.filter_contacts(sector=filters["sector"], region=filters["region"], country=filters["country"],
                                      city_id=filters["city"] or None, tag=filters["tag"],
                                      attendance=filters["attendance"], q=filters["q"])
     invited = {i.contact_id: i for i in Invitation.select().where(Invitation.event == event)}
@@ -391,8 +403,8 @@ def invite(event_id):
     if form.validate_on_submit():
         chosen = [c for c in found if str(c.id) in set(form.contacts.data)]
         try:
-            sent, skipped = services.send_invitations(event, chosen, actor=current_user, message=form.message.data)
-        except services.EventError as exc:
+            sent, skipped = invitations.send_invitations(event, chosen, actor=current_user, message=form.message.data)
+        except EventError as exc:
             flash(str(exc), "error")
         else:
             flash(f"Sent {len(sent)} invitation(s).", "success")
@@ -401,7 +413,7 @@ def invite(event_id):
             return redirect(url_for("events.invite", event_id=event.id, **{k: v for k, v in filters.items() if v}))
     past_events = Event.select().where(Event.starts_at < utcnow()).order_by(Event.starts_at.desc())
     return render_template("events/invite.html", event=event, form=form, found=found, invited=invited,
-                           filters=filters, why=services.why_not_invitable, sectors=vocabulary("sectors"),
+                           filters=filters, why=invitations.why_not_invitable, sectors=vocabulary("sectors"),
                            regions=vocabulary("regions"), cities=City.select().order_by(City.name),
                            past_events=past_events), (400 if form.errors else 200)
 
@@ -411,29 +423,29 @@ def invite(event_id):
 def answer_invitation(token):
     """Accept or decline a personal invitation through its signed link."""
     try:
-        inv = services.invitation_for_token(token)
-    except services.EventError as exc:
+        inv = links.invitation_for_token(token)
+    except EventError as exc:
         return render_template("events/message.html", title="Link not valid", message=str(exc)), 404
     event = inv.event
     form = RegistrationDetailsForm()
-    reg = services.registration_of(event, inv.contact)
+    reg = registration.registration_of(event, inv.contact)
     problem = None
     if form.validate_on_submit():
         accept = request.form.get("answer") == "accept"
         try:
-            reg, created = services.answer_invitation(inv, accept=accept, details=form.details())
-        except services.RegistrationRefused as exc:
+            reg, created = invitations.answer_invitation(inv, accept=accept, details=form.details())
+        except RegistrationRefused as exc:
             problem = exc
         else:
             if accept:
                 return redirect(url_for("events.manage_registration",
-                                        token=services.make_token(reg, services.REGISTRATION_SALT)))
+                                        token=links.make_token(reg, links.REGISTRATION_SALT)))
             flash("Thank you for letting us know. You have declined the invitation.", "info")
             return redirect(url_for("events.answer_invitation", token=token))
     inv = Invitation.get_by_id(inv.id)
     return render_template("events/answer_invitation.html", inv=inv, event=event, form=form, reg=reg,
-                           problem=problem or services.refusal(event, inv.contact, invited=True),
-                           fmt=services.format_local, days=services.agenda_days(event))
+                           problem=problem or registration.refusal(event, inv.contact, invited=True),
+                           fmt=timezones.format_local, days=planning.agenda_days(event))
 
 
 # --- staff: participants, moves, check-in, print, reports --------------------------------------------
@@ -444,10 +456,10 @@ def participant_list(event_id):
     """Everyone registered, offered a seat, waiting or cancelled, with the staff's actions."""
     event = _event_or_404(event_id)
     status, q = request.args.get("status", ""), request.args.get("q", "")
-    regs = list(services.participants(event, status=status, q=q))
+    regs = list(registration.participants(event, status=status, q=q))
     return render_template("events/participants.html", event=event, regs=regs, status=status, q=q,
-                           counts=services.counts(event), statuses=REGISTRATION_STATUSES, move_form=MoveForm(),
-                           seats_left=seats_left(event), fmt=services.format_local)
+                           counts=registration.counts(event), statuses=REGISTRATION_STATUSES, move_form=MoveForm(),
+                           seats_left=seats_left(event), fmt=timezones.format_local)
 
 
 @bp.route("/<int:event_id>/participants/<int:reg_id>/move", methods=["POST"])
@@ -459,9 +471,9 @@ def move(event_id, reg_id):
     form = MoveForm()
     if form.validate_on_submit():
         try:
-            reg = services.move_registration(reg, actor=current_user, action=form.action.data,
+            reg = registration.move_registration(reg, actor=current_user, action=form.action.data,
                                              position=form.position.data)
-        except services.EventError as exc:
+        except EventError as exc:
             flash(str(exc), "error")
         else:
             flash(f"{reg.contact.name}: {reg.status_label.lower()}"
@@ -478,10 +490,10 @@ def check_in(event_id):
     """The check-in desk: find a registrant by name and mark them present (works on a phone)."""
     event = _event_or_404(event_id)
     q = request.args.get("q", "").strip()
-    regs = list(services.participants(event, status=REGISTERED, q=q)) if q else \
-        list(services.participants(event, status=REGISTERED))
+    regs = list(registration.participants(event, status=REGISTERED, q=q)) if q else \
+        list(registration.participants(event, status=REGISTERED))
     return render_template("events/check_in.html", event=event, regs=regs, q=q, action_form=ActionForm(),
-                           walk_in=WalkInForm(), counts=services.counts(event))
+                           walk_in=WalkInForm(), counts=registration.counts(event))
 
 
 @bp.route("/<int:event_id>/check-in/<int:reg_id>", methods=["POST"])
@@ -494,8 +506,8 @@ def check_in_mark(event_id, reg_id):
     if form.validate_on_submit():
         present = request.form.get("present") == "1"
         try:
-            services.check_in(reg, actor=current_user, present=present)
-        except services.EventError as exc:
+            checkin.check_in(reg, actor=current_user, present=present)
+        except EventError as exc:
             flash(str(exc), "error")
         else:
             flash(f"{reg.contact.name} is {'checked in' if present else 'no longer checked in'}.", "success")
@@ -510,15 +522,15 @@ def walk_in(event_id):
     form = WalkInForm()
     if form.validate_on_submit():
         try:
-            reg = services.add_walk_in(event, actor=current_user, name=form.name.data, email=form.email.data or "",
+            reg = checkin.add_walk_in(event, actor=current_user, name=form.name.data, email=form.email.data or "",
                                        organisation=form.organisation.data or "", sector=form.sector.data)
-        except services.EventError as exc:
+        except EventError as exc:
             flash(str(exc), "error")
         else:
             flash(f"Added {reg.contact.name} as a walk-in, checked in.", "success")
             return redirect(url_for("events.check_in", event_id=event.id))
-    return render_template("events/check_in.html", event=event, regs=list(services.participants(event, status=REGISTERED)),
-                           q="", action_form=ActionForm(), walk_in=form, counts=services.counts(event)), 400
+    return render_template("events/check_in.html", event=event, regs=list(registration.participants(event, status=REGISTERED)),
+                           q="", action_form=ActionForm(), walk_in=form, counts=registration.counts(event)), 400
 
 
 @bp.route("/<int:event_id>/print")
@@ -527,8 +539,8 @@ def print_list(event_id):
     """A printable participant list (sign-in sheet) in A4 or letter."""
     event = _event_or_404(event_id)
     paper = "letter" if request.args.get("paper") == "letter" else "a4"
-    regs = list(services.participants(event, status=REGISTERED))
-    return render_template("events/print_list.html", event=event, regs=regs, paper=paper, fmt=services.format_local)
+    regs = list(registration.participants(event, status=REGISTERED))
+    return render_template("events/print_list.html", event=event, regs=regs, paper=paper, fmt=timezones.format_local)
 
 
 @bp.route("/<int:event_id>/badges")
@@ -537,8 +549,8 @@ def badges(event_id):
     """Printable name badges (A4 or letter)."""
     event = _event_or_404(event_id)
     paper = "letter" if request.args.get("paper") == "letter" else "a4"
-    regs = list(services.participants(event, status=REGISTERED))
-    return render_template("events/badges.html", event=event, regs=regs, paper=paper, fmt=services.format_local)
+    regs = list(registration.participants(event, status=REGISTERED))
+    return render_template("events/badges.html", event=event, regs=regs, paper=paper, fmt=timezones.format_local)
 
 
 @bp.route("/<int:event_id>/report")
@@ -546,8 +558,8 @@ def badges(event_id):
 def report(event_id):
     """Registered, waiting, attended and no-show by sector, country and region, with a chart."""
     event = _event_or_404(event_id)
-    return render_template("events/report.html", event=event, report=services.event_report(event),
-                           counts=services.counts(event), fmt=services.format_local)
+    return render_template("events/report.html", event=event, report=reporting.event_report(event),
+                           counts=registration.counts(event), fmt=timezones.format_local)
 
 
 @bp.route("/<int:event_id>/participants.csv")
@@ -555,7 +567,7 @@ def report(event_id):
 def participants_csv(event_id):
     """CSV of the participants who agreed to be listed (emails only of those who agreed to share them)."""
     event = _event_or_404(event_id)
-    return Response(services.participants_csv(event), mimetype="text/csv",
+    return Response(reporting.participants_csv(event), mimetype="text/csv",
                     headers={"Content-Disposition": f'attachment; filename="event-{event.id}-participants.csv"'})
 
 
@@ -564,5 +576,5 @@ def participants_csv(event_id):
 def reports():
     """Attendance per city and per sector over the years, across all events."""
     period = "quarter" if request.args.get("period") == "quarter" else "year"
-    return render_template("events/reports.html", by_city=services.attendance_over_time("city", period),
-                           by_sector=services.attendance_over_time("sector", period), period=period)
+    return render_template("events/reports.html", by_city=reporting.attendance_over_time("city", period),
+                           by_sector=reporting.attendance_over_time("sector", period), period=period)

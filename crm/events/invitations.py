@@ -1,0 +1,142 @@
+"""Events: choose contacts, invite them personally, take their answers, remind them."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import peewee
+
+from crm.audit.services import record
+from crm.contacts.models import Contact
+from crm.db import database, utcnow
+from crm.events.errors import EventError
+from crm.events.links import INVITATION_SALT, absolute_url, mail_context, make_token
+from crm.events.models import DECLINED, DRAFT, PENDING, PUBLISHED, Event, Invitation, Registration
+from crm.events.registration import ACTIVE_REGISTRATION, register, registration_of
+from crm.mail import queue_mail
+from crm.membership.models import City
+
+MAX_INVITATION_REMINDERS = 3
+
+
+def filter_contacts(*, sector: str = "", region: str = "", country: str = "", city_id=None, tag: str = "",
+                    attendance: str = "", q: str = ""):
+    """Return contacts matching the invitation filters.
+
+    ``attendance``: ``any`` (attended at least one event), ``none`` (never attended) or an event id
+    (attended that event).
+    """
+    query = (Contact.select(Contact, City).join(City, peewee.JOIN.LEFT_OUTER, on=(Contact.city == City.id))
+             .order_by(Contact.name))
+    if sector:
+        query = query.where(Contact.sector == sector)
+    if region:
+        query = query.where(City.region == region)
+    if country:
+        query = query.where(City.country == country.upper())
+    if city_id:
+        query = query.where(Contact.city == int(city_id))
+    if q:
+        query = query.where(Contact.name.contains(q) | Contact.organisation.contains(q))
+    attended = Registration.select(Registration.contact).where(Registration.checked_in_at.is_null(False))
+    if attendance == "any":
+        query = query.where(Contact.id.in_(attended))
+    elif attendance == "none":
+        query = query.where(Contact.id.not_in(attended))
+    elif attendance.isdigit():
+        query = query.where(Contact.id.in_(attended.where(Registration.event == int(attendance))))
+    contacts = list(query)
+    if tag:
+        needle = tag.strip().lower()
+        contacts = [c for c in contacts if needle in [t.lower() for t in c.tags]]
+    return contacts
+
+
+def why_not_invitable(contact: Contact) -> str | None:
+    if not contact.email:
+        return "no email address"
+    if contact.do_not_contact:
+        return "asked not to be contacted"
+    if not contact.accepts_event_invitations:
+        return "does not accept event invitations"
+    return None
+
+
+def send_invitations(event: Event, contacts, *, actor, message: str = "") -> tuple[list[Invitation], list[tuple]]:
+    """Invite contacts personally; return (invitations sent, [(contact, reason skipped)])."""
+    if event.status not in (PUBLISHED, DRAFT):
+        raise EventError("Invitations can only be sent for a draft or published event.")
+    sent, skipped = [], []
+    with database.atomic():
+        for contact in contacts:
+            reason = why_not_invitable(contact)
+            if reason is None and Invitation.select().where(Invitation.event == event,
+                                                            Invitation.contact == contact).exists():
+                reason = "already invited"
+            if reason is None and registration_of(event, contact) is not None and \
+                    registration_of(event, contact).status in ACTIVE_REGISTRATION:
+                reason = "already registered"
+            if reason:
+                skipped.append((contact, reason))
+                continue
+            inv = Invitation.create(event=event, contact=contact, invited_by=actor.id if actor else None,
+                                    message=message.strip())
+            _invitation_mail(event, inv, reminder=False)
+            sent.append(inv)
+        record(actor, "event.invite", event, summary=f"Invited {len(sent)} people to {event.title}",
+               changes={"invited": [i.contact_id for i in sent], "skipped": [c.id for c, _ in skipped]})
+    return sent, skipped
+
+
+def invitation_link(inv: Invitation) -> str:
+    return absolute_url("events.answer_invitation", token=make_token(inv, INVITATION_SALT))
+
+
+def _invitation_mail(event: Event, inv: Invitation, *, reminder: bool) -> None:
+    subject = (f"Reminder: you are invited to {event.title}" if reminder else f"Invitation: {event.title}")
+    queue_mail(inv.contact.email, subject, "event_invitation_reminder" if reminder else "event_invitation",
+               invitation=inv, link=invitation_link(inv), contact=inv.contact, **mail_context(event))
+
+
+def answer_invitation(inv: Invitation, *, accept: bool, details: dict | None = None):
+    """Accept (register, maybe on the waiting list) or decline an invitation."""
+    event = inv.event
+    if accept:
+        reg, created = register(event, contact=inv.contact, source="invitation", details=details, invited=True)
+        return reg, created
+    with database.atomic():
+        if inv.status == DECLINED:
+            return None, False
+        old = inv.status
+        inv.status, inv.answered_at = DECLINED, utcnow()
+        inv.save()
+        record(None, "invitation.decline", inv, summary=f"{inv.contact.name} declined {event.title}",
+               changes={"status": [old, DECLINED]})
+    return None, True
+
+
+def send_invitation_reminders(now: dt.datetime | None = None) -> int:
+    """Remind invitees who have not answered, once per the event's chosen interval."""
+    now = now or utcnow()
+    rows = (Invitation.select(Invitation, Event, Contact).join(Event).switch(Invitation).join(Contact)
+            .where(Invitation.status == PENDING, Event.status == PUBLISHED, Event.starts_at > now,
+                   Event.invitation_reminder_days > 0, Invitation.reminders_sent < MAX_INVITATION_REMINDERS))
+    sent = 0
+    for inv in rows:
+        event = inv.event
+        if event.registration_closes_at and event.registration_closes_at <= now:
+            continue
+        if not inv.contact.may_be_invited or registration_of(event, inv.contact) is not None:
+            continue
+        last = inv.last_reminded_at or inv.sent_at
+        if last > now - dt.timedelta(days=event.invitation_reminder_days):
+            continue
+        with database.atomic():
+            # The conditional update makes two overlapping runs send one reminder, not two.
+            claimed = (Invitation.update(last_reminded_at=now, reminders_sent=Invitation.reminders_sent + 1)
+                       .where(Invitation.id == inv.id, Invitation.reminders_sent == inv.reminders_sent)
+                       .execute())
+            if claimed:
+                _invitation_mail(event, inv, reminder=True)
+                sent += 1
+    return sent

@@ -1,0 +1,76 @@
+"""Events: signed tokens and the public links mailed to people, and the mail context."""
+
+from __future__ import annotations
+
+from flask import current_app, has_request_context, url_for
+from itsdangerous import BadSignature, URLSafeSerializer
+
+from crm.events.errors import EventError
+from crm.events.models import Event, Invitation, Registration
+from crm.events.timezones import format_local
+
+INVITATION_SALT = "event-invitation"
+REGISTRATION_SALT = "event-registration"
+FEED_SALT = "event-feed"
+
+
+def absolute_url(endpoint: str, **values) -> str:
+    """Return the public address of ``endpoint`` (BASE_URL), also outside requests (cron)."""
+    base = current_app.config["BASE_URL"].rstrip("/")
+    if has_request_context():
+        return base + url_for(endpoint, **values)
+    # Outside a request (cron), build the path from the URL map: pushing a request context here
+    # would close the database connection of the caller's transaction when it ends.
+    return base + current_app.url_map.bind("localhost").build(endpoint, values)
+
+
+def _serializer(salt: str) -> URLSafeSerializer:
+    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt=salt)
+
+
+def make_token(obj, salt: str) -> str:
+    """Return a signed token naming ``obj`` (an invitation, registration or user)."""
+    return _serializer(salt).dumps({"id": obj.id})
+
+
+def _load_token(token: str, salt: str) -> int:
+    try:
+        data = _serializer(salt).loads(token)
+    except BadSignature as exc:
+        raise EventError("This link is not valid. Check that you copied all of it, "
+                         "or write to the secretariat for a new one.") from exc
+    return int(data["id"])
+
+
+def invitation_for_token(token: str) -> Invitation:
+    inv = Invitation.get_or_none(Invitation.id == _load_token(token, INVITATION_SALT))
+    if inv is None:
+        raise EventError("This invitation no longer exists. Write to the secretariat if you think it should.")
+    return inv
+
+
+def registration_for_token(token: str) -> Registration:
+    reg = Registration.get_or_none(Registration.id == _load_token(token, REGISTRATION_SALT))
+    if reg is None:
+        raise EventError("This registration no longer exists. Write to the secretariat if you think it should.")
+    return reg
+
+
+def user_id_for_feed_token(token: str) -> int:
+    return _load_token(token, FEED_SALT)
+
+
+def manage_link(reg: Registration) -> str:
+    return absolute_url("events.manage_registration", token=make_token(reg, REGISTRATION_SALT))
+
+
+def event_link(event: Event) -> str:
+    return absolute_url("events.event_detail", event_id=event.id)
+
+
+def mail_context(event: Event, reg: Registration | None = None) -> dict:
+    ctx = {"event": event, "when": format_local(event, event.starts_at), "until": format_local(event, event.ends_at),
+           "event_url": event_link(event)}
+    if reg is not None:
+        ctx.update(reg=reg, contact=reg.contact, manage_url=manage_link(reg))
+    return ctx

@@ -1,0 +1,28 @@
+"""Events: wall-clock times in an event's zone, stored as naive UTC."""
+
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+from crm.events.models import Event
+
+
+def to_utc(local: dt.datetime | None, zone: str) -> dt.datetime | None:
+    """Return a naive wall-clock time in ``zone`` as naive UTC (how every ``*_at`` is stored)."""
+    if local is None:
+        return None
+    return local.replace(tzinfo=ZoneInfo(zone)).astimezone(dt.UTC).replace(tzinfo=None)
+
+
+def to_local(value: dt.datetime | None, zone: str) -> dt.datetime | None:
+    """Return a stored naive UTC time as a naive wall-clock time in ``zone`` (for forms)."""
+    if value is None:
+        return None
+    return value.replace(tzinfo=dt.UTC).astimezone(ZoneInfo(zone)).replace(tzinfo=None)
+
+
+def format_local(event: Event, value: dt.datetime | None, fmt: str = "%a %d %b %Y, %H:%M") -> str:
+    """Format a stored UTC time in the event's zone, with the zone's abbreviation."""
+    local = event.local(value)
+    return f"{local.strftime(fmt)} {local.tzname()}" if local else "—"
