@@ -1,4 +1,7 @@
-"""The multilingual concept vocabulary (seeds/concepts.json) and concept extraction from free text.
+"""The multilingual concept vocabulary and concept extraction from free text.
+
+seeds/concepts.json holds what is the same in every language (facet, key, label, implied concepts);
+seeds/concepts/<code>.json holds one language: its words for each concept, markers and stopwords.
 
 A concept is a facet value (``attack:vehicle_ramming``), a theme (``theme:victim_support``), a hard
 need (``need:lang_fr``), a detail of the setting finer than the facets (``detail:christmas_market``) or
@@ -76,13 +79,15 @@ class _Term:
 
 
 class Vocabulary:
-    """The concepts of seeds/concepts.json, indexed by stem for matching."""
+    """The concepts of seeds/concepts.json with the terms of every language file, indexed by stem for matching."""
 
     def __init__(self, data: dict, extra: dict[str, dict] | None = None):
-        """Index ``data`` (concepts.json) and ``extra`` ({language: {"facet:key": [terms]}}, one file each)."""
+        """Index ``data`` (concepts.json) and ``extra`` ({language: {"facet:key": [terms]}}, one file each).
+
+        An entry of ``data`` may carry terms of its own ({"terms": {lang: [...]}}); a file's terms add to them.
+        """
         extra = T.FILES if extra is None else extra
         self.languages = tuple(dict.fromkeys(tuple(data.get("languages") or T.LANGUAGES) + tuple(extra)))
-        # Terms of a language file stay apart from concepts.json's entries (which keep their five languages).
         self.extra_terms: dict[str, dict[str, list[str]]] = {
             lang: (meta.get("terms") if "terms" in meta else meta) for lang, meta in extra.items()}
         self.concepts: dict[str, dict] = {}
@@ -94,12 +99,12 @@ class Vocabulary:
         self._single_stems: dict[str, dict[str, set[str]]] = {lang: {} for lang in self.languages}
         for entry in data.get("concepts", []):
             concept = f"{entry['facet']}:{entry['key']}"
-            self.concepts[concept] = entry
             self.implies[concept] = tuple(entry.get("implies") or ())
             all_terms = dict(entry.get("terms") or {})
             for lang, by_concept in self.extra_terms.items():
                 if by_concept.get(concept):
                     all_terms[lang] = list(all_terms.get(lang, ())) + list(by_concept[concept])
+            self.concepts[concept] = dict(entry, terms=all_terms)
             for lang, terms in all_terms.items():
                 if lang not in self._by_first:
                     continue

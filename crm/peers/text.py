@@ -14,7 +14,7 @@ from functools import cache, lru_cache
 from crm import search as _search
 from crm.resources import seeds_dir
 
-# Each further language is one file, seeds/concepts/<code>.json: its "language" part (name, marker words,
+# Each language is one file, seeds/concepts/<code>.json: its "language" part (name, order, marker words,
 # letters, stopwords) is read here, its "terms" by crm.peers.concepts. Adding a language is adding a file.
 LANGUAGE_FILES = str(seeds_dir() / "concepts")
 
@@ -34,7 +34,8 @@ def _language_files() -> dict[str, dict]:
 
 
 FILES = _language_files()
-LANGUAGES = ("en", "fr", "de", "es", "no") + tuple(code for code in FILES if code not in ("en", "fr", "de", "es", "no"))
+# The network's first five languages keep their places (they break ties in detection); others follow by code.
+LANGUAGES = tuple(sorted(FILES, key=lambda code: (FILES[code].get("order", len(FILES)), code)))
 DEFAULT_LANGUAGE = "en"
 
 # Letters that NFKD does not decompose but that people type either way.
@@ -45,69 +46,19 @@ _FOLD_TABLE = str.maketrans({
 
 _TOKEN_RE = re.compile(r"[^\W_]+", re.UNICODE)
 
-# Short, frequent function words that tell the five network languages apart. Words shared by two
-# languages ("de", "en", "i", "a") are left out on purpose: they decide nothing.
-_MARKERS = {
-    "en": """the and of to was were is are in on at with for by from this that which who our we
-             has have had been after during into their it as an be will would what how""",
-    "fr": """le la les des du une un et est sont était été dans sur pour par avec nous notre nos
-             qui que au aux ce cette ces pendant après lors ils elles ont avons leur mais ou où""",
-    "de": """der die das den dem des und ist sind war waren wurde wurden ein eine einer einem
-             einen mit für auf von zu im nach bei wir unsere unser nicht auch sich haben hat
-             wie vor durch aus""",
-    "es": """el la los las del y es son fue fueron una uno un con por para en nuestra nuestro
-             nuestros que se al lo durante tras después cuando como pero muy hemos hubo""",
-    "no": """og er var ble har hadde det den til på med av som vi vår våre ikke etter under
-             fra om eller også ved hvor ett blitt skal kan dette disse mot kommune""",
-}
-_MARKERS.update({code: meta.get("markers", "") for code, meta in FILES.items()})
+# Short, frequent function words that tell the languages apart (each file's "markers"). Words shared by
+# two languages ("de", "en", "i", "a") are left out on purpose: they decide nothing.
+_MARKERS = {code: meta.get("markers", "") for code, meta in FILES.items()}
 _MARKER_SETS = {lang: frozenset(words.split()) for lang, words in _MARKERS.items()}
-# Letters that are strong evidence of one language.
-_LETTERS = {
-    "no": "øåæ",
-    "de": "ßäöü",
-    "es": "ñ¿¡áíóú",
-    "fr": "çèêàùâîôëïœ",
-}
-_LETTERS.update({code: meta["letters"] for code, meta in FILES.items() if meta.get("letters")})
+# Letters that are strong evidence of one language (each file's "letters").
+_LETTERS = {code: meta["letters"] for code, meta in FILES.items() if meta.get("letters")}
 
 # Extra stopwords per language: words the whoosh lists miss but that are pure function words and
 # happen to spell a content word in another language (French "car" = because, Spanish "van" = go).
-_EXTRA_STOPWORDS = {
-    "en": "also however about across around could should may might one two three us",
-    "fr": "car ainsi alors aussi donc très tout tous toute toutes leurs dont lors depuis",
-    "de": "dass wurde wurden worden sowie bereits sehr wegen ihre unsere",
-    "es": "van va vamos fue fueron sido tras muy también donde hay",
-    "no": "ble blei ett også veldig mange hele",
-}
-_EXTRA_STOPWORDS.update({code: meta.get("stopwords", "") for code, meta in FILES.items()})
+_EXTRA_STOPWORDS = {code: meta.get("stopwords", "") for code, meta in FILES.items()}
 
 # Words present in nearly every description or profile: they must not decide a ranking.
-DOMAIN_STOPWORDS = {
-    "en": """city cities town municipality council community communities family families people
-             person after attack attacks attacked victim victims incident incidents event events
-             local mayor response responded respond year years day days week weeks help need needs
-             support similar happened experience advice adviser advisers peer peers member members
-             network like want looking seek seeking""",
-    "fr": """ville villes commune communes municipalité mairie communauté communautés famille familles
-             personne personnes gens après attaque attaques attentat attentats victime victimes
-             incident incidents événement maire réponse année années jour jours semaine aide besoin
-             expérience conseil conseils similaire pair pairs membre membres réseau cherchons""",
-    "de": """stadt städte gemeinde kommune gemeinschaft familie familien menschen leute person nach
-             angriff angriffe anschlag anschläge opfer vorfall vorfälle ereignis bürgermeister
-             bürgermeisterin jahr jahre tag tage woche hilfe brauchen erfahrung rat ähnlich ähnlichen
-             mitglied mitglieder netzwerk suchen""",
-    "es": """ciudad ciudades municipio ayuntamiento comunidad comunidades familia familias personas
-             gente persona después ataque ataques atentado atentados víctima víctimas incidente
-             evento alcalde alcaldesa respuesta año años día días semana ayuda necesitamos
-             experiencia consejo similar miembro miembros red buscamos""",
-    "no": """by byen kommune kommunen samfunn samfunnet familie familier folk personer etter angrep
-             angrepet angrepene offer ofre hendelse hendelsen ordfører svar år dag dager uke hjelp
-             trenger erfaring råd lignende medlem medlemmer nettverk""",
-}
-
-
-DOMAIN_STOPWORDS.update({code: meta.get("domain_stopwords", "") for code, meta in FILES.items()})
+DOMAIN_STOPWORDS = {code: meta.get("domain_stopwords", "") for code, meta in FILES.items()}
 
 
 def fold(text):
