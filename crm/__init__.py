@@ -13,8 +13,9 @@ from crm import security_headers
 from crm import resources
 from crm.config import DEV_SECRET_KEY
 
-# Blueprints in the order their URLs should be matched.
-BLUEPRINTS = [
+# The features of the application, each declared by its package's ``feature`` (crm.features.Feature), in
+# the order their URLs are matched. Adding a feature is adding its package here (or in config["FEATURES"]).
+FEATURES = [
     "crm.main",
     "crm.accounts",
     "crm.audit",
@@ -34,7 +35,11 @@ class ConfigurationError(RuntimeError):
 
 
 def create_app(config: dict | None = None) -> Flask:
-    """Build the application: config, extensions, database, blueprints, error pages, commands."""
+    """Build the application: config, extensions, database, blueprints, error pages, commands.
+
+    ``config["FEATURES"]`` replaces the feature list; ``config["VIEWS"] = False`` builds an app without
+    pages (no blueprint, so no view module is imported), for commands that serve none.
+    """
     load_dotenv(Path.cwd() / ".env", override=False)
     app = Flask(__name__, template_folder=str(resources.templates_dir()))
     flask_debug = app.debug  # FLASK_DEBUG or `crm --debug`
@@ -43,6 +48,9 @@ def create_app(config: dict | None = None) -> Flask:
     app.config["DEBUG"] = bool(app.config["DEBUG"]) or flask_debug
     _check_secret_key(app)
     app.instance_path = app.config["INSTANCE_DIR"]  # the working directory's, not site-packages'
+    from crm.features import Registry
+
+    app.extensions["crm_features"] = Registry(app.config.get("FEATURES") or FEATURES)
     os.makedirs(app.instance_path, exist_ok=True)
 
     _init_extensions(app)
@@ -50,8 +58,11 @@ def create_app(config: dict | None = None) -> Flask:
     from crm import db
 
     db.init_app(app)
-    _register_blueprints(app)
-    from crm import cli, errors, mail, templating
+    if app.config.get("VIEWS", True):
+        for blueprint in app.extensions["crm_features"].blueprints():
+            app.register_blueprint(blueprint)
+    from crm import cli, errors, indexing, mail, templating
+    indexing.init_app(app)
 
     mail.init_app(app)
     errors.init_app(app)
@@ -110,9 +121,3 @@ def _init_extensions(app: Flask) -> None:
     def _load_user(session_id):
         return User.for_session(session_id)
 
-
-def _register_blueprints(app: Flask) -> None:
-    import importlib
-
-    for name in BLUEPRINTS:
-        app.register_blueprint(importlib.import_module(name).bp)

@@ -11,6 +11,9 @@ from flask.cli import AppGroup, FlaskGroup, with_appcontext
 # Commands that serve pages or mail signed links: they need a real CRM_SECRET_KEY (only `crm run` in
 # development mode may use the development key).
 SIGNING_COMMANDS = {"run", "events", "advice", "shell"}
+# Commands (and `crm`/`crm --help` alone) that neither serve pages nor build links: their app has no
+# blueprint, so no view module is imported and they start fast (crm.features).
+PAGELESS_COMMANDS = {None, "db", "config", "seed", "import", "search", "peers"}
 
 
 def _create_app():
@@ -19,7 +22,8 @@ def _create_app():
     command = sys.argv[1:2]
     name = next((arg for arg in sys.argv[1:] if not arg.startswith("-")), None)  # `crm --debug run`
     try:
-        app = create_app({"ALLOW_DEV_SECRET_KEY": name not in SIGNING_COMMANDS, "DEV_SERVER": name == "run"})
+        app = create_app({"ALLOW_DEV_SECRET_KEY": name not in SIGNING_COMMANDS, "DEV_SERVER": name == "run",
+                          "VIEWS": name not in PAGELESS_COMMANDS})
     except ConfigurationError as exc:
         raise click.ClickException(str(exc)) from None
     if command and command[0] not in ("db", "config", "--help", "routes"):
@@ -221,28 +225,31 @@ def show_config():
     click.echo(settings_table())
 
 
-# Feature groups (e.g. `crm import`, `crm events`) add themselves to this list.
-COMMANDS = [db, seed, users, mail_group, show_config]
-
-
 def init_app(app) -> None:
-    """Add the project's commands to ``app.cli`` (the ``crm`` command lists them)."""
-    for command in COMMANDS:
+    """Add the core commands and those the app's features declare to ``app.cli`` (``crm`` lists them)."""
+    from crm.features import registry
+
+    features = registry(app)
+    for command in (db, seed, users, mail_group, show_config, *features.commands()):
         app.cli.add_command(command)
+    imports = features.import_commands()
+    if imports:
+        group = AppGroup("import", help=IMPORT_GROUP_HELP)
+        for command in imports:
+            group.add_command(command)
+        app.cli.add_command(group)
 
 
-# --- imports ------------------------------------------------------------------------------------
+# --- imports: the shared `crm import` group's helpers (features add its commands) ----------------
 
-@click.group("import", cls=AppGroup)
-def import_group():
-    """Import records from CSV files (the same checks as the import pages)."""
+IMPORT_GROUP_HELP = "Import records from CSV files (the same checks as the import pages)."
 
 
-def _run_import(check, apply, path, mode, only_valid, label):
+def run_import(check, apply, path, mode, only_valid, label):
     """Check a CSV file, print its errors with row numbers, and import it (all or nothing, unless --only-valid)."""
     from crm import indexing
+    from crm.core.csvimport import ImportRefused, echo_plan, read_csv_file
     from crm.db import database
-    from crm.membership.csvimport import ImportRefused, echo_plan, read_csv_file
 
     database.connect(reuse_if_open=True)
     plan = check(read_csv_file(path))
@@ -256,73 +263,10 @@ def _run_import(check, apply, path, mode, only_valid, label):
     click.echo(f"{label}: {result}.")
 
 
-_MODE = click.option("--mode", type=click.Choice(["skip", "update", "fill"]), default=None,
-                     help="Existing records: skip them, update them, or fill only their empty fields.")
-_ONLY_VALID = click.option("--only-valid", is_flag=True, help="Import the valid rows even if others have errors.")
-
-
-@import_group.command("contacts")
-@click.argument("path", type=click.Path(exists=True, dir_okay=False))
-@_MODE
-@_ONLY_VALID
-@with_appcontext
-def import_contacts_command(path, mode, only_valid):
-    """Import contacts from a CSV file (header: name,email,position,organisation,sector,city,country,...)."""
-    from crm.contacts.imports import check_contacts, import_contacts
-
-    _run_import(check_contacts, import_contacts, path, mode or "skip", only_valid, "Contacts")
-
-
-@import_group.command("cities")
-@click.argument("path", type=click.Path(exists=True, dir_okay=False))
-@_MODE
-@_ONLY_VALID
-@with_appcontext
-def import_cities_command(path, mode, only_valid):
-    """Import member cities from a CSV file (header: name,country,region,population,languages,expertise[,incident_summary])."""
-    from crm.membership.imports import check_cities, import_cities
-
-    _run_import(check_cities, import_cities, path, mode or "update", only_valid, "Cities")
-
-
-COMMANDS.append(import_group)
-
-
-# --- events -------------------------------------------------------------------------------------
-
-@click.group("events", cls=AppGroup)
-def events_group():
-    """Scheduled work for events (meant for cron)."""
-
-
-@events_group.command("send-reminders")
-@click.option("--days", type=int, default=None,
-              help="Remind this many days before the start (default: each event's own setting).")
-@with_appcontext
-def events_send_reminders(days):
-    """Expire unanswered seat offers, remind unanswered invitees, and remind registered people (once each)."""
-    from crm.db import database
-    from crm.events import services
-
-    database.connect(reuse_if_open=True)
-    expired = services.process_offers()
-    invitations = services.send_invitation_reminders()
-    reminders = services.send_reminders(days=days)
-    click.echo(f"Expired {expired} offer(s); reminded {invitations} invitee(s) and {reminders} participant(s).")
-
-
-@events_group.command("process-offers")
-@with_appcontext
-def events_process_offers():
-    """Expire seat offers past their deadline and offer the seats to the next people waiting."""
-    from crm.db import database
-    from crm.events import services
-
-    database.connect(reuse_if_open=True)
-    click.echo(f"Expired {services.process_offers()} offer(s).")
-
-
-COMMANDS.append(events_group)
+MODE_OPTION = click.option("--mode", type=click.Choice(["skip", "update", "fill"]), default=None,
+                           help="Existing records: skip them, update them, or fill only their empty fields.")
+ONLY_VALID_OPTION = click.option("--only-valid", is_flag=True,
+                                 help="Import the valid rows even if others have errors.")
 
 
 if __name__ == "__main__":

@@ -18,19 +18,8 @@ database = peewee.DatabaseProxy()
 
 NUL = "\x00"
 
-# Features whose models make up the schema, in dependency order.
-MODEL_MODULES = [
-    "crm.accounts.models",
-    "crm.audit.models",
-    "crm.mail",
-    "crm.membership.models",
-    "crm.contacts.models",
-    "crm.events.models",
-    "crm.incidents.models",
-    "crm.lessons.models",
-    "crm.workspace.models",
-    "crm.indexing",
-]
+# Core modules with tables of their own; features declare theirs (crm.features.Feature.models).
+CORE_MODEL_MODULES = ("crm.mail", "crm.indexing")
 
 SQLITE_PRAGMAS = {
     "journal_mode": "wal",
@@ -234,9 +223,11 @@ def strip_nul_characters():
 
 
 def all_models() -> list[type[BaseModel]]:
-    """Return every model of the application, in an order that satisfies foreign keys."""
+    """Return every model of the application (the core's and its features'), in foreign-key order."""
+    from crm.features import current_registry
+
     models: list[type[BaseModel]] = []
-    for name in MODEL_MODULES:
+    for name in (*CORE_MODEL_MODULES, *current_registry().model_modules()):
         module = importlib.import_module(name)
         for value in vars(module).values():
             if (isinstance(value, type) and issubclass(value, BaseModel) and value is not BaseModel

@@ -19,7 +19,6 @@ from __future__ import annotations
 import datetime as dt
 import fcntl
 import hashlib
-import importlib
 import json
 import logging
 import os
@@ -35,15 +34,13 @@ from flask import current_app, g, has_app_context
 
 from crm import search
 from crm.db import BaseModel, database, utcnow
+from crm.features import current_registry, registry
 
 log = logging.getLogger(__name__)
 
 ADVISORY_LOCK_KEY = 7_305_001  # pg_advisory_xact_lock key serialising writers of the change log
 APPLY_LOCK_FILE = "apply.lock"
 BATCH = 500
-
-# Modules that describe documents (each calls ``register`` at import).
-INDEX_MODULES = ["crm.membership.index", "crm.contacts.index", "crm.incidents.index", "crm.lessons.index"]
 
 
 class IndexChange(BaseModel):
@@ -64,6 +61,8 @@ class Kind:
     related: Callable[[object], list[str]] | None = None  # other documents that copy this record's details
 
 
+# The kinds of the app's features (their ``index`` modules' KINDS and WATCHED), installed by ``install``.
+# Process-wide, not per app, because the write hooks they set live on the model classes.
 KINDS: dict[str, Kind] = {}
 _MODEL_KINDS: dict[type, str] = {}
 _WATCHED: dict[type, Callable[[object], list[str]]] = {}
@@ -101,13 +100,23 @@ def log_write(model: type, op: str, ids: list, instances: list | None = None) ->
     touch_ids(doc_id for obj in instances for names in others for doc_id in names(obj))
 
 
+def install(index_modules: Iterable) -> None:
+    """Index the kinds these modules declare (``KINDS``) and watch their ``WATCHED`` models, only those."""
+    for model in (*_MODEL_KINDS, *_WATCHED):
+        model.write_hook = None
+    KINDS.clear()
+    _MODEL_KINDS.clear()
+    _WATCHED.clear()
+    for module in index_modules:
+        for kind in getattr(module, "KINDS", ()):
+            register(kind.name, kind.model, kind.documents, kind.related)
+        for model, doc_ids in getattr(module, "WATCHED", ()):
+            watch(model, doc_ids)
+
+
 def _load_kinds() -> None:
-    for name in INDEX_MODULES:
-        try:
-            importlib.import_module(name)
-        except ModuleNotFoundError as exc:  # a feature not installed yet
-            if exc.name != name:
-                raise
+    if not KINDS:  # outside an app built by the factory (a script): the default features' kinds
+        install(current_registry().index_modules())
 
 
 def with_stamp(doc: dict | None) -> dict | None:
@@ -475,8 +484,8 @@ def _apply_after_response(app, budget: float) -> None:
 
 
 def init_app(app) -> None:
-    """Log every write of an indexed model (import the kinds now), and apply the log after responses and commands."""
-    _load_kinds()
+    """Log every write of the app's indexed models, and apply the log after responses and commands."""
+    install(registry(app).index_modules())
 
     @app.after_request
     def _apply_after_response_sent(response):

@@ -1,7 +1,8 @@
 """Loading seeds: reference data for every install, and the demo network with ``--demo``.
 
-Each feature registers loaders with ``@loader``; every loader is idempotent (it looks records up
-by a natural key before creating them), so ``crm seed`` can run any number of times.
+A feature lists its seed modules (``Feature.seeds``), whose loaders are marked ``@loader``; every loader
+is idempotent (it looks records up by a natural key before creating them), so ``crm seed`` can run any
+number of times.
 """
 
 from __future__ import annotations
@@ -9,16 +10,6 @@ from __future__ import annotations
 import json
 
 from crm.resources import seeds_dir
-
-REFERENCE_LOADERS = []
-DEMO_LOADERS = []
-
-# Modules that register loaders with @loader; imported by run(). Add a feature's seeds module here.
-SEED_MODULES: list[str] = [
-    "crm.membership.seeds",
-    "crm.events.seeds",
-    "crm.incidents.seeds",
-]
 
 DEMO_LOGINS = [
     ("admin", "admin@example.org", "Amira Haddad", "demo-admin-2026"),
@@ -28,10 +19,10 @@ DEMO_LOGINS = [
 
 
 def loader(*, demo: bool = False):
-    """Register a seed loader: a function returning the number of records it created."""
+    """Mark a seed loader: a function returning the number of records it created (demo data with ``demo``)."""
 
     def decorator(func):
-        (DEMO_LOADERS if demo else REFERENCE_LOADERS).append(func)
+        func.seed = "demo" if demo else "reference"
         return func
 
     return decorator
@@ -57,18 +48,18 @@ def demo_users() -> int:
 
 
 def loaders(*, demo: bool = False) -> list:
-    """Return the loaders to run, in order: reference data first, then the demo network."""
-    import importlib
+    """Return the loaders to run, in order: reference data first, then the demo network.
 
-    for name in SEED_MODULES:
-        importlib.import_module(name)
-    # Order by SEED_MODULES, not by import order (tests may import a feature's seeds module early).
-    order = [__name__, *SEED_MODULES]
+    This module's loaders come first, then the features' in the order the app lists them.
+    """
+    import sys
 
-    def position(func):
-        return order.index(func.__module__) if func.__module__ in order else len(order)
+    from crm.features import current_registry, marked
 
-    return sorted(REFERENCE_LOADERS, key=position) + (sorted(DEMO_LOADERS, key=position) if demo else [])
+    found = [func for module in (sys.modules[__name__], *current_registry().seed_modules())
+             for func in marked(module, "seed")]
+    return ([f for f in found if f.seed == "reference"]
+            + ([f for f in found if f.seed == "demo"] if demo else []))
 
 
 def run(*, demo: bool = False, progress=None) -> dict[str, int]:

@@ -9,7 +9,7 @@ import nh3
 from flask import url_for
 from markupsafe import Markup
 
-NAV: dict[str, list[tuple[str, str]]] = {"public": [], "member": [], "secretariat": []}
+from crm.features import registry
 
 ALLOWED_TAGS = {"p", "br", "strong", "em", "ul", "ol", "li", "a", "h3", "h4", "blockquote", "code", "pre", "hr"}
 
@@ -31,15 +31,9 @@ def format_date(value: dt.date | None, fmt: str = "%d %b %Y") -> str:
     return value.strftime(fmt) if value else "—"
 
 
-def register_nav(area: str, label: str, endpoint: str) -> None:
-    """Add a link to the navigation of ``area`` (public, member or secretariat)."""
-    if (label, endpoint) not in NAV[area]:
-        NAV[area].append((label, endpoint))
-
-
 def nav_items(area: str) -> list[dict]:
-    """Return the navigation links of ``area`` for templates."""
-    return [{"label": label, "url": url_for(endpoint)} for label, endpoint in NAV[area]]
+    """Return the navigation links of ``area`` that the app's features declare (``Feature.nav``), for templates."""
+    return [{"label": label, "url": url_for(endpoint)} for label, endpoint in registry().nav(area)]
 
 
 def init_app(app) -> None:

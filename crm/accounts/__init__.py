@@ -2,6 +2,8 @@
 
 from flask import Blueprint
 
+from crm.features import Feature
+
 bp = Blueprint("accounts", __name__, url_prefix="/account")
 
-from crm.accounts import views  # noqa: E402,F401
+feature = Feature("accounts", blueprint="crm.accounts.views:bp", models=("crm.accounts.models",))

@@ -2,6 +2,8 @@
 
 from flask import Blueprint
 
+from crm.features import Feature
+
 bp = Blueprint("audit", __name__, url_prefix="/audit")
 
-from crm.audit import views  # noqa: E402,F401
+feature = Feature("audit", blueprint="crm.audit.views:bp", models=("crm.audit.models",))

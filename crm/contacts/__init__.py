@@ -2,10 +2,15 @@
 
 from flask import Blueprint
 
-from crm.templating import register_nav
+from crm.features import Feature
 
 bp = Blueprint("contacts", __name__, url_prefix="/contacts")
 
-register_nav("secretariat", "Contacts", "contacts.contact_list")
-
-from crm.contacts import views  # noqa: E402,F401
+feature = Feature(
+    "contacts",
+    blueprint="crm.contacts.views:bp",
+    models=("crm.contacts.models",),
+    cli_imports=("crm.contacts.commands:import_contacts_command",),
+    index=("crm.contacts.index",),
+    nav=(("secretariat", "Contacts", "contacts.contact_list"),),
+)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from crm.contacts.models import Contact
-from crm.indexing import register
+from crm.indexing import Kind
 from crm.membership.index import city_values
 from crm.membership.models import City
 from crm.peers.matching import contact_document
@@ -37,4 +37,4 @@ def documents(ids=None):
         yield contact.id, to_document(contact, contact.city if contact.city_id else None)
 
 
-register("contact", Contact, documents)
+KINDS = (Kind("contact", Contact, documents),)

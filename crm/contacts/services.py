@@ -12,6 +12,7 @@ from crm.audit.services import diff, erase_personal_values, record
 from crm.contacts.models import Contact, ContactMerge
 from crm.db import database, utcnow
 from crm.membership.models import City
+from crm.features import current_registry
 from crm.membership.names import fold_name
 
 CONTACT_FIELDS = ("name", "email", "position", "organisation", "sector", "city", "phone", "languages", "tags",
@@ -19,11 +20,9 @@ CONTACT_FIELDS = ("name", "email", "position", "organisation", "sector", "city",
 MERGE_FIELDS = ("name", "email", "position", "organisation", "sector", "city", "phone", "languages", "tags",
                 "notes", "accepts_event_invitations", "accepts_network_news", "do_not_contact", "city_role")
 
-# Other features register callables here, for what they hold about a person beyond links to the contact row:
-# ``EXPORT_HOOKS``: function(contact) -> (name, jsonable data); ``ERASE_HOOKS``: function(contact, email) anonymises
-# it (``email`` is the address the contact had before the erasure).
-EXPORT_HOOKS: list = []
-ERASE_HOOKS: list = []
+# What other features hold about a person beyond links to the contact row comes from their declared hooks
+# (crm.features.Feature.export_hooks: function(contact) -> (name, jsonable data); erase_hooks:
+# function(contact, email) anonymises it, ``email`` being the address the contact had before the erasure).
 
 
 class ContactError(Exception):
@@ -265,7 +264,7 @@ def export_contact(contact: Contact, *, actor) -> dict:
                 for row in query]
         data["linked_records"][f"{field.model._meta.table_name}.{field.name}"] = rows
     data["merged_records"] = [json.loads(m.data_json) for m in contact.merges]
-    for hook in EXPORT_HOOKS:
+    for hook in current_registry().export_hooks:
         name, value = hook(contact)
         data[name] = value
     data["history"] = [{"at": e.created_at.isoformat(), "action": e.action, "by": e.actor_email,
@@ -296,7 +295,7 @@ def erase_contact(contact: Contact, *, actor) -> Contact:
         for merge in contact.merges:
             merge.merged_name, merge.data_json = "erased", "{}"
             merge.save()
-        for hook in ERASE_HOOKS:
+        for hook in current_registry().erase_hooks:
             hook(contact, email)
         # Until its merge, a merged record's id named this person; SQLite may have given it to another since.
         erase_personal_values(personal, object_type="Contact", object_ids={

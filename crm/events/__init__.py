@@ -2,15 +2,22 @@
 
 from flask import Blueprint
 
-from crm.templating import register_nav
+from crm.features import Feature
 
 bp = Blueprint("events", __name__, url_prefix="/events")
 
-register_nav("public", "Events", "events.event_list")
-register_nav("member", "Events", "events.event_list")
-register_nav("secretariat", "Events", "events.event_list")
-
-from crm.events import panels, views  # noqa: E402,F401
+feature = Feature(
+    "events",
+    blueprint="crm.events.views:bp",
+    models=("crm.events.models",),
+    cli=("crm.events.commands:events_group",),
+    seeds=("crm.events.seeds",),
+    panels=("crm.events.panels",),
+    erase_hooks=("crm.events.privacy:erase_event_data",),
+    nav=(("public", "Events", "events.event_list"),
+         ("member", "Events", "events.event_list"),
+         ("secretariat", "Events", "events.event_list")),
+)
 
 
 @bp.record_once
@@ -20,11 +27,3 @@ def _template_helpers(state):
 
     state.app.jinja_env.globals.update(contact_event_history=contact_event_history,
                                        city_event_participation=city_event_participation)
-
-
-@bp.record_once
-def _privacy_hooks(state):
-    """Clear registration details when the contacts feature erases a person."""
-    from crm.events import privacy
-
-    privacy.install()

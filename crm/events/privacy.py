@@ -15,11 +15,3 @@ def erase_event_data(contact, email: str | None) -> None:
     (Registration.update(accessibility_needs="", dietary_needs="", consent_listed=False, consent_share_email=False)
      .where(Registration.contact == contact).execute())
     Invitation.update(message="").where(Invitation.contact == contact).execute()
-
-
-def install() -> None:
-    """Register the erase hook once."""
-    from crm.contacts import services as contacts
-
-    if erase_event_data not in contacts.ERASE_HOOKS:
-        contacts.ERASE_HOOKS.append(erase_event_data)

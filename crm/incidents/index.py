@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from crm.incidents.models import Incident
-from crm.indexing import register
+from crm.indexing import Kind
 from crm.membership.index import city_values
 from crm.membership.models import City
 from crm.peers.matching import incident_document
@@ -39,4 +39,4 @@ def related(incident: Incident) -> list[str]:
     return [f"lesson:{row.id}" for row in Lesson.select(Lesson.id).where(Lesson.incident == incident.id)]
 
 
-register("incident", Incident, documents, related)
+KINDS = (Kind("incident", Incident, documents, related),)

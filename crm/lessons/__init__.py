@@ -2,14 +2,19 @@
 
 from flask import Blueprint
 
-from crm.templating import register_nav
+from crm.features import Feature
 
 bp = Blueprint("lessons", __name__, url_prefix="/lessons")
 
-register_nav("member", "Lessons", "lessons.lesson_list")
-register_nav("member", "Toolkit", "lessons.toolkit")
-register_nav("secretariat", "Lessons", "lessons.lesson_list")
-register_nav("public", "Lessons", "lessons.lesson_list")
-register_nav("public", "Toolkit", "lessons.toolkit")
-
-from crm.lessons import commands, views  # noqa: E402,F401
+feature = Feature(
+    "lessons",
+    blueprint="crm.lessons.views:bp",
+    models=("crm.lessons.models",),
+    cli_imports=("crm.lessons.commands:import_lessons_command",),
+    index=("crm.lessons.index",),
+    nav=(("member", "Lessons", "lessons.lesson_list"),
+         ("member", "Toolkit", "lessons.toolkit"),
+         ("secretariat", "Lessons", "lessons.lesson_list"),
+         ("public", "Lessons", "lessons.lesson_list"),
+         ("public", "Toolkit", "lessons.toolkit")),
+)

@@ -3,31 +3,19 @@
 from __future__ import annotations
 
 import click
-from flask.cli import AppGroup, with_appcontext
-
-from crm import cli
+from flask.cli import with_appcontext
 
 
-def import_group() -> click.Group:
-    """Return the shared ``crm import`` group (created here if no feature made it yet)."""
-    for command in cli.COMMANDS:
-        if getattr(command, "name", None) == "import" and isinstance(command, click.Group):
-            return command
-    group = AppGroup("import", help="Import records from CSV files.")
-    cli.COMMANDS.append(group)
-    return group
-
-
-@import_group().command("lessons")
+@click.command("lessons")
 @click.argument("path", type=click.Path(exists=True, dir_okay=False))
 @click.option("--only-valid", is_flag=True, help="Import the valid rows even if some rows have errors.")
 @with_appcontext
 def import_lessons_command(path, only_valid):
     """Import lessons from a CSV with header city,title,phase,themes,body (published, network visibility)."""
     from crm import indexing
+    from crm.core.csvimport import echo_plan, read_csv_file
     from crm.db import database
     from crm.lessons.imports import ImportRefused, check_lessons, import_lessons
-    from crm.membership.csvimport import echo_plan, read_csv_file
 
     database.connect(reuse_if_open=True)
     plan = check_lessons(read_csv_file(path))

@@ -13,7 +13,7 @@ from peewee import JOIN
 
 from crm.incidents.index import incident_values
 from crm.incidents.models import Incident
-from crm.indexing import register, watch
+from crm.indexing import Kind
 from crm.lessons.models import Lesson, LessonCity, ToolkitItem
 from crm.membership.index import city_values
 from crm.membership.models import City
@@ -89,6 +89,5 @@ def toolkit_documents(ids=None):
         yield item.id, toolkit_document(item)
 
 
-register("lesson", Lesson, documents)
-watch(LessonCity, lambda link: [f"lesson:{link.lesson_id}"])  # who a lesson is shared with is in its document
-register("toolkit_item", ToolkitItem, toolkit_documents)
+KINDS = (Kind("lesson", Lesson, documents), Kind("toolkit_item", ToolkitItem, toolkit_documents))
+WATCHED = ((LessonCity, lambda link: [f"lesson:{link.lesson_id}"]),)  # who a lesson is shared with is in its document

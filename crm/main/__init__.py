@@ -2,6 +2,8 @@
 
 from flask import Blueprint
 
+from crm.features import Feature
+
 bp = Blueprint("main", __name__)
 
-from crm.main import views  # noqa: E402,F401
+feature = Feature("main", blueprint="crm.main.views:bp", panels=("crm.main.services",))

@@ -4,15 +4,8 @@ from __future__ import annotations
 
 from crm.accounts.models import User
 from crm.audit.models import AuditEntry
+from crm.features import current_registry, panel
 from crm.mail import counts as outbox_counts
-
-PANEL_PROVIDERS = []
-
-
-def panel(provider):
-    """Register a function returning a dashboard panel (``dict`` with title, template and data)."""
-    PANEL_PROVIDERS.append(provider)
-    return provider
 
 
 @panel
@@ -34,5 +27,5 @@ def _recent_changes():
 
 
 def dashboard_panels() -> list[dict]:
-    """Return the dashboard's panels in order."""
-    return [provider() for provider in PANEL_PROVIDERS]
+    """Return the dashboard's panels: those of the app's features (``Feature.panels``), in their order."""
+    return [provider() for provider in current_registry().panel_providers]

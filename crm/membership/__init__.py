@@ -2,16 +2,23 @@
 
 from flask import Blueprint
 
-from crm.templating import register_nav
+from crm.features import Feature
 
 bp = Blueprint("membership", __name__)
 
-register_nav("public", "Member cities", "membership.directory")
-register_nav("public", "Apply", "membership.apply")
-register_nav("secretariat", "Applications", "membership.application_list")
-register_nav("secretariat", "Cities", "membership.city_list")
-register_nav("member", "Member cities", "membership.city_list")
-
-from crm.membership import panels, privacy, views  # noqa: E402,F401
-
-bp.record_once(lambda state: privacy.install())  # once the app is built: contacts import membership models
+feature = Feature(
+    "membership",
+    blueprint="crm.membership.views:bp",
+    models=("crm.membership.models",),
+    cli_imports=("crm.membership.commands:import_cities_command",),
+    index=("crm.membership.index",),
+    seeds=("crm.membership.seeds",),
+    panels=("crm.membership.panels",),
+    export_hooks=("crm.membership.privacy:export_applications",),
+    erase_hooks=("crm.membership.privacy:erase_applications",),
+    nav=(("public", "Member cities", "membership.directory"),
+         ("public", "Apply", "membership.apply"),
+         ("secretariat", "Applications", "membership.application_list"),
+         ("secretariat", "Cities", "membership.city_list"),
+         ("member", "Member cities", "membership.city_list")),
+)

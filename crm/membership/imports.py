@@ -6,10 +6,7 @@ import re
 
 from crm import vocabulary
 from crm.audit.services import record
-from crm.db import database, utcnow
-from crm.indexing import touch
-from crm.membership import importjobs
-from crm.membership.csvimport import (
+from crm.core.csvimport import (
     PROGRESS_EVERY,
     ImportRefused,
     Plan,
@@ -19,15 +16,22 @@ from crm.membership.csvimport import (
     read_rows,
     split_list,
 )
+from crm.core.names import fold_name, resolve_country
+from crm.db import database, utcnow
+from crm.features import current_registry
+from crm.indexing import touch
+from crm.membership import importjobs
 from crm.membership.models import City, CityStatusChange
-from crm.membership.names import fold_name, resolve_country
 
 CITY_COLUMNS = ("name", "country", "region", "population", "languages", "expertise")
 OPTIONAL_CITY_COLUMNS = ("level", "website")
 
-# Extra columns other features handle: column name → function(city, value) called after the city is saved,
-# in the same transaction (e.g. ``incident_summary``). Register with ``CITY_IMPORT_EXTRA_COLUMNS[name] = func``.
-CITY_IMPORT_EXTRA_COLUMNS: dict = {}
+
+
+def extra_columns() -> dict:
+    """Extra columns other features handle: column name → function(city, value) called after the city is
+    saved, in the same transaction (e.g. ``incident_summary``); declared as ``Feature.import_columns``."""
+    return current_registry().import_columns("cities")
 
 
 def parse_languages(value: str, errors: list[str]) -> list[str]:
@@ -108,7 +112,7 @@ def _check_city(number: int, raw: dict, seen: set) -> Row:
     row.values = {"name": name, "name_key": fold_name(name), "country": country, "region": region_key or "",
                   "population": population, "languages": languages, "expertise": expertise, "level": level,
                   **({"website": website} if website else {})}
-    row.values["extra"] = {col: raw[col] for col in CITY_IMPORT_EXTRA_COLUMNS if raw.get(col)}
+    row.values["extra"] = {col: raw[col] for col in extra_columns() if raw.get(col)}
     if row.ok:
         row.existing = (City.select()
                         .where(City.name_key == row.values["name_key"], City.country == country)
@@ -118,7 +122,7 @@ def _check_city(number: int, raw: dict, seen: set) -> Row:
 
 def check_cities(text: str, *, progress=None) -> Plan:
     """Read and check a cities CSV without writing anything."""
-    known = set(CITY_COLUMNS) | set(OPTIONAL_CITY_COLUMNS) | set(CITY_IMPORT_EXTRA_COLUMNS)
+    known = set(CITY_COLUMNS) | set(OPTIONAL_CITY_COLUMNS) | set(extra_columns())
     warnings: list[str] = []
     rows, file_errors = read_rows(text, required=("name", "country"), known=known, warnings=warnings)
     seen: set = set()
@@ -137,6 +141,7 @@ def import_cities(plan: Plan, *, mode: str = "update", only_valid: bool = False,
         raise ImportRefused("The file has errors: fix them, or choose to import only the valid rows.")
     result = Result(rejected=len(plan.invalid))
     today = utcnow().date()
+    handlers = extra_columns()
     with database.atomic():
         for done, row in enumerate(plan.valid, start=1):
             if progress is not None and done % PROGRESS_EVERY == 0:
@@ -167,7 +172,7 @@ def import_cities(plan: Plan, *, mode: str = "update", only_valid: bool = False,
                 result.updated += 1
             touch(city)  # the search index follows (crm.indexing)
             for column, value in extra.items():
-                CITY_IMPORT_EXTRA_COLUMNS[column](city, value)
+                handlers[column](city, value)
         record(actor, "city.import", None, object_type="City",
                summary=f"Imported cities from CSV: {result}"[:300],
                changes={"created": result.created, "updated": result.updated, "skipped": result.skipped,

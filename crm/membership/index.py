@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from crm.indexing import register
+from crm.indexing import Kind
 from crm.membership.models import City
 from crm.peers.matching import city_document
 
@@ -47,4 +47,4 @@ def related(city: City) -> list[str]:
     return out
 
 
-register("city", City, documents, related)
+KINDS = (Kind("city", City, documents, related),)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from crm import vocabulary
 from crm.db import utcnow
-from crm.main.services import panel
+from crm.features import panel
 from crm.membership import services
 from crm.membership.models import CITY_STATUSES
 

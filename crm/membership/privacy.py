@@ -37,12 +37,3 @@ def erase_applications(contact, email: str | None) -> None:
         a.save()
         ApplicationEvent.update(actor_label="erased").where(
             ApplicationEvent.application == a, ApplicationEvent.actor.is_null()).execute()
-
-
-def install() -> None:
-    """Register the hooks once."""
-    from crm.contacts import services as contacts
-
-    if export_applications not in contacts.EXPORT_HOOKS:
-        contacts.EXPORT_HOOKS.append(export_applications)
-        contacts.ERASE_HOOKS.append(erase_applications)

@@ -2,6 +2,8 @@
 
 from flask import Blueprint
 
+from crm.features import Feature
+
 bp = Blueprint("outbox", __name__, url_prefix="/outbox")
 
-from crm.outbox import views  # noqa: E402,F401
+feature = Feature("outbox", blueprint="crm.outbox.views:bp")

@@ -2,19 +2,14 @@
 
 from flask import Blueprint
 
-from crm.templating import register_nav
+from crm.features import Feature
 
 bp = Blueprint("search", __name__, cli_group=None)
 
-register_nav("member", "Search", "search.search_page")
-register_nav("secretariat", "Search", "search.search_page")
-
-
-@bp.record_once
-def _init(state):
-    from crm import indexing
-
-    indexing.init_app(state.app)
-
-
-from crm.searchui import commands, views  # noqa: E402,F401
+feature = Feature(
+    "searchui",
+    blueprint="crm.searchui.views:bp",
+    cli=("crm.searchui.commands:search_group", "crm.searchui.commands:peers"),
+    nav=(("member", "Search", "search.search_page"),
+         ("secretariat", "Search", "search.search_page")),
+)

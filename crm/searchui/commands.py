@@ -8,10 +8,7 @@ import sys
 import click
 from flask.cli import AppGroup, with_appcontext
 
-from crm.searchui import bp
-
 search_group = AppGroup("search", help="Keep the search index in line with the database.")
-bp.cli.add_command(search_group)
 
 
 def _connect():
@@ -81,7 +78,7 @@ def prune(days):
     click.echo(f"Deleted {indexing.prune(days)} change-log row(s) older than {days} day(s).")
 
 
-@bp.cli.command("peers")
+@click.command("peers")
 @click.argument("description")
 @click.option("--limit", default=10, show_default=True, help="How many cities to list.")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON list: city, country, score, reasons.")

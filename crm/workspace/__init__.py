@@ -2,13 +2,18 @@
 
 from flask import Blueprint
 
-from crm.templating import register_nav
+from crm.features import Feature
 
 bp = Blueprint("workspace", __name__, url_prefix="/workspace")
 
-register_nav("member", "Incident workspace", "workspace.workspace_list")
-register_nav("secretariat", "Advice requests", "workspace.advice_queue")
-
-from crm.workspace import commands, panels, privacy, views  # noqa: E402,F401
-
-bp.record_once(lambda state: privacy.install())
+feature = Feature(
+    "workspace",
+    blueprint="crm.workspace.views:bp",
+    models=("crm.workspace.models",),
+    cli=("crm.workspace.commands:advice_group",),
+    panels=("crm.workspace.panels",),
+    export_hooks=("crm.workspace.privacy:export_advice",),
+    erase_hooks=("crm.workspace.privacy:erase_advice",),
+    nav=(("member", "Incident workspace", "workspace.workspace_list"),
+         ("secretariat", "Advice requests", "workspace.advice_queue")),
+)

@@ -5,10 +5,7 @@ from __future__ import annotations
 import click
 from flask.cli import AppGroup, with_appcontext
 
-from crm import cli
-
 advice_group = AppGroup("advice", help="Advice requests between member cities.")
-cli.COMMANDS.append(advice_group)
 
 
 @advice_group.command("flag-urgent")

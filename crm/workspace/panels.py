@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from crm.main.services import panel
+from crm.features import panel
 
 
 @panel

@@ -23,12 +23,3 @@ def erase_advice(contact, email: str | None) -> None:
     """Blank the person's address on advice requests (its signed links stop working)."""
     if email:
         AdviceRequest.update(forwarded_to="").where(AdviceRequest.forwarded_to == email).execute()
-
-
-def install() -> None:
-    """Register the hooks once."""
-    from crm.contacts import services as contacts
-
-    if erase_advice not in contacts.ERASE_HOOKS:
-        contacts.EXPORT_HOOKS.append(export_advice)
-        contacts.ERASE_HOOKS.append(erase_advice)

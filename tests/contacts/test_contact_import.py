@@ -6,8 +6,9 @@ import pytest
 from crm.audit.models import AuditEntry
 from crm.contacts.imports import check_contacts, import_contacts
 from crm.contacts.models import Contact
+from crm.core.csvimport import ImportRefused
+from crm.features import Feature, Registry, registry
 from crm.membership import imports as city_imports
-from crm.membership.csvimport import ImportRefused
 from crm.membership.models import City
 from tests.helpers import upload_import, wait_for_job
 
@@ -110,10 +111,20 @@ def test_cities_import_unknown_column_is_left_out_with_a_note(app):
     assert "mascot" not in plan.rows[0].raw
 
 
+SEEN_EXTRA: list = []
+
+
+def _record_extra(city, value):
+    SEEN_EXTRA.append((city.name, value))
+
+
 def test_cities_import_extra_column_hook(app, monkeypatch):
-    seen = []
-    monkeypatch.setitem(city_imports.CITY_IMPORT_EXTRA_COLUMNS, "incident_summary",
-                        lambda city, value: seen.append((city.name, value)))
+    # A feature declaring the column (replacing the incidents feature's handler) receives its values.
+    features = Registry([*registry(app).features, Feature("probe", import_columns={
+        ("cities", "incident_summary"): "tests.contacts.test_contact_import:_record_extra"})])
+    monkeypatch.setitem(app.extensions, "crm_features", features)
+    seen = SEEN_EXTRA
+    seen.clear()
     plan = city_imports.check_cities("name,country,incident_summary\nNice,France,Truck attack 2016\nLyon,FR,\n")
     assert plan.ok
     city_imports.import_cities(plan)

@@ -1,0 +1,20 @@
+"""A tiny feature, to show (and test) that one declaration is all a new feature needs.
+
+It is not part of the application: tests add it to the factory's list (``FEATURES``) through the
+configuration, as a real feature is added by one line in ``crm/__init__.py``.
+"""
+
+from flask import Blueprint
+
+from crm.features import Feature
+
+bp = Blueprint("example", __name__, url_prefix="/example", template_folder="templates")
+
+feature = Feature(
+    "example",
+    blueprint="tests.example_feature.views:bp",
+    models=("tests.example_feature.models",),
+    cli=("tests.example_feature.commands:example_group",),
+    panels=("tests.example_feature.panels",),
+    nav=(("secretariat", "Notes", "example.note_list"),),
+)
