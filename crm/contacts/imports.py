@@ -5,9 +5,7 @@ from __future__ import annotations
 from crm import vocabulary
 from crm.audit.services import record
 from crm.contacts.models import Contact
-from crm.db import database, utcnow
-from crm.membership import importjobs
-from crm.membership.csvimport import (
+from crm.core.csvimport import (
     PROGRESS_EVERY,
     ImportRefused,
     Plan,
@@ -18,9 +16,11 @@ from crm.membership.csvimport import (
     read_rows,
     split_list,
 )
+from crm.core.names import fold_name, resolve_country
+from crm.db import database, utcnow
+from crm.membership import importjobs
 from crm.membership.imports import parse_languages
 from crm.membership.models import City
-from crm.membership.names import fold_name, resolve_country
 
 CONTACT_COLUMNS = ("name", "email", "position", "organisation", "sector", "city", "country", "phone", "languages",
                    "tags", "notes", "accepts_event_invitations", "accepts_network_news", "do_not_contact")

@@ -5,8 +5,9 @@ from __future__ import annotations
 import peewee
 
 from crm.accounts.models import User
+from crm.core.fields import JSONListField
 from crm.db import BaseModel, utcnow
-from crm.membership.models import City, JSONListField
+from crm.membership.models import City
 
 
 class Contact(BaseModel):

@@ -10,10 +10,10 @@ import peewee
 from crm.audit.models import AuditEntry
 from crm.audit.services import diff, erase_personal_values, record
 from crm.contacts.models import Contact, ContactMerge
+from crm.core.names import fold_name
 from crm.db import database, utcnow
-from crm.membership.models import City
 from crm.features import current_registry
-from crm.membership.names import fold_name
+from crm.membership.models import City
 
 CONTACT_FIELDS = ("name", "email", "position", "organisation", "sector", "city", "phone", "languages", "tags",
                   "notes", "accepts_event_invitations", "accepts_network_news", "do_not_contact", "city_role")

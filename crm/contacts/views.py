@@ -16,10 +16,10 @@ from crm.contacts import (
 )
 from crm.contacts.forms import ContactForm, EraseForm
 from crm.contacts.models import CITY_ROLES, Contact
-from crm.csvexport import to_csv
+from crm.core.csvexport import to_csv
+from crm.core.names import country_choices, country_name
 from crm.membership import importviews
 from crm.membership.models import City
-from crm.membership.names import country_choices, country_name
 
 FILTERS = ("q", "sector", "city", "country", "tag", "sort")
 

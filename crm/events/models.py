@@ -9,8 +9,9 @@ import peewee
 
 from crm.accounts.models import User
 from crm.contacts.models import Contact
+from crm.core.fields import JSONListField
 from crm.db import BaseModel, utcnow
-from crm.membership.models import City, JSONListField
+from crm.membership.models import City
 
 KINDS = {
     "workshop": "Workshop",

@@ -9,7 +9,7 @@ import peewee
 
 from crm import vocabulary
 from crm.contacts.models import Contact
-from crm.csvexport import to_csv
+from crm.core.csvexport import to_csv
 from crm.db import utcnow
 from crm.events.models import OFFERED, PUBLISHED, REGISTERED, WAITING, Event, Invitation, Registration
 from crm.events.registration import ACTIVE_REGISTRATION, counts, participants

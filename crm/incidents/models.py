@@ -2,26 +2,15 @@
 
 from __future__ import annotations
 
-import json
-
 import peewee
 
 from crm.accounts.models import User
+from crm.core.fields import JSONDictField
 from crm.db import BaseModel, utcnow
 from crm.membership.models import City
 
 FACETS = {"attack": "Kind of attack", "target": "Target", "motive": "Motive", "aftermath": "Aftermath"}
 INCIDENT_VISIBILITIES = {"network": "Network members only", "public": "Public"}
-
-
-class JSONDictField(peewee.TextField):
-    """A dict of lists of strings stored as JSON text (portable across SQLite and PostgreSQL)."""
-
-    def db_value(self, value):
-        return json.dumps({k: list(v) for k, v in (value or {}).items() if v}, ensure_ascii=False, sort_keys=True)
-
-    def python_value(self, value):
-        return json.loads(value) if value else {}
 
 
 class FacetTerm(BaseModel):

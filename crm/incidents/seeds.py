@@ -39,8 +39,8 @@ def response_toolkit() -> int:
 
 
 def _city(name: str, country: str | None = None):
+    from crm.core.names import fold_name
     from crm.membership.models import City
-    from crm.membership.names import fold_name
 
     query = City.select().where(City.name_key == fold_name(name))
     if country:

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+from crm.core.csvimport import ImportRefused, Plan, Result, Row, check_cells, read_rows, split_list
+from crm.core.names import fold_name
 from crm.db import database
 from crm.indexing import touch
 from crm.lessons import services
 from crm.lessons.models import Lesson
-from crm.membership.csvimport import ImportRefused, Plan, Result, Row, check_cells, read_rows, split_list
 from crm.membership.models import City
-from crm.membership.names import fold_name
 from crm.vocabulary import match_key, resolve_theme
 
 LESSON_COLUMNS = ("city", "title", "phase", "themes", "body")

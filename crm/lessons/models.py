@@ -5,10 +5,11 @@ from __future__ import annotations
 import peewee
 
 from crm.accounts.models import User
+from crm.core.fields import JSONListField
 from crm.db import BaseModel, utcnow
 from crm.events.models import Event
 from crm.incidents.models import Incident
-from crm.membership.models import City, JSONListField
+from crm.membership.models import City
 
 LESSON_STATUSES = {"draft": "Draft", "submitted": "Submitted for review", "published": "Published",
                    "archived": "Archived"}

@@ -19,10 +19,10 @@ from wtforms import (
 )
 
 from crm import vocabulary
+from crm.core.csvimport import MODES, NotCSVText, decode_csv
+from crm.core.names import country_choices, resolve_country
 from crm.forms import choices, email_field_validators
-from crm.membership.csvimport import MODES, NotCSVText, decode_csv
 from crm.membership.models import CITY_STATUSES
-from crm.membership.names import country_choices, resolve_country
 from crm.membership.services import CONSENT_TEXT
 
 

@@ -16,8 +16,8 @@ import threading
 from flask import current_app
 
 from crm.accounts.models import User
+from crm.core.csvimport import ImportRefused, Plan
 from crm.db import database, utcnow
-from crm.membership.csvimport import ImportRefused, Plan
 from crm.membership.models import ImportJob
 
 log = logging.getLogger(__name__)

@@ -6,8 +6,8 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from crm.core.csvimport import MODES, ImportRefused
 from crm.membership import importjobs
-from crm.membership.csvimport import MODES, ImportRefused
 from crm.membership.forms import ImportForm
 from crm.membership.models import ImportJob
 

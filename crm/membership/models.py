@@ -7,21 +7,10 @@ import json
 import peewee
 
 from crm.accounts.models import User
+from crm.core.fields import JSONListField
 from crm.db import BaseModel, utcnow
 
 CITY_STATUSES = {"active": "Active", "suspended": "Suspended", "withdrawn": "Withdrawn"}
-
-
-class JSONListField(peewee.TextField):
-    """A list of strings stored as JSON text (portable across SQLite and PostgreSQL)."""
-
-    def db_value(self, value):
-        if isinstance(value, str):  # already text: a LIKE pattern from .contains(), or stored JSON
-            return value
-        return json.dumps(list(value or []), ensure_ascii=False)
-
-    def python_value(self, value):
-        return json.loads(value) if value else []
 
 
 class City(BaseModel):

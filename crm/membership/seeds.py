@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import datetime as dt
 
+from crm.core.names import default_region, fold_name
 from crm.db import database, utcnow
 from crm.membership.models import Application, ApplicationEvent, City, CityStatusChange
-from crm.membership.names import default_region, fold_name
 from crm.resources import seeds_dir
 from crm.seeding import loader, read_json
 

@@ -11,6 +11,7 @@ from itsdangerous import BadSignature, URLSafeSerializer
 
 from crm.accounts.models import User
 from crm.audit.services import diff, record
+from crm.core.names import country_name, default_region, fold_name
 from crm.db import database, utcnow
 from crm.mail import queue_mail
 from crm.membership.models import (
@@ -22,7 +23,6 @@ from crm.membership.models import (
     City,
     CityStatusChange,
 )
-from crm.membership.names import country_name, default_region, fold_name
 
 CONSENT_VERSION = "2026-01"
 CONSENT_TEXT = ("I agree that the network's secretariat stores and processes the information in this form to "

@@ -10,7 +10,8 @@ from flask_login import current_user
 
 from crm import vocabulary
 from crm.accounts.access import public, roles_required, secretariat_required
-from crm.csvexport import to_csv
+from crm.core.csvexport import to_csv
+from crm.core.names import country_choices, country_name
 from crm.extensions import limiter
 from crm.membership import bp, importviews, services
 from crm.membership import imports as _city_imports  # noqa: F401 (registers the cities import job)
@@ -23,7 +24,6 @@ from crm.membership.forms import (
     WithdrawForm,
 )
 from crm.membership.models import APPLICATION_STATUSES, CITY_STATUSES, Application, City
-from crm.membership.names import country_choices, country_name
 from crm.pagination import paginate
 
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 import peewee
 
 from crm.accounts.models import User
+from crm.core.fields import JSONDictField, JSONListField
 from crm.db import BaseModel, utcnow
-from crm.incidents.models import JSONDictField
 from crm.lessons.models import ToolkitItem
-from crm.membership.models import City, JSONListField
+from crm.membership.models import City
 
 ADVICE_STATUSES = {"requested": "Waiting for the secretariat", "forwarded": "Forwarded to the peer city",
                    "accepted": "Accepted: contacts exchanged", "declined": "Declined by the peer city",

@@ -27,8 +27,8 @@ def form_data():
 @pytest.fixture
 def make_city(app):
     """Create a member city directly: ``make_city("Oslo", country="NO")``."""
+    from crm.core.names import fold_name
     from crm.membership.models import City
-    from crm.membership.names import fold_name
 
     def make(name="Oslo", country="NO", level="city", status="active", **values):
         values.setdefault("region", "northern_europe")
@@ -36,4 +36,3 @@ def make_city(app):
                            **values)
 
     return make
-

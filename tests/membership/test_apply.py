@@ -4,8 +4,8 @@ import re
 
 import pytest
 
+from crm.core.names import fold_name, resolve_country
 from crm.membership.models import Application, ApplicationEvent, City
-from crm.membership.names import fold_name, resolve_country
 
 
 def submit(client, data):

@@ -5,12 +5,12 @@ from __future__ import annotations
 import datetime as dt
 
 from crm import indexing
+from crm.core.names import fold_name
 from crm.db import database
 from crm.incidents.seeds import facet_vocabulary, response_toolkit
 from crm.incidents.services import create_incident
 from crm.lessons.services import create_lesson
 from crm.membership.models import City
-from crm.membership.names import fold_name
 
 
 def reference_data() -> None:

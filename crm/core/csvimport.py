@@ -1,4 +1,4 @@
-"""CSV import plumbing shared by the cities and contacts imports: parse, check each row, then apply.
+"""CSV import plumbing shared by every import (cities, contacts, lessons): parse, check each row, then apply.
 
 A file is checked completely before anything is written; ``apply`` refuses a plan with errors unless
 the caller chose to import only the valid rows, and writes everything in one transaction.
