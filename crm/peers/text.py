@@ -167,7 +167,14 @@ def stem(word, lang):
 
 @cache
 def _stemmer(lang):
-    """Whoosh's Snowball stemmer where it has one, else the snowballstemmer package (Turkish, Polish…)."""
+    """Whoosh's Snowball stemmer where it has one, else the snowballstemmer package (Turkish, Polish…).
+
+    A language without a Snowball stemmer whose file gives "prefix": N (Czech) keeps the first N letters
+    of longer words: inflected endings then still meet (mešita, mešitě), at the cost of a few collisions.
+    """
+    prefix = FILES.get(lang, {}).get("prefix")
+    if prefix and lang not in _SNOWBALL and _search.language_stemmer(lang)("testing") == "testing":
+        return lambda word, n=int(prefix): word[:n]
     if lang in ("en", "fr", "de", "es", "no") or lang not in _SNOWBALL:
         return _search.language_stemmer(lang)
     try:

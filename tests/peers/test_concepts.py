@@ -183,3 +183,14 @@ def test_the_attack_is_what_the_attacker_did(text, present, absent):
     found = extract_concepts(text).keys()
     assert present <= found, found
     assert not absent & found, found
+
+
+@pytest.mark.parametrize("text,lang", [
+    ("Útočník střílel v mešitě během modlitby, motiv byl krajně pravicový.", "cs"),  # no Snowball: prefixes
+    ("Ampuja avasi tulen moskeijassa rukouksen aikana; tekijä oli äärioikeistolainen.", "fi"),
+])
+def test_czech_and_finnish_are_files_like_any_language(text, lang):
+    assert T.detect_language(text) == lang
+    found = extract_concepts(text)
+    assert found.get("attack") == {"shooting"} and "place_of_worship" in found.get("target")
+    assert "far_right" in found.get("motive")
