@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from flask import current_app, url_for
-from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from flask import current_app
 
 from crm.accounts.models import ROLES, User, check_against_nobody
 from crm.audit.services import record
+from crm.core import tokens
+from crm.core.errors import DomainError
+from crm.core.urls import absolute_url
 from crm.db import database, utcnow
 from crm.mail import queue_mail
 
@@ -14,7 +16,7 @@ RESET_SALT = "password-reset"
 INVITE_SALT = "invitation"
 
 
-class AccountError(Exception):
+class AccountError(DomainError):
     """A user-facing refusal: the message says what happened and what to do."""
 
 
@@ -57,22 +59,18 @@ def authenticate(email: str, password: str) -> User | None:
     return user
 
 
-def _serializer(salt: str) -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=salt)
-
-
 def make_token(user: User, salt: str) -> str:
     """Return a signed token for ``user`` that stops working once their password changes."""
-    return _serializer(salt).dumps({"uid": user.id, "stamp": user.token_stamp})
+    return tokens.sign({"uid": user.id, "stamp": user.token_stamp}, salt, timed=True)
 
 
 def user_for_token(token: str, salt: str, max_age: int) -> User:
     """Return the user a valid, unexpired, unused token names; raise AccountError otherwise."""
     try:
-        data = _serializer(salt).loads(token, max_age=max_age)
-    except SignatureExpired as exc:
+        data = tokens.unsign(token, salt, max_age=max_age)
+    except tokens.ExpiredToken as exc:
         raise AccountError("This link has expired. Ask for a new one.") from exc
-    except BadSignature as exc:
+    except tokens.InvalidToken as exc:
         raise AccountError("This link is not valid. Check that you copied all of it, or ask for a new one.") from exc
     user = User.get_or_none(User.id == data.get("uid"))
     if user is None or not user.is_active or data.get("stamp") != user.token_stamp:
@@ -86,7 +84,7 @@ def request_password_reset(email: str) -> None:
     if user is None or not user.is_active:
         return
     token = make_token(user, RESET_SALT)
-    link = current_app.config["BASE_URL"].rstrip("/") + url_for("accounts.reset_password", token=token)
+    link = absolute_url("accounts.reset_password", token=token)
     hours = current_app.config["TOKEN_MAX_AGE"] // 3600
     with database.atomic():
         queue_mail(user.email, "Reset your password", "reset_password", user=user, link=link, hours=hours)
@@ -115,7 +113,7 @@ def invite_user(email: str, name: str, role: str, *, actor, note: str = "") -> U
 def send_invitation(user: User, *, actor, note: str = "") -> None:
     """Queue the invitation mail with a set-password link."""
     token = make_token(user, INVITE_SALT)
-    link = current_app.config["BASE_URL"].rstrip("/") + url_for("accounts.accept_invitation", token=token)
+    link = absolute_url("accounts.accept_invitation", token=token)
     days = current_app.config["INVITATION_MAX_AGE"] // 86400
     inviter = getattr(actor, "name", None) or "The secretariat"
     queue_mail(user.email, "You are invited to the Strong Cities CRM", "invitation",

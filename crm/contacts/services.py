@@ -10,6 +10,7 @@ import peewee
 from crm.audit.models import AuditEntry
 from crm.audit.services import diff, erase_personal_values, record
 from crm.contacts.models import Contact, ContactMerge
+from crm.core.errors import DomainError
 from crm.core.names import fold_name
 from crm.db import database, utcnow
 from crm.features import current_registry
@@ -25,7 +26,7 @@ MERGE_FIELDS = ("name", "email", "position", "organisation", "sector", "city", "
 # function(contact, email) anonymises it, ``email`` being the address the contact had before the erasure).
 
 
-class ContactError(Exception):
+class ContactError(DomainError):
     """A user-facing refusal: the message says what happened and what to do."""
 
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from crm.core.errors import DomainError
 
-class EventError(Exception):
+
+class EventError(DomainError):
     """A user-facing refusal: the message says what happened and what to do."""
 
 

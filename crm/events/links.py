@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from flask import current_app, has_request_context, url_for
-from itsdangerous import BadSignature, URLSafeSerializer
-
+from crm.core import tokens
+from crm.core.urls import absolute_url
 from crm.events.errors import EventError
 from crm.events.models import Event, Invitation, Registration
 from crm.events.timezones import format_local
@@ -14,29 +13,15 @@ REGISTRATION_SALT = "event-registration"
 FEED_SALT = "event-feed"
 
 
-def absolute_url(endpoint: str, **values) -> str:
-    """Return the public address of ``endpoint`` (BASE_URL), also outside requests (cron)."""
-    base = current_app.config["BASE_URL"].rstrip("/")
-    if has_request_context():
-        return base + url_for(endpoint, **values)
-    # Outside a request (cron), build the path from the URL map: pushing a request context here
-    # would close the database connection of the caller's transaction when it ends.
-    return base + current_app.url_map.bind("localhost").build(endpoint, values)
-
-
-def _serializer(salt: str) -> URLSafeSerializer:
-    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt=salt)
-
-
 def make_token(obj, salt: str) -> str:
     """Return a signed token naming ``obj`` (an invitation, registration or user)."""
-    return _serializer(salt).dumps({"id": obj.id})
+    return tokens.sign({"id": obj.id}, salt)
 
 
 def _load_token(token: str, salt: str) -> int:
     try:
-        data = _serializer(salt).loads(token)
-    except BadSignature as exc:
+        data = tokens.unsign(token, salt)
+    except tokens.InvalidToken as exc:
         raise EventError("This link is not valid. Check that you copied all of it, "
                          "or write to the secretariat for a new one.") from exc
     return int(data["id"])

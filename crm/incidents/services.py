@@ -6,6 +6,7 @@ import datetime as dt
 import re
 
 from crm.audit.services import diff, record
+from crm.core.errors import DomainError
 from crm.db import database, utcnow
 from crm.incidents.models import FACETS, INCIDENT_VISIBILITIES, FacetTerm, Incident
 from crm.membership.models import City
@@ -13,7 +14,7 @@ from crm.membership.models import City
 INCIDENT_FIELDS = ("occurred_on", "title", "summary", "facets", "scale", "response", "visibility")
 
 
-class IncidentError(Exception):
+class IncidentError(DomainError):
     """A user-facing refusal: the message says what happened and what to do."""
 
 

@@ -8,9 +8,11 @@ anything not published only the author's city and staff.
 from __future__ import annotations
 
 import peewee
-from flask import current_app, url_for
+from flask import current_app
 
 from crm.audit.services import diff, record
+from crm.core.errors import DomainError
+from crm.core.urls import absolute_url
 from crm.db import database, utcnow
 from crm.lessons.models import (
     LESSON_STATUSES,
@@ -28,7 +30,7 @@ LESSON_FIELDS = ("title", "body", "phase", "themes", "visibility", "incident", "
 TOOLKIT_FIELDS = ("phase", "position", "title", "guidance", "themes")
 
 
-class LessonError(Exception):
+class LessonError(DomainError):
     """A user-facing refusal: the message says what happened and what to do."""
 
 
@@ -190,7 +192,7 @@ def update_lesson(lesson: Lesson, values: dict, *, actor) -> Lesson:
 
 
 def _link(lesson: Lesson) -> str:
-    return current_app.config["BASE_URL"].rstrip("/") + url_for("lessons.lesson_detail", lesson_id=lesson.id)
+    return absolute_url("lessons.lesson_detail", lesson_id=lesson.id)
 
 
 def _author_addresses(lesson: Lesson) -> list[str]:

@@ -6,12 +6,14 @@ import datetime as dt
 import uuid
 
 import peewee
-from flask import current_app, url_for
-from itsdangerous import BadSignature, URLSafeSerializer
+from flask import current_app
 
 from crm.accounts.models import User
 from crm.audit.services import diff, record
+from crm.core import tokens
+from crm.core.errors import DomainError
 from crm.core.names import country_name, default_region, fold_name
+from crm.core.urls import absolute_url
 from crm.db import database, utcnow
 from crm.mail import queue_mail
 from crm.membership.models import (
@@ -42,7 +44,7 @@ POPULATION_BANDS = {
 }
 
 
-class MembershipError(Exception):
+class MembershipError(DomainError):
     """A user-facing refusal: the message says what happened and what to do."""
 
 
@@ -87,20 +89,16 @@ def find_duplicate(name: str, country: str, level: str) -> str | None:
 
 # --- the status link -----------------------------------------------------------------------------
 
-def _serializer() -> URLSafeSerializer:
-    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt=STATUS_SALT)
-
-
 def status_token(application: Application) -> str:
     """Return the signed token of the applicant's private status link."""
-    return _serializer().dumps({"aid": application.id, "ref": application.reference})
+    return tokens.sign({"aid": application.id, "ref": application.reference}, STATUS_SALT)
 
 
 def application_for_token(token: str) -> Application:
     """Return the application a status token names; raise MembershipError if it is not valid."""
     try:
-        data = _serializer().loads(token)
-    except BadSignature as exc:
+        data = tokens.unsign(token, STATUS_SALT)
+    except tokens.InvalidToken as exc:
         raise MembershipError("This link is not valid. Check that you copied all of it from the mail.") from exc
     application = Application.get_or_none(Application.id == data.get("aid"))
     if application is None or application.reference != data.get("ref"):
@@ -110,8 +108,7 @@ def application_for_token(token: str) -> Application:
 
 def status_link(application: Application) -> str:
     """Return the absolute private status link of an application."""
-    return current_app.config["BASE_URL"].rstrip("/") + url_for("membership.application_status",
-                                                                 token=status_token(application))
+    return absolute_url("membership.application_status", token=status_token(application))
 
 
 def _secretariat() -> str:
@@ -119,8 +116,7 @@ def _secretariat() -> str:
 
 
 def _review_link(application: Application) -> str:
-    return current_app.config["BASE_URL"].rstrip("/") + url_for("membership.application_detail",
-                                                                 application_id=application.id)
+    return absolute_url("membership.application_detail", application_id=application.id)
 
 
 def _event(application, action, *, actor=None, note="", label=""):

@@ -10,12 +10,14 @@ import datetime as dt
 import functools
 
 import peewee
-from flask import current_app, has_request_context, url_for
-from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from flask import current_app
 
 from crm import indexing
 from crm.accounts.models import User
 from crm.audit.services import diff, record
+from crm.core import tokens
+from crm.core.errors import DomainError
+from crm.core.urls import absolute_url
 from crm.db import database, utcnow
 from crm.lessons import services as lessons
 from crm.lessons.models import Lesson, ToolkitItem
@@ -29,7 +31,7 @@ ANSWER_MAX_AGE = 30 * 24 * 3600
 WORKSPACE_FIELDS = ("title", "description", "facets", "phase", "needs", "need_themes")
 
 
-class WorkspaceError(Exception):
+class WorkspaceError(DomainError):
     """A user-facing refusal: the message says what happened and what to do."""
 
 
@@ -245,33 +247,23 @@ def toggle_tick(workspace: Workspace, item: ToolkitItem, *, actor) -> ToolkitTic
 
 # --- advice requests -----------------------------------------------------------------------------
 
-def _serializer() -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=ANSWER_SALT)
-
-
 def answer_token(advice: AdviceRequest) -> str:
     """Return the signed token of the focal point's accept/decline link."""
-    return _serializer().dumps({"rid": advice.id, "to": advice.forwarded_to})
+    return tokens.sign({"rid": advice.id, "to": advice.forwarded_to}, ANSWER_SALT, timed=True)
 
 
 def advice_for_token(token: str) -> AdviceRequest:
     """Return the advice request a signed link names; raise WorkspaceError if the link is not valid."""
     try:
-        data = _serializer().loads(token, max_age=ANSWER_MAX_AGE)
-    except SignatureExpired as exc:
+        data = tokens.unsign(token, ANSWER_SALT, max_age=ANSWER_MAX_AGE)
+    except tokens.ExpiredToken as exc:
         raise WorkspaceError("This link has expired. Write to the secretariat to answer the request.") from exc
-    except BadSignature as exc:
+    except tokens.InvalidToken as exc:
         raise WorkspaceError("This link is not valid. Check that you copied all of it from the mail.") from exc
     advice = AdviceRequest.get_or_none(AdviceRequest.id == data.get("rid"))
     if advice is None or advice.forwarded_to != data.get("to"):
         raise WorkspaceError("This request no longer exists or was sent to someone else. Contact the secretariat.")
     return advice
-
-
-def _absolute(endpoint: str, **values) -> str:
-    if not has_request_context():  # cron commands build links too (no request: bind the URL map directly)
-        return current_app.config["BASE_URL"].rstrip("/") + current_app.url_map.bind("localhost").build(endpoint, values)
-    return current_app.config["BASE_URL"].rstrip("/") + url_for(endpoint, **values)
 
 
 def _city_member_emails(city_id) -> list[str]:
@@ -314,7 +306,7 @@ def request_advice(workspace: Workspace, peer_city: City, message: str, *, urgen
         queue_mail(current_app.config["SECRETARIAT_EMAIL"],
                    f"{'URGENT: ' if urgent else ''}Advice request from {workspace.city.name} to {peer_city.name}",
                    "advice_requested", advice=advice, workspace=workspace,
-                   link=_absolute("workspace.advice_queue"))
+                   link=absolute_url("workspace.advice_queue"))
     return advice
 
 
@@ -339,11 +331,11 @@ def forward_advice(advice: AdviceRequest, *, actor, note: str = "", to_email: st
         token = answer_token(advice)
         queue_mail(address, f"{advice.workspace.city.name} asks {advice.peer_city.name} for advice",
                    "advice_forwarded", advice=advice, name=name, note=advice.staff_note,
-                   accept=_absolute("workspace.advice_answer", token=token, answer="accept"),
-                   decline=_absolute("workspace.advice_answer", token=token, answer="decline"))
+                   accept=absolute_url("workspace.advice_answer", token=token, answer="accept"),
+                   decline=absolute_url("workspace.advice_answer", token=token, answer="decline"))
         for email in _city_member_emails(advice.workspace.city_id):
             queue_mail(email, f"Your request to {advice.peer_city.name} was forwarded", "advice_status",
-                       advice=advice, link=_absolute("workspace.workspace_detail", workspace_id=advice.workspace_id))
+                       advice=advice, link=absolute_url("workspace.workspace_detail", workspace_id=advice.workspace_id))
     return advice
 
 
@@ -381,7 +373,7 @@ def answer_advice(advice: AdviceRequest, accept: bool, *, note: str = "") -> Adv
         advice.save()
         record(None, f"advice.{status}", advice, summary=f"{advice.forwarded_to} {status} advice request #{advice.id}",
                changes={"status": ["forwarded", status]})
-        link = _absolute("workspace.workspace_detail", workspace_id=advice.workspace_id)
+        link = absolute_url("workspace.workspace_detail", workspace_id=advice.workspace_id)
         if accept:
             peer_side = _contacts_of(advice.peer_city, advice.forwarded_to)
             asking_side = _contacts_of(asking, requester.email if requester else None,
@@ -397,7 +389,7 @@ def answer_advice(advice: AdviceRequest, accept: bool, *, note: str = "") -> Adv
                 queue_mail(email, f"Your request to {advice.peer_city.name} was declined", "advice_status",
                            advice=advice, link=link)
         queue_mail(current_app.config["SECRETARIAT_EMAIL"], f"Advice request #{advice.id} {status}", "advice_status",
-                   advice=advice, link=_absolute("workspace.advice_queue"))
+                   advice=advice, link=absolute_url("workspace.advice_queue"))
     return advice
 
 
@@ -431,6 +423,6 @@ def flag_overdue(now: dt.datetime | None = None) -> int:
             record(None, "advice.flag", advice, summary=f"Urgent advice request #{advice.id} unanswered")
             queue_mail(current_app.config["SECRETARIAT_EMAIL"],
                        f"Urgent advice request #{advice.id} is still unanswered", "advice_overdue", advice=advice,
-                       hours=current_app.config.get("ADVICE_URGENT_HOURS", 24), link=_absolute("workspace.advice_queue"))
+                       hours=current_app.config.get("ADVICE_URGENT_HOURS", 24), link=absolute_url("workspace.advice_queue"))
             flagged += 1
     return flagged
