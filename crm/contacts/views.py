@@ -28,8 +28,9 @@ def _filters() -> dict:
     return {k: request.args.get(k, "") for k in FILTERS}
 
 
-def _query(args):
-    return services.list_contacts(**{k: v for k, v in args.items() if k != "sort"}, sort=args["sort"] or "name")
+def _query(args, *, with_city: bool = True):
+    return services.list_contacts(**{k: v for k, v in args.items() if k != "sort"}, sort=args["sort"] or "name",
+                                  with_city=with_city)
 
 
 def _labels() -> dict:
@@ -46,7 +47,7 @@ def contact_list():
         number = int(request.args.get("page", 1))
     except ValueError:
         number = 1
-    page = services.page_of_contacts(_query(args), number, per_page=50)
+    page = services.page_of_contacts(_query(args, with_city=False), number, per_page=50)
     cities = list(City.select(City.id, City.name).order_by(City.name_key))
     return render_template("contacts/contact_list.html", page=page, args=args, cities=cities, **_labels())
 

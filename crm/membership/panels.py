@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from flask import g
+
 from crm import vocabulary
 from crm.db import utcnow
 from crm.features import panel
@@ -9,9 +11,16 @@ from crm.membership import services
 from crm.membership.models import CITY_STATUSES
 
 
+def _figures() -> dict:
+    """Return the membership figures, computed once per request for the three panels that show them."""
+    if "membership_figures" not in g:
+        g.membership_figures = services.dashboard_figures()
+    return g.membership_figures
+
+
 @panel
 def _pending_applications():
-    figures = services.dashboard_figures()
+    figures = _figures()
     oldest = figures["oldest"]
     waiting = (utcnow() - oldest.submitted_at).days if oldest else None
     return {"title": "Membership applications", "template": "membership/_panel_applications.html",
@@ -21,7 +30,7 @@ def _pending_applications():
 
 @panel
 def _members():
-    figures = services.dashboard_figures()
+    figures = _figures()
     regions = vocabulary.regions()
     by_region = sorted(((regions.get(k, k or "No region"), n) for k, n in figures["by_region"].items()),
                        key=lambda p: -p[1])
@@ -32,7 +41,7 @@ def _members():
 
 @panel
 def _new_members_chart():
-    by_year = services.dashboard_figures()["by_year"]
+    by_year = _figures()["by_year"]
     bars = []
     if by_year:
         years = list(range(min(by_year), max(by_year) + 1))

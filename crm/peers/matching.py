@@ -333,10 +333,11 @@ def _idf_factors(index, concepts) -> dict[str, float]:
 def find_peers(index, description: str, facets: dict | None = None, needs: Iterable[str] | None = None,
                asking_city_id=None, limit: int = 10, lang: str | None = None,
                visibility: Iterable[str] = ("public", "network"), viewer_city_id=None,
-               candidates: int = 150) -> list[PeerMatch]:
+               candidates: int = 150, snippets: bool = True) -> list[PeerMatch]:
     """Return member cities ranked as peer advisers for an attack described in any language.
 
     ``facets`` ({facet: [keys]}) and ``needs`` (e.g. ["lang_fr"]) add to what the description says.
+    ``snippets=False`` leaves every matched document's snippet empty (callers that never show one).
     The asking city and cities that are not active members are never returned.
     """
     description = str(description or "")[:20000]
@@ -438,7 +439,7 @@ def find_peers(index, description: str, facets: dict | None = None, needs: Itera
         missed = [c for c in need_codes if c not in (languages or ())]
         city_name = profile.get("title") or (docs[0][1].get("city_name") if docs else "") or str(city_id)
         matches.append(_build_match(city_id, city_name, score, docs, met, missed, description, lang,
-                                    asked_needs if need_led else ()))
+                                    asked_needs if need_led else (), snippets=SNIPPETS if snippets else 0))
     if not understood:
         for match in matches:
             doc = index.get(match.matched_docs[0].doc_id) if match.matched_docs else None
@@ -558,7 +559,7 @@ def _one_incident(docs: list) -> list:
     return [d for d in docs if _incident_of(d[1]) in (key, None)]
 
 
-def _build_match(city_id, city_name, score, docs, met, missed, description, lang, asked_needs=()):
+def _build_match(city_id, city_name, score, docs, met, missed, description, lang, asked_needs=(), snippets=SNIPPETS):
     """Build a city's match; every reason names only facets of the record it cites (``PeerMatch.grounds``).
 
     ``asked_needs`` (a need-led query's aftermath and theme concepts) adds a reason citing the lesson
@@ -647,7 +648,7 @@ def _build_match(city_id, city_name, score, docs, met, missed, description, lang
     for position, (doc_score, doc, shared) in enumerate(ordered_docs[:MATCHED_DOCS]):
         told = need_doc is not None and doc is need_doc[1]
         marked = list(shared) + ([c for c in asked_needs if c not in shared] if told else [])
-        snippet = _snippet(doc.get("body", ""), marked, description, lang) if position < SNIPPETS else ""
+        snippet = _snippet(doc.get("body", ""), marked, description, lang) if position < snippets else ""
         matched.append(MatchedDoc(doc["doc_id"], doc.get("kind", ""), doc.get("title", ""),
                                   round(doc_score, 3), snippet, shared, str(doc.get("year") or "")))
     return PeerMatch(city_id=str(city_id), score=round(score, 4), reasons=reasons, matched_docs=matched,

@@ -56,8 +56,9 @@ def search(user, text: str, *, kind: str = "", region: str = "", phase: str = ""
 
 
 def peers(user, description: str, *, limit: int = 10, facets: dict | None = None, asking_city_id=None,
-          needs=None):
-    """Rank peer cities for an incident description, as ``user`` may see the network."""
+          needs=None, snippets: bool = True):
+    """Rank peer cities for an incident description, as ``user`` may see the network (``snippets=False``: no
+    highlighted passages, for callers that do not show them)."""
     is_staff = getattr(user, "is_authenticated", False) and user.is_secretariat
     viewer = None if is_staff else getattr(user, "city_id", None)
     if asking_city_id is None and viewer:
@@ -70,7 +71,7 @@ def peers(user, description: str, *, limit: int = 10, facets: dict | None = None
     return indexing.query_index(lambda ix: find_peers(
         ix, str(description or ""), facets=facets, needs=needs,
         asking_city_id=str(asking_city_id) if asking_city_id else None, limit=limit,
-        visibility=visibility, viewer_city_id=str(viewer) if viewer else None))
+        visibility=visibility, viewer_city_id=str(viewer) if viewer else None, snippets=snippets))
 
 
 def peers_json(matches, countries: dict | None = None) -> list[dict]:
