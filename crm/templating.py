@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-import markdown as md
-import nh3
 from flask import url_for
 from markupsafe import Markup
 
@@ -16,6 +14,10 @@ ALLOWED_TAGS = {"p", "br", "strong", "em", "ul", "ol", "li", "a", "h3", "h4", "b
 
 def render_markdown(text: str | None) -> Markup:
     """Render user Markdown to HTML with everything unsafe removed."""
+    # Imported on first use: commands that render no page (crm --help, crm peers) do not pay for Markdown.
+    import markdown as md
+    import nh3
+
     html = md.markdown(text or "", extensions=["sane_lists"])
     return Markup(nh3.clean(html, tags=ALLOWED_TAGS, attributes={"a": {"href", "title"}},
                             link_rel="noopener noreferrer nofollow"))
