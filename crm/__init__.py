@@ -9,8 +9,7 @@ from dotenv import load_dotenv
 from flask import Flask
 
 from crm import config as settings
-from crm import security_headers
-from crm import resources
+from crm import resources, security_headers
 from crm.config import DEV_SECRET_KEY
 
 # The features of the application, each declared by its package's ``feature`` (crm.features.Feature), in
@@ -26,6 +25,7 @@ FEATURES = [
     "crm.incidents",
     "crm.lessons",
     "crm.workspace",
+    "crm.mailings",
     "crm.searchui",
 ]
 
@@ -48,10 +48,10 @@ def create_app(config: dict | None = None) -> Flask:
     app.config["DEBUG"] = bool(app.config["DEBUG"]) or flask_debug
     _check_secret_key(app)
     app.instance_path = app.config["INSTANCE_DIR"]  # the working directory's, not site-packages'
+    os.makedirs(app.instance_path, exist_ok=True)
     from crm.features import Registry
 
     app.extensions["crm_features"] = Registry(app.config.get("FEATURES") or FEATURES)
-    os.makedirs(app.instance_path, exist_ok=True)
 
     _init_extensions(app)
     security_headers.init_app(app)
@@ -62,8 +62,8 @@ def create_app(config: dict | None = None) -> Flask:
         for blueprint in app.extensions["crm_features"].blueprints():
             app.register_blueprint(blueprint)
     from crm import cli, errors, indexing, mail, templating
-    indexing.init_app(app)
 
+    indexing.init_app(app)
     mail.init_app(app)
     errors.init_app(app)
     templating.init_app(app)

@@ -56,6 +56,7 @@ class OutboxMail(BaseModel):
     text_body = peewee.TextField()
     html_body = peewee.TextField(default="")
     attachments_json = peewee.TextField(default="[]")
+    headers_json = peewee.TextField(default="{}")  # extra headers, e.g. List-Unsubscribe of a mailing
     template = peewee.CharField(max_length=100, default="")
     status = peewee.CharField(max_length=10, default=QUEUED, index=True)
     attempts = peewee.IntegerField(default=0)
@@ -79,8 +80,13 @@ def clean_header(value) -> str:
     return " ".join(re.sub(r"[\x00-\x1f\x7f]", " ", str(value or "")).split())
 
 
-def queue_mail(recipient: str, subject: str, template: str, *, attachments=(), **context) -> OutboxMail:
-    """Store a mail rendered from ``mail/<template>.txt|.html``; it is sent after the commit."""
+def queue_mail(recipient: str, subject: str, template: str, *, attachments=(), headers=None, deliver_now=True,
+               **context) -> OutboxMail:
+    """Store a mail rendered from ``mail/<template>.txt|.html``; it is sent after the commit.
+
+    ``headers`` adds header lines; ``deliver_now=False`` leaves the mail to the senders run from cron (a
+    throttled mailing must not go out all at once after the request).
+    """
     context.setdefault("base_url", current_app.config["BASE_URL"].rstrip("/"))
     text = render_template(f"mail/{template}.txt", subject=subject, **context)
     html = render_template(f"mail/{template}.html", subject=subject, **context)
@@ -90,8 +96,10 @@ def queue_mail(recipient: str, subject: str, template: str, *, attachments=(), *
         for name, ctype, data in attachments
     ]
     row = OutboxMail.create(recipient=recipient.strip(), subject=clean_header(subject)[:300], text_body=text, html_body=html,
-                            attachments_json=json.dumps(stored), template=template)
-    g.setdefault("outbox_pending", []).append(row.id)
+                            attachments_json=json.dumps(stored), template=template,
+                            headers_json=json.dumps({clean_header(k): clean_header(v) for k, v in (headers or {}).items()}))
+    if deliver_now:
+        g.setdefault("outbox_pending", []).append(row.id)
     return row
 
 
@@ -124,6 +132,8 @@ def build_message(row: OutboxMail) -> EmailMessage:
         message["To"] = recipient
         message["Date"] = formatdate(localtime=False, usegmt=True)
         message["Message-ID"] = make_msgid(domain=parseaddr(sender)[1].rpartition("@")[2] or None)
+        for name, value in json.loads(row.headers_json or "{}").items():
+            message[name] = value
         message.set_content(row.text_body or "", charset="utf-8")
         if row.html_body:
             message.add_alternative(row.html_body, subtype="html", charset="utf-8")

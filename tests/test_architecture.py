@@ -29,6 +29,7 @@ REQUIRES = {
     "lessons": {"accounts", "audit", "events", "incidents", "membership", "peers"},
     "workspace": {"accounts", "audit", "contacts", "incidents", "lessons", "membership", "peers"},
     "searchui": {"accounts", "membership", "peers"},
+    "mailings": {"accounts", "audit", "contacts"},
 }
 KNOWN_CYCLES = {frozenset({"accounts", "audit"}), frozenset({"contacts", "membership"}),
                 frozenset({"incidents", "lessons"})}

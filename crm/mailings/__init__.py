@@ -1,0 +1,17 @@
+"""Mailings: lists that contacts subscribe to, newsletters composed in Markdown and sent through the outbox,
+one-click unsubscribe (RFC 8058) and a report per mailing."""
+
+from flask import Blueprint
+
+from crm.features import Feature
+
+bp = Blueprint("mailings", __name__, url_prefix="/mailings")
+
+feature = Feature(
+    "mailings",
+    blueprint="crm.mailings.views:bp",
+    models=("crm.mailings.models",),
+    cli=("crm.mailings.commands:mailings_group",),
+    seeds=("crm.mailings.seeds",),
+    nav=(("secretariat", "Mailings", "mailings.mailing_list"),),
+)

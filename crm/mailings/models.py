@@ -1,0 +1,81 @@
+"""Mailing lists, subscriptions and unsubscribes, mailings and their per-recipient deliveries."""
+
+from __future__ import annotations
+
+import peewee
+
+from crm.accounts.models import User
+from crm.contacts.models import Contact
+from crm.db import BaseModel, utcnow
+
+NETWORK_NEWS = "network-news"  # the list whose subscription is Contact.accepts_network_news
+
+
+class MailingList(BaseModel):
+    """A list contacts subscribe to (network news, events, toolkit updates, or one staff added)."""
+
+    slug = peewee.CharField(max_length=60, unique=True)
+    name = peewee.CharField(max_length=120, unique=True)
+    description = peewee.CharField(max_length=300, default="")
+    created_at = peewee.DateTimeField(default=utcnow)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Subscription(BaseModel):
+    """A contact on a list (the network-news list reads Contact.accepts_network_news instead)."""
+
+    contact = peewee.ForeignKeyField(Contact, backref="subscriptions", on_delete="CASCADE")
+    mailing_list = peewee.ForeignKeyField(MailingList, backref="subscriptions", on_delete="CASCADE")
+    created_at = peewee.DateTimeField(default=utcnow)
+
+    class Meta:
+        indexes = ((("contact", "mailing_list"), True),)
+
+
+class Mailing(BaseModel):
+    """A message to a list: a draft until it is queued, then a record of who got it."""
+
+    mailing_list = peewee.ForeignKeyField(MailingList, backref="mailings", on_delete="RESTRICT")
+    subject = peewee.CharField(max_length=200)
+    body = peewee.TextField(default="")  # Markdown with merge fields, rendered per recipient
+    created_by = peewee.ForeignKeyField(User, null=True, backref="mailings", on_delete="SET NULL")
+    created_at = peewee.DateTimeField(default=utcnow)
+    updated_at = peewee.DateTimeField(default=utcnow)
+    queued_at = peewee.DateTimeField(null=True)  # when "send now" was confirmed
+
+    def __str__(self) -> str:
+        return self.subject
+
+    @property
+    def is_draft(self) -> bool:
+        return self.queued_at is None
+
+
+class Unsubscribe(BaseModel):
+    """A contact left a list (or every list, ``mailing_list`` null), when, and from which mailing.
+
+    It outlasts any import: a contact with an active unsubscribe gets nothing from that list, whatever the
+    subscription flags say, until they subscribe again themselves (``withdrawn_at``).
+    """
+
+    contact = peewee.ForeignKeyField(Contact, backref="unsubscribes", on_delete="CASCADE")
+    mailing_list = peewee.ForeignKeyField(MailingList, null=True, backref="unsubscribes", on_delete="CASCADE")
+    mailing = peewee.ForeignKeyField(Mailing, null=True, backref="unsubscribes", on_delete="SET NULL")
+    how = peewee.CharField(max_length=20, default="link")  # one-click, preferences, staff
+    created_at = peewee.DateTimeField(default=utcnow)
+    withdrawn_at = peewee.DateTimeField(null=True)
+
+
+class Delivery(BaseModel):
+    """One recipient of one mailing: unique, so a restarted send never mails anyone twice."""
+
+    mailing = peewee.ForeignKeyField(Mailing, backref="deliveries", on_delete="CASCADE")
+    contact = peewee.ForeignKeyField(Contact, backref="mailing_deliveries", on_delete="CASCADE")
+    outbox_mail_id = peewee.IntegerField(null=True, index=True)  # crm.mail.OutboxMail
+    email = peewee.CharField(max_length=254)
+    created_at = peewee.DateTimeField(default=utcnow)
+
+    class Meta:
+        indexes = ((("mailing", "contact"), True),)

@@ -1,0 +1,475 @@
+"""Mailings: lists and consent, composing with merge fields, queueing exactly once per recipient, unsubscribing."""
+
+from __future__ import annotations
+
+import html
+import math
+import re
+import time
+from dataclasses import dataclass, field
+
+import peewee
+from flask import current_app
+from markupsafe import Markup
+
+from crm import mail
+from crm.audit.services import record
+from crm.contacts.models import Contact
+from crm.core.errors import DomainError
+from crm.core.names import fold_name
+from crm.core.tokens import sign, unsign
+from crm.core.urls import absolute_url
+from crm.db import database, utcnow
+from crm.mailings.models import NETWORK_NEWS, Delivery, Mailing, MailingList, Subscription, Unsubscribe
+from crm.templating import render_markdown
+
+TEMPLATE = "mailing"  # templates/mail/mailing.txt|html; also marks the outbox rows of mailings
+TOKEN_SALT = "mailing-unsubscribe"
+BATCH = 200  # recipients queued per transaction: a batch is queued whole or not at all
+
+DEFAULT_LISTS = (
+    (NETWORK_NEWS, "Network news", "The network's newsletter: news, calls for workshops, solidarity messages."),
+    ("events", "Events", "Invitations and news about the network's events."),
+    ("toolkit-updates", "Toolkit updates", "New and revised toolkit resources."),
+)
+
+
+class MailingError(DomainError):
+    """A user-facing refusal: the message says what happened and what to do."""
+
+
+# --- lists and consent -------------------------------------------------------------------------------
+
+def ensure_default_lists() -> int:
+    """Create the lists every network has (network news, events, toolkit updates) if missing; return how many."""
+    created = 0
+    for slug, name, description in DEFAULT_LISTS:
+        if MailingList.get_or_none(MailingList.slug == slug) is None:
+            MailingList.create(slug=slug, name=name, description=description)
+            created += 1
+    return created
+
+
+def create_list(name: str, description: str = "", actor=None) -> MailingList:
+    """Add a mailing list; refuse a name already taken."""
+    name = " ".join(name.split())
+    slug = re.sub(r"[^a-z0-9]+", "-", fold_name(name)).strip("-")[:60] or "list"
+    taken = (MailingList
+             .select()
+             .where((peewee.fn.LOWER(MailingList.name) == name.lower()) | (MailingList.slug == slug))
+             .exists())
+    if taken:
+        raise MailingError(f"A list called “{name}” already exists: choose another name.")
+    with database.atomic():
+        found = MailingList.create(slug=slug, name=name, description=description.strip())
+        record(actor, "mailing_list.create", found, summary=f"Created mailing list {name}")
+    return found
+
+
+def _unsubscribed_ids(mailing_list: MailingList, contact_ids=None) -> set[int]:
+    """Contacts with an active unsubscribe from this list or from every list."""
+    query = (Unsubscribe
+             .select(Unsubscribe.contact)
+             .where(Unsubscribe.withdrawn_at.is_null(),
+                    (Unsubscribe.mailing_list == mailing_list) | Unsubscribe.mailing_list.is_null()))
+    if contact_ids is not None:
+        query = query.where(Unsubscribe.contact.in_(list(contact_ids)))
+    return {row.contact_id for row in query}
+
+
+def _on_list_ids(mailing_list: MailingList) -> set[int]:
+    if mailing_list.slug == NETWORK_NEWS:
+        query = Contact.select(Contact.id).where(Contact.accepts_network_news == True)  # noqa: E712
+        return {row.id for row in query}
+    return {row.contact_id for row in Subscription.select(Subscription.contact).where(
+        Subscription.mailing_list == mailing_list)}
+
+
+def is_subscribed(contact: Contact, mailing_list: MailingList) -> bool:
+    """Return whether ``contact`` gets this list: on it, and not unsubscribed from it or from everything."""
+    if mailing_list.slug == NETWORK_NEWS:
+        on = contact.accepts_network_news
+    else:
+        on = Subscription.select().where(Subscription.contact == contact,
+                                         Subscription.mailing_list == mailing_list).exists()
+    return bool(on) and not _unsubscribed_ids(mailing_list, [contact.id])
+
+
+def subscribe(contact: Contact, mailing_list: MailingList, *, by_contact: bool = False) -> bool:
+    """Put ``contact`` on a list; return whether they now get it.
+
+    Staff and imports never override an unsubscribe; only the contact themselves (``by_contact``, from the
+    preferences page) withdraws it.
+    """
+    with database.atomic():
+        unsubscribed = _unsubscribed_ids(mailing_list, [contact.id])
+        if unsubscribed and not by_contact:
+            return False
+        if unsubscribed:
+            (Unsubscribe
+             .update(withdrawn_at=utcnow())
+             .where(Unsubscribe.contact == contact, Unsubscribe.withdrawn_at.is_null(),
+                    (Unsubscribe.mailing_list == mailing_list) | Unsubscribe.mailing_list.is_null())
+             .execute())
+        if mailing_list.slug == NETWORK_NEWS:
+            Contact.update(accepts_network_news=True).where(Contact.id == contact.id).execute()
+            contact.accepts_network_news = True
+        else:
+            Subscription.insert(contact=contact, mailing_list=mailing_list).on_conflict_ignore().execute()
+    return True
+
+
+def subscribe_emails(mailing_list: MailingList, text: str, actor=None) -> dict[str, list[str]]:
+    """Subscribe the contacts whose addresses are listed (one a line); report added, unsubscribed and unknown."""
+    report = {"added": [], "unsubscribed": [], "unknown": []}
+    for address in dict.fromkeys(a.strip().lower() for a in re.split(r"[\s,;]+", text or "") if a.strip()):
+        contact = Contact.get_or_none((Contact.email == address) & Contact.erased_at.is_null())
+        if contact is None:
+            report["unknown"].append(address)
+        elif subscribe(contact, mailing_list):
+            report["added"].append(address)
+        else:
+            report["unsubscribed"].append(address)
+    if report["added"]:
+        record(actor, "mailing_list.subscribe", mailing_list,
+               summary=f"Subscribed {len(report['added'])} contact(s) to {mailing_list.name}")
+    return report
+
+
+def unsubscribe(contact: Contact, mailing_list: MailingList | None, *, mailing: Mailing | None = None,
+                how: str = "link") -> Unsubscribe:
+    """Record that ``contact`` left a list (every list when None), from which mailing; it outlasts imports."""
+    with database.atomic():
+        found = (Unsubscribe
+                 .select()
+                 .where(Unsubscribe.contact == contact, Unsubscribe.withdrawn_at.is_null(),
+                        (Unsubscribe.mailing_list.is_null() if mailing_list is None
+                         else Unsubscribe.mailing_list == mailing_list))
+                 .first())
+        if found is None:
+            found = Unsubscribe.create(contact=contact, mailing_list=mailing_list, mailing=mailing, how=how)
+        if mailing_list is None or mailing_list.slug == NETWORK_NEWS:
+            Contact.update(accepts_network_news=False).where(Contact.id == contact.id).execute()
+            contact.accepts_network_news = False
+        if mailing_list is not None and mailing_list.slug != NETWORK_NEWS:
+            Subscription.delete().where(Subscription.contact == contact,
+                                        Subscription.mailing_list == mailing_list).execute()
+    return found
+
+
+SKIP_REASONS = {"unsubscribed": "unsubscribed", "do_not_contact": "do not contact", "no_email": "no email"}
+
+
+@dataclass
+class Audience:
+    """Who of a list will get a mailing, and why the others will not."""
+
+    recipients: list[Contact] = field(default_factory=list)
+    skipped: dict[str, list[Contact]] = field(default_factory=lambda: {key: [] for key in SKIP_REASONS})
+
+    @property
+    def skipped_count(self) -> int:
+        return sum(len(found) for found in self.skipped.values())
+
+    def summary(self) -> str:
+        """Say it in words: "3 will get it; 2 will not: 1 unsubscribed, 1 no email"."""
+        text = f"{len(self.recipients)} will get it"
+        if self.skipped_count:
+            reasons = ", ".join(f"{len(found)} {SKIP_REASONS[key]}" for key, found in self.skipped.items() if found)
+            text += f"; {self.skipped_count} will not: {reasons}"
+        return text + "."
+
+
+def audience(mailing_list: MailingList) -> Audience:
+    """Sort the list's contacts (and those who left it) into recipients and skipped, with the reason."""
+    on_list = _on_list_ids(mailing_list)
+    left = _unsubscribed_ids(mailing_list)
+    left_this = {row.contact_id for row in Unsubscribe.select(Unsubscribe.contact).where(
+        Unsubscribe.withdrawn_at.is_null(), Unsubscribe.mailing_list == mailing_list)}
+    ids = on_list | left_this
+    found = Audience()
+    if not ids:
+        return found
+    contacts = (Contact
+                .select()
+                .where(Contact.id.in_(list(ids)), Contact.erased_at.is_null())
+                .order_by(Contact.name_key, Contact.id))
+    for contact in contacts:
+        if contact.id in left:
+            found.skipped["unsubscribed"].append(contact)
+        elif contact.do_not_contact:
+            found.skipped["do_not_contact"].append(contact)
+        elif not (contact.email or "").strip():
+            found.skipped["no_email"].append(contact)
+        else:
+            found.recipients.append(contact)
+    return found
+
+
+# --- composing ---------------------------------------------------------------------------------------
+
+MERGE_FIELDS = {
+    "first_name": "the first word of the contact's name",
+    "name": "the contact's full name",
+    "position": "their position",
+    "organisation": "their organisation",
+    "city": "their city",
+    "country": "their city's country code",
+    "email": "their email address",
+}
+FIELD = re.compile(r"\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}")
+
+
+def merge_field_error(text: str) -> str | None:
+    """Return what is wrong with the merge fields of ``text`` (an unknown name, stray braces), or None."""
+    unknown = list(dict.fromkeys(m.group(1) for m in FIELD.finditer(text or "") if m.group(1) not in MERGE_FIELDS))
+    known = ", ".join(f"{{{{ {name} }}}}" for name in MERGE_FIELDS)
+    if unknown:
+        names = ", ".join(f"{{{{ {name} }}}}" for name in unknown)
+        return f"Unknown merge field {names}. Use one of: {known}."
+    rest = FIELD.sub("", text or "")
+    if "{{" in rest or "}}" in rest or "{%" in rest:
+        return f"A merge field is written like {{{{ first_name }}}}, with two braces on each side. Use one of: {known}."
+    return None
+
+
+def merge_values(contact: Contact) -> dict[str, str]:
+    """Return the merge field values of ``contact``."""
+    city = contact.city
+    return {
+        "first_name": (contact.name or "").split()[0] if (contact.name or "").split() else "",
+        "name": contact.name or "",
+        "position": contact.position or "",
+        "organisation": contact.organisation or "",
+        "city": city.name if city else "",
+        "country": city.country if city else "",
+        "email": contact.email or "",
+    }
+
+
+def merge_text(text: str, values: dict[str, str]) -> str:
+    """Fill the merge fields of plain text."""
+    return FIELD.sub(lambda m: values.get(m.group(1), ""), text or "")
+
+
+def render_body(body: str, values: dict[str, str]) -> tuple[str, Markup]:
+    """Return the body as plain text and as sanitised HTML, merge fields filled (values escaped in the HTML)."""
+    # Placeholders of letters only pass through Markdown untouched; the values go in after sanitising.
+    names = list(dict.fromkeys(m.group(1) for m in FIELD.finditer(body or "")))
+    marks = {name: f"zqmergefield{index}zq" for index, name in enumerate(names)}
+    marked = FIELD.sub(lambda m: marks[m.group(1)], body or "")
+    rendered = str(render_markdown(marked))
+    for name, mark in marks.items():
+        rendered = rendered.replace(mark, html.escape(values.get(name, "")))
+    return merge_text(body, values), Markup(rendered)
+
+
+def save_mailing(mailing: Mailing | None, *, mailing_list: MailingList, subject: str, body: str, actor=None) -> Mailing:
+    """Create or update a draft; refuse unknown merge fields and changes to a mailing already queued."""
+    for text in (subject, body):
+        problem = merge_field_error(text)
+        if problem:
+            raise MailingError(problem)
+    with database.atomic():
+        if mailing is None:
+            mailing = Mailing.create(mailing_list=mailing_list, subject=subject.strip(), body=body,
+                                     created_by=actor if getattr(actor, "id", None) else None)
+            record(actor, "mailing.create", mailing, summary=f"Drafted mailing “{mailing.subject}”")
+        else:
+            if not mailing.is_draft:
+                raise MailingError("This mailing has been queued already; it can no longer be changed.")
+            mailing.mailing_list, mailing.subject, mailing.body = mailing_list, subject.strip(), body
+            mailing.updated_at = utcnow()
+            mailing.save()
+            record(actor, "mailing.update", mailing, summary=f"Edited mailing “{mailing.subject}”")
+    return mailing
+
+
+def unsubscribe_token(contact: Contact, mailing: Mailing | None) -> str:
+    """Return the signed token of the unsubscribe and preferences link of ``contact`` (from ``mailing``)."""
+    return sign({"c": contact.id, "m": mailing.id if mailing else None}, TOKEN_SALT)
+
+
+def read_unsubscribe_token(token: str) -> tuple[Contact, Mailing | None]:
+    """Return the contact and mailing of a token; MailingError if it is altered or names nobody."""
+    try:
+        payload = unsign(token, TOKEN_SALT)
+    except Exception as exc:  # noqa: BLE001 - InvalidToken, or a payload of the wrong shape
+        raise MailingError("This link is not valid. Copy the whole link from the mail, or contact us.") from exc
+    contact = Contact.get_or_none((Contact.id == payload.get("c")) & Contact.erased_at.is_null())
+    if contact is None:
+        raise MailingError("This link is not valid any more: we no longer hold this address.")
+    mailing = Mailing.get_or_none(Mailing.id == payload.get("m")) if payload.get("m") else None
+    return contact, mailing
+
+
+def _mailto_address() -> str:
+    configured = current_app.config.get("MAILINGS_UNSUBSCRIBE_ADDRESS") or ""
+    if configured:
+        return configured
+    sender = current_app.config["MAIL_DEFAULT_SENDER"]
+    sender = sender[1] if isinstance(sender, (tuple, list)) else sender
+    return re.sub(r".*<([^>]+)>.*", r"\1", sender).strip()
+
+
+def compose(mailing: Mailing, contact: Contact) -> dict:
+    """Return what ``contact`` gets: subject, text, HTML, the unsubscribe link and the mail headers."""
+    values = merge_values(contact)
+    text, body_html = render_body(mailing.body, values)
+    token = unsubscribe_token(contact, mailing)
+    link = absolute_url("mailings.unsubscribe", token=token)
+    headers = {
+        "List-Unsubscribe": f"<{link}>, <mailto:{_mailto_address()}?subject=unsubscribe%20{token}>",
+        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        "List-Id": f"{mailing.mailing_list.name} <{mailing.mailing_list.slug}.lists.{_list_domain()}>",
+    }
+    return {"subject": merge_text(mailing.subject, values), "text": text, "html": body_html,
+            "unsubscribe_url": link, "headers": headers, "list_name": mailing.mailing_list.name}
+
+
+def _list_domain() -> str:
+    return _mailto_address().rpartition("@")[2] or "localhost"
+
+
+def _queue(recipient: str, composed: dict, *, deliver_now: bool) -> mail.OutboxMail:
+    return mail.queue_mail(recipient, composed["subject"], TEMPLATE, headers=composed["headers"],
+                           deliver_now=deliver_now, body_text=composed["text"], body_html=composed["html"],
+                           unsubscribe_url=composed["unsubscribe_url"], list_name=composed["list_name"])
+
+
+def send_test(mailing: Mailing, contact: Contact, to_address: str, actor=None) -> mail.OutboxMail:
+    """Queue the mailing as ``contact`` would get it, to ``to_address`` (the sender's own), marked as a test."""
+    composed = compose(mailing, contact)
+    composed["subject"] = "[Test] " + composed["subject"]
+    with database.atomic():
+        row = _queue(to_address, composed, deliver_now=True)
+        record(actor, "mailing.test", mailing, summary=f"Test of “{mailing.subject}” to {to_address}")
+    return row
+
+
+# --- sending -------------------------------------------------------------------------------------------
+
+def queue_mailing(mailing: Mailing, actor=None, *, limit: int | None = None) -> int:
+    """Queue the mailing for every recipient who has no delivery yet; return how many were queued now.
+
+    Each recipient gets one ``Delivery`` (unique per mailing and contact), created in the same transaction as
+    its outbox mail, so a send that stopped half-way and is started again queues only the rest.
+    """
+    found = audience(mailing.mailing_list)
+    if mailing.queued_at is None:
+        Mailing.update(queued_at=utcnow()).where(Mailing.id == mailing.id, Mailing.queued_at.is_null()).execute()
+        mailing.queued_at = Mailing.get_by_id(mailing.id).queued_at
+        record(actor, "mailing.send", mailing, summary=f"Queued mailing “{mailing.subject}”")
+    done = {row.contact_id for row in Delivery.select(Delivery.contact).where(Delivery.mailing == mailing)}
+    todo = [contact for contact in found.recipients if contact.id not in done]
+    if limit is not None:
+        todo = todo[:limit]
+    deliver_now = not current_app.config.get("MAIL_RATE")
+    queued = 0
+    for start in range(0, len(todo), BATCH):
+        with database.atomic():
+            for contact in todo[start:start + BATCH]:
+                inserted = (Delivery
+                            .insert(mailing=mailing, contact=contact, email=contact.email.strip())
+                            .on_conflict_ignore()
+                            .execute())
+                delivery = Delivery.get_or_none(Delivery.mailing == mailing, Delivery.contact == contact)
+                if not inserted or delivery is None or delivery.outbox_mail_id is not None:
+                    continue  # another sender queued this one
+                row = _queue(delivery.email, compose(mailing, contact), deliver_now=deliver_now)
+                Delivery.update(outbox_mail_id=row.id).where(Delivery.id == delivery.id).execute()
+                queued += 1
+    return queued
+
+
+def send_queued_mailings(*, rate: int | None = None, sleep=time.sleep, clock=time.monotonic) -> tuple[int, int]:
+    """Deliver the queued mailing mails, at most ``rate`` a minute (``CRM_MAIL_RATE``; 0: at once); return (sent, failed)."""
+    rate = current_app.config.get("MAIL_RATE", 0) if rate is None else rate
+    ids = [row.id for row in (mail.OutboxMail
+                              .select(mail.OutboxMail.id)
+                              .where(mail.OutboxMail.template == TEMPLATE, mail.OutboxMail.status == mail.QUEUED,
+                                     mail.OutboxMail.next_attempt_at <= utcnow())
+                              .order_by(mail.OutboxMail.id))]
+    if not rate:
+        sent = mail.deliver(ids)
+        return sent, len(ids) - sent
+    chunk = max(1, math.ceil(rate / 60))  # a second's worth of mail at a time
+    interval = chunk * 60.0 / rate
+    sent = 0
+    next_at = clock()
+    for start in range(0, len(ids), chunk):
+        wait = next_at - clock()
+        if wait > 0:
+            sleep(wait)
+        next_at = max(next_at, clock()) + interval
+        sent += mail.deliver(ids[start:start + chunk])
+    return sent, len(ids) - sent
+
+
+STATUS_LABELS = {"queued": "Queued", "sent": "Sent", "failed": "Failed", "unsubscribed": "Unsubscribed"}
+
+
+def report(mailing: Mailing) -> dict:
+    """Return the per-recipient status of a mailing and the counts by status."""
+    deliveries = list(Delivery
+                      .select(Delivery, Contact)
+                      .join(Contact)
+                      .where(Delivery.mailing == mailing)
+                      .order_by(Contact.name_key, Contact.id))
+    outbox = {row.id: row for row in mail.OutboxMail.select().where(
+        mail.OutboxMail.id.in_([d.outbox_mail_id for d in deliveries if d.outbox_mail_id]))} if deliveries else {}
+    left = {row.contact_id for row in Unsubscribe.select(Unsubscribe.contact).where(Unsubscribe.mailing == mailing)}
+    rows = []
+    for delivery in deliveries:
+        row = outbox.get(delivery.outbox_mail_id)
+        status, reason = "queued", ""
+        if row is not None and row.status == mail.SENT:
+            status = "sent"
+        elif row is not None and row.status == mail.FAILED:
+            status, reason = "failed", row.last_error
+        elif row is not None and row.attempts and row.last_error:
+            reason = f"Will retry: {row.last_error}"
+        if delivery.contact_id in left:
+            status = "unsubscribed"
+        rows.append({"delivery": delivery, "contact": delivery.contact, "status": status,
+                     "label": STATUS_LABELS[status], "reason": reason, "mail": row})
+    counts = {key: sum(1 for r in rows if r["status"] == key) for key in STATUS_LABELS}
+    return {"rows": rows, "counts": counts, "failures": [r for r in rows if r["status"] == "failed"]}
+
+
+def mailings_of(contact: Contact) -> list[dict]:
+    """Return the mailings ``contact`` was sent, newest first, with the status of each."""
+    deliveries = list(Delivery
+                      .select(Delivery, Mailing)
+                      .join(Mailing)
+                      .where(Delivery.contact == contact)
+                      .order_by(Delivery.created_at.desc()))
+    outbox = {row.id: row for row in mail.OutboxMail.select().where(
+        mail.OutboxMail.id.in_([d.outbox_mail_id for d in deliveries if d.outbox_mail_id]))} if deliveries else {}
+    found = []
+    for delivery in deliveries:
+        row = outbox.get(delivery.outbox_mail_id)
+        status = {mail.SENT: "Sent", mail.FAILED: "Failed"}.get(row.status if row else "", "Queued")
+        found.append({"mailing": delivery.mailing, "at": delivery.created_at, "status": status})
+    return found
+
+
+def preferences(contact: Contact) -> list[tuple[MailingList, bool]]:
+    """Return every list with whether ``contact`` gets it."""
+    return [(found, is_subscribed(contact, found)) for found in MailingList.select().order_by(MailingList.name)]
+
+
+def set_preferences(contact: Contact, chosen_ids: set[int], *, stop_all: bool, mailing: Mailing | None) -> None:
+    """Apply the preferences page: the lists ticked, or nothing at all with ``stop_all``."""
+    with database.atomic():
+        if stop_all:
+            unsubscribe(contact, None, mailing=mailing, how="preferences")
+            return
+        lists = list(MailingList.select().order_by(MailingList.name))
+        for found in lists:
+            if found.id in chosen_ids and not is_subscribed(contact, found):
+                subscribe(contact, found, by_contact=True)
+        # Ticking one list withdraws a "stop all": the lists left unticked are left one by one.
+        for found in lists:
+            if found.id not in chosen_ids and is_subscribed(contact, found):
+                unsubscribe(contact, found, mailing=mailing, how="preferences")

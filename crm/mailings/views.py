@@ -1,0 +1,202 @@
+"""Mailing pages: lists, compose, preview, test, confirm and queue, report; the public unsubscribe link."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from crm.accounts.access import public, secretariat_required
+from crm.contacts.models import Contact
+from crm.extensions import csrf
+from crm.mailings import bp
+from crm.mailings import services as svc
+from crm.mailings.forms import ConfirmForm, MailingForm, MailingListForm, PreferencesForm, SubscribeForm
+from crm.mailings.models import Mailing, MailingList
+
+
+def _mailing(mailing_id: int) -> Mailing:
+    return Mailing.get_or_none(Mailing.id == mailing_id) or abort(404)
+
+
+@bp.route("/")
+@secretariat_required
+def mailing_list():
+    """List the mailings and the mailing lists (secretariat)."""
+    svc.ensure_default_lists()
+    mailings = Mailing.select().order_by(Mailing.id.desc())
+    lists = [(found, svc.audience(found)) for found in MailingList.select().order_by(MailingList.name)]
+    return render_template("mailings/mailing_list.html", mailings=mailings, lists=lists)
+
+
+@bp.route("/lists/new", methods=["GET", "POST"])
+@secretariat_required
+def list_new():
+    """Add a mailing list (secretariat)."""
+    form = MailingListForm()
+    if form.validate_on_submit():
+        try:
+            found = svc.create_list(form.name.data, form.description.data, current_user)
+        except svc.MailingError as exc:
+            form.name.errors.append(str(exc))
+        else:
+            flash(f"List “{found.name}” added.", "success")
+            return redirect(url_for("mailings.list_detail", list_id=found.id))
+    return render_template("mailings/list_form.html", form=form)
+
+
+@bp.route("/lists/<int:list_id>", methods=["GET", "POST"])
+@secretariat_required
+def list_detail(list_id):
+    """Show a list's audience and subscribe contacts by address (secretariat)."""
+    found = MailingList.get_or_none(MailingList.id == list_id) or abort(404)
+    form = SubscribeForm()
+    if form.validate_on_submit():
+        result = svc.subscribe_emails(found, form.emails.data, current_user)
+        flash(f"{len(result['added'])} subscribed.", "success")
+        if result["unsubscribed"]:
+            flash("Not subscribed, because they unsubscribed: " + ", ".join(result["unsubscribed"]), "info")
+        if result["unknown"]:
+            flash("No contact has these addresses: " + ", ".join(result["unknown"]), "warning")
+        return redirect(url_for("mailings.list_detail", list_id=found.id))
+    return render_template("mailings/list_detail.html", found=found, audience=svc.audience(found), form=form)
+
+
+def _edit(mailing: Mailing | None):
+    form = MailingForm(obj=mailing)
+    if mailing is not None and request.method == "GET":
+        form.mailing_list.data = mailing.mailing_list_id
+    if form.validate_on_submit():
+        chosen = MailingList.get_by_id(form.mailing_list.data)
+        try:
+            mailing = svc.save_mailing(mailing, mailing_list=chosen, subject=form.subject.data, body=form.body.data,
+                                       actor=current_user)
+        except svc.MailingError as exc:
+            form.body.errors.append(str(exc))
+        else:
+            flash("Draft saved. Check the preview, send yourself a test, then send it.", "success")
+            return redirect(url_for("mailings.mailing_detail", mailing_id=mailing.id))
+    return render_template("mailings/mailing_form.html", form=form, mailing=mailing)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@secretariat_required
+def mailing_new():
+    """Compose a mailing (secretariat)."""
+    svc.ensure_default_lists()
+    return _edit(None)
+
+
+@bp.route("/<int:mailing_id>/edit", methods=["GET", "POST"])
+@secretariat_required
+def mailing_edit(mailing_id):
+    """Edit a draft mailing (secretariat)."""
+    mailing = _mailing(mailing_id)
+    if not mailing.is_draft:
+        flash("This mailing has been queued already; it can no longer be changed.", "info")
+        return redirect(url_for("mailings.mailing_detail", mailing_id=mailing.id))
+    return _edit(mailing)
+
+
+@bp.route("/<int:mailing_id>")
+@secretariat_required
+def mailing_detail(mailing_id):
+    """Preview a mailing as a chosen recipient, and show its audience or delivery report (secretariat)."""
+    mailing = _mailing(mailing_id)
+    audience = svc.audience(mailing.mailing_list)
+    as_id = request.args.get("as", type=int)
+    candidates = audience.recipients[:500]
+    contact = next((c for c in candidates if c.id == as_id), None) if as_id else None
+    if contact is None and as_id:
+        contact = Contact.get_or_none((Contact.id == as_id) & Contact.erased_at.is_null())
+    contact = contact or (candidates[0] if candidates else Contact(name="Alex Example", email="alex@example.org"))
+    preview = svc.compose(mailing, contact) if contact.id else None
+    if preview is None:  # nobody on the list yet: show the merge fields filled for an example person
+        text, body_html = svc.render_body(mailing.body, svc.merge_values(contact))
+        preview = {"subject": svc.merge_text(mailing.subject, svc.merge_values(contact)), "text": text,
+                   "html": body_html, "headers": {}}
+    return render_template("mailings/mailing_detail.html", mailing=mailing, audience=audience, contact=contact,
+                           candidates=candidates, preview=preview, report=svc.report(mailing), form=ConfirmForm())
+
+
+@bp.route("/<int:mailing_id>/test", methods=["POST"])
+@secretariat_required
+def mailing_test(mailing_id):
+    """Send the mailing to oneself, as the previewed recipient would get it (secretariat)."""
+    mailing = _mailing(mailing_id)
+    form = ConfirmForm()
+    if not form.validate_on_submit():
+        abort(400)
+    audience = svc.audience(mailing.mailing_list)
+    as_id = request.form.get("as", type=int)
+    contact = Contact.get_or_none((Contact.id == as_id) & Contact.erased_at.is_null()) if as_id else None
+    contact = contact or (audience.recipients[0] if audience.recipients else None)
+    if contact is None:
+        flash("The list has no recipient yet to show the mailing as; add subscribers first.", "warning")
+    else:
+        svc.send_test(mailing, contact, current_user.email, current_user)
+        flash(f"A test, as {contact.name} would get it, is queued for {current_user.email}; "
+              "check the outbox if it does not arrive.", "success")
+    return redirect(url_for("mailings.mailing_detail", mailing_id=mailing.id, **({"as": contact.id} if contact else {})))
+
+
+@bp.route("/<int:mailing_id>/send", methods=["GET", "POST"])
+@secretariat_required
+def mailing_send(mailing_id):
+    """Confirm the recipients, then queue the mailing for each of them once (secretariat)."""
+    mailing = _mailing(mailing_id)
+    form = ConfirmForm()
+    audience = svc.audience(mailing.mailing_list)
+    if form.validate_on_submit():
+        queued = svc.queue_mailing(mailing, current_user)
+        flash(f"{queued} mail(s) queued. The report below shows each one as Sent once the mail server has "
+              "accepted it.", "success")
+        return redirect(url_for("mailings.mailing_detail", mailing_id=mailing.id))
+    return render_template("mailings/mailing_send.html", mailing=mailing, audience=audience, form=form,
+                           report=svc.report(mailing))
+
+
+@bp.route("/contacts/<int:contact_id>")
+@secretariat_required
+def contact_mailings(contact_id):
+    """List the mailings a contact got and the lists they get (secretariat)."""
+    contact = Contact.get_or_none(Contact.id == contact_id) or abort(404)
+    return render_template("mailings/contact_mailings.html", contact=contact, mailings=svc.mailings_of(contact),
+                           lists=svc.preferences(contact))
+
+
+# --- the recipient's link: no login -----------------------------------------------------------------
+
+@bp.route("/u/<token>", methods=["GET", "POST"])
+@public
+@csrf.exempt
+def unsubscribe(token):
+    """GET: the recipient's preferences page. POST (RFC 8058 one-click): unsubscribe at once, no login."""
+    try:
+        contact, mailing = svc.read_unsubscribe_token(token)
+    except svc.MailingError as exc:
+        return render_template("mailings/unsubscribe_invalid.html", message=str(exc)), 404
+    if request.method == "POST":
+        svc.unsubscribe(contact, mailing.mailing_list if mailing else None, mailing=mailing, how="one-click")
+        left = mailing.mailing_list.name if mailing else "every list"
+        return render_template("mailings/unsubscribed.html", left=left, token=token)
+    return render_template("mailings/preferences.html", contact=contact, mailing=mailing, token=token,
+                           lists=svc.preferences(contact), form=PreferencesForm())
+
+
+@bp.route("/u/<token>/preferences", methods=["POST"])
+@public
+def preferences(token):
+    """Save the lists a recipient chose, or stop all mail (no login; the signed link is the key)."""
+    try:
+        contact, mailing = svc.read_unsubscribe_token(token)
+    except svc.MailingError as exc:
+        return render_template("mailings/unsubscribe_invalid.html", message=str(exc)), 404
+    form = PreferencesForm()
+    if not form.validate_on_submit():
+        flash("The page had expired; please choose again.", "warning")
+        return redirect(url_for("mailings.unsubscribe", token=token))
+    chosen = {int(value) for value in request.form.getlist("lists") if value.isdigit()}
+    svc.set_preferences(contact, chosen, stop_all=form.stop_all.data, mailing=mailing)
+    flash("You will get no mail from the network any more." if form.stop_all.data
+          else "Your choices are saved.", "success")
+    return redirect(url_for("mailings.unsubscribe", token=token))
