@@ -71,6 +71,9 @@ SETTINGS: list[Setting] = [
             "that page queued; what is left waits for `crm mail send-queued`.", int),
     Setting("MAIL_CLAIM_TIMEOUT", 900, "Seconds a mail may stay 'sending' before a sender takes it back (only "
             "after a sender died mid-send; that mail may then go out twice).", int),
+    Setting("MAIL_RATE", 0, "Mailing messages sent per minute by `crm mailings send` (0: no limit).", int),
+    Setting("MAILINGS_UNSUBSCRIBE_ADDRESS", "", "Address of the mailto: List-Unsubscribe of mailings (default: the "
+            "sender's address)."),
     Setting("LOGIN_RATE_LIMIT", "10 per minute", "Failed sign-ins (and reset requests) allowed per account's email "
             "address, from any client."),
     Setting("LOGIN_ADDRESS_RATE_LIMIT", "30 per minute", "Failed sign-ins (and reset requests) allowed per client "
