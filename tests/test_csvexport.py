@@ -57,7 +57,7 @@ def test_contacts_export(login_as):
 
 
 def test_applications_export(client, login_as):
-    response = client.post("/apply", data=application_form(
+    response = client.post("/apply", follow_redirects=True, data=application_form(
         authority_name="@SUM(1)", applicant_name=ATTACKS[0], applicant_position=ATTACKS[1],
         applicant_phone="+45 555 0112"))
     assert response.status_code == 200

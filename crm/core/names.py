@@ -5,6 +5,7 @@ Plain Python with no Flask in it, so the duplicate rules can be tested alone.
 
 from __future__ import annotations
 
+import difflib
 import re
 import unicodedata
 from functools import lru_cache
@@ -119,3 +120,44 @@ REGION_BY_COUNTRY = {code: region for region, codes in _REGION_CODES.items() for
 def default_region(country: str | None) -> str:
     """Return the network region of an alpha-2 country code ("" when none fits)."""
     return REGION_BY_COUNTRY.get((country or "").upper(), "")
+
+
+# Words around a local authority's name that say what kind of authority it is, folded, in the network's
+# languages: "City of Medellín", "Bærum kommune", "Ville de Lyon", "Comune di Bari" all name the place.
+AUTHORITY_PREFIXES = (
+    "the city of", "city of", "town of", "municipality of", "the municipality of", "borough of", "county of",
+    "city and county of", "metropolitan municipality of", "district of", "city council of", "council of",
+    "ville de", "ville d", "commune de", "commune d", "mairie de", "mairie d", "stadt", "gemeinde",
+    "landeshauptstadt", "hansestadt", "comune di", "citta di", "municipio de", "municipio di",
+    "municipalidad de", "alcaldia de", "ayuntamiento de", "prefeitura de", "camara municipal de", "concello de",
+    "gemeente", "stad", "kommune", "kommun", "grad", "miasto", "gmina", "mesto", "kaupunki",
+)
+AUTHORITY_SUFFIXES = (
+    "city council", "city", "municipality", "municipal council", "council", "town", "borough",
+    "kommune", "kommun", "stad", "stadt", "gemeente", "kaupunki", "kunta", "linna", "municipio",
+)
+_PREFIX_RE = re.compile(r"^(?:" + "|".join(map(re.escape, sorted(AUTHORITY_PREFIXES, key=len, reverse=True)))
+                        + r")\s+")
+_SUFFIX_RE = re.compile(r"\s+(?:" + "|".join(map(re.escape, sorted(AUTHORITY_SUFFIXES, key=len, reverse=True)))
+                        + r")$")
+SIMILAR_NAMES = 0.85  # difflib ratio of two core names from which they are shown as possible duplicates
+
+
+def core_name(name: str | None) -> str:
+    """Return the folded place name without words saying what kind of authority it is ("City of MEDELLIN" → "medellin")."""
+    key = fold_name(name)
+    for pattern in (_PREFIX_RE, _SUFFIX_RE):
+        stripped = pattern.sub("", key, count=1).strip()
+        if stripped:  # "Stadt" alone stays "stadt"
+            key = stripped
+    return key
+
+
+def name_similarity(a: str | None, b: str | None) -> float:
+    """Return how alike two authority names are, 0 to 1, after folding and without authority words."""
+    left, right = core_name(a), core_name(b)
+    if not left or not right:
+        return 0.0
+    if left == right:
+        return 1.0
+    return difflib.SequenceMatcher(None, left, right).ratio()

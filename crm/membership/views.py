@@ -5,15 +5,18 @@ from __future__ import annotations
 import datetime as dt
 
 import peewee
-from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Response, abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask_limiter.util import get_remote_address
 from flask_login import current_user
+from flask_wtf import FlaskForm
+from limits import parse
 
 from crm import vocabulary
 from crm.accounts.access import public, roles_required, secretariat_required
 from crm.core.csvexport import to_csv
 from crm.core.names import country_choices, country_name
 from crm.extensions import limiter
-from crm.membership import bp, importviews, services
+from crm.membership import bp, duplicates, importviews, services
 from crm.membership import imports as _city_imports  # noqa: F401 (registers the cities import job)
 from crm.membership.forms import (
     AnswerForm,
@@ -47,25 +50,59 @@ def _labels() -> dict:
 
 # --- public --------------------------------------------------------------------------------------
 
+def _application_quota_left() -> bool:
+    """Whether this client may have one more application accepted (only accepted ones count)."""
+    if not limiter.enabled:
+        return True
+    item = parse(_application_limit())
+    return limiter.limiter.test(item, "accepted-applications", get_remote_address())
+
+
+def _count_accepted_application() -> None:
+    if limiter.enabled:
+        limiter.limiter.hit(parse(_application_limit()), "accepted-applications", get_remote_address())
+
+
 @bp.route("/apply", methods=["GET", "POST"])
 @public
-@limiter.limit(_application_limit, methods=["POST"])
 def apply():
-    """The public membership application form."""
+    """The public membership application form; a refusal re-shows it with everything typed."""
     form = ApplicationForm()
+    status = 200
     if form.validate_on_submit():
         if form.nickname.data:  # the honeypot: a robot filled a hidden field; pretend all went well
             current_app.logger.info("Application honeypot triggered from %s", request.remote_addr)
-            return render_template("membership/application_sent.html", application=None, link=None)
-        try:
-            application = services.submit_application(form.values())
-        except services.MembershipError as exc:
-            form.authority_name.errors.append(str(exc))
+            session.pop("application_sent", None)
+            return redirect(url_for("membership.application_sent"))
+        if not _application_quota_left():
+            flash("Too many applications were sent from your network in the last hour. Your answers are kept "
+                  "below: try again later, or write to the secretariat.", "error")
+            status = 429
         else:
-            return render_template("membership/application_sent.html", application=application,
-                                   link=services.status_link(application))
+            try:
+                application = services.submit_application(form.values())
+            except services.MembershipError as exc:
+                form.authority_name.errors.append(str(exc))
+            else:
+                _count_accepted_application()
+                session["application_sent"] = application.id
+                return redirect(url_for("membership.application_sent"))
     return render_template("membership/apply.html", form=form, secretariat=current_app.config["SECRETARIAT_EMAIL"],
-                           **_labels()), (400 if form.errors else 200)
+                           **_labels()), (status if status != 200 else (400 if form.errors else 200))
+
+
+@bp.route("/apply/sent")
+@public
+def application_sent():
+    """The thank-you page after an application (post/redirect/get: refreshing it sends nothing again)."""
+    application = Application.get_or_none(Application.id == session.get("application_sent") or 0)
+    if application is None:
+        return render_template("membership/application_sent.html", application=None, link=None, similar=[])
+    similar = [d for d in duplicates.possible_duplicates(application.authority_name, application.country,
+                                                         exclude_application_id=application.id)
+               if d.kind == "city" and d.status == "active"]
+    return render_template("membership/application_sent.html", application=application, similar=similar,
+                           link=services.status_link(application))
 
 
 @bp.route("/apply/status/<token>", methods=["GET", "POST"])
@@ -148,8 +185,11 @@ def application_detail(application_id):
     """Everything an application holds, its history, and the decision actions."""
     application = _application_or_404(application_id)
     events = list(application.events.order_by(application.events.model.id))
+    similar = duplicates.possible_duplicates(application.authority_name, application.country,
+                                             exclude_application_id=application.id,
+                                             exclude_city_id=application.city_id)
     return render_template("membership/application_detail.html", application=application, events=events,
-                           form=DecisionForm(), **_labels())
+                           form=DecisionForm(), similar=similar, this_city=application.city, **_labels())
 
 
 @bp.route("/applications/<int:application_id>/<action>", methods=["POST"])
@@ -239,7 +279,33 @@ def city_detail(city_id):
                            can_edit=services.can_edit_city(current_user, city),
                            history=list(city.status_changes.order_by(city.status_changes.model.changed_on.desc(),
                                                                      city.status_changes.model.id.desc())),
-                           applications=list(city.applications), status_form=CityStatusForm(), **_labels())
+                           applications=list(city.applications), status_form=CityStatusForm(),
+                           similar=(duplicates.possible_duplicates(city.name, city.country, exclude_city_id=city.id)
+                                    if current_user.is_secretariat else []), **_labels())
+
+
+@bp.route("/cities/<int:city_id>/merge/<int:other_id>", methods=["GET", "POST"])
+@secretariat_required
+def city_merge(city_id, other_id):
+    """Merge another city into this one: every contact, user, incident, lesson, event, workspace and advice moves."""
+    kept, other = _city_or_404(city_id), _city_or_404(other_id)
+    if request.method == "POST":
+        form = FlaskForm()
+        if form.validate():
+            try:
+                duplicates.merge_cities(kept, other, actor=current_user)
+            except duplicates.MergeError as exc:
+                flash(str(exc), "error")
+            else:
+                flash(f"Merged {other.name} (#{other_id}) into {kept.name}: every link now points to {kept.name}.",
+                      "success")
+                return redirect(url_for("membership.city_detail", city_id=kept.id))
+        else:
+            flash("The form expired: try again.", "error")
+    links = [(field.model.__name__, field.model.select().where(field == other.id).count())
+             for field in City._meta.backrefs]
+    return render_template("membership/city_merge.html", kept=kept, other=other, form=FlaskForm(),
+                           links=[(name, n) for name, n in links if n], **_labels())
 
 
 @bp.route("/cities/<int:city_id>/edit", methods=["GET", "POST"])

@@ -9,7 +9,7 @@ from crm.membership.models import Application, ApplicationEvent, City
 
 
 def submit(client, data):
-    return client.post("/apply", data=data)
+    return client.post("/apply", data=data, follow_redirects=True)
 
 
 def test_fold_name_ignores_case_accents_and_punctuation():

@@ -13,7 +13,7 @@ from crm.membership.models import Application, City, CityStatusChange
 
 @pytest.fixture
 def application(app, form_data, client):
-    assert client.post("/apply", data=form_data()).status_code == 200
+    assert client.post("/apply", data=form_data()).status_code == 302
     return Application.get()
 
 
