@@ -263,6 +263,9 @@ class WalkInForm(FlaskForm):
     organisation = StringField("Organisation", filters=[strip], validators=[validators.Length(max=200)],
                                description="Where they work.")
     sector = SelectField("Sector", description="The kind of organisation.")
+    over_capacity = BooleanField("Add over capacity", description="Every seat is taken: add them anyway, "
+                                 "recorded as a walk-in over capacity.")
+    override = HiddenField()
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -326,6 +326,9 @@ def counts(event: Event) -> dict[str, int]:
     found = {r.status: r.n for r in rows}
     found["attended"] = Registration.select().where(Registration.event == event,
                                                     Registration.checked_in_at.is_null(False)).count()
+    found["over_capacity"] = Registration.select().where(Registration.event == event,
+                                                         Registration.source == "walk_in_over",
+                                                         Registration.status == REGISTERED).count()
     for key in (REGISTERED, WAITING, OFFERED, CANCELLED_REG, EXPIRED):
         found.setdefault(key, 0)
     return found

@@ -492,8 +492,16 @@ def check_in(event_id):
     q = request.args.get("q", "").strip()
     regs = list(registration.participants(event, status=REGISTERED, q=q)) if q else \
         list(registration.participants(event, status=REGISTERED))
+    override = request.args.get("override") == "1"
     return render_template("events/check_in.html", event=event, regs=regs, q=q, action_form=ActionForm(),
-                           walk_in=WalkInForm(), counts=registration.counts(event))
+                           walk_in=WalkInForm(override="1" if override else ""), **_door(event, override))
+
+
+def _door(event, override: bool) -> dict:
+    """What the check-in desk shows besides the list: counts, the check-in window, a full event."""
+    free = seats_left(event)
+    return {"counts": registration.counts(event), "window_open": checkin.check_in_open(event),
+            "window": checkin.window_message(event), "override": override, "full": free is not None and free <= 0}
 
 
 @bp.route("/<int:event_id>/check-in/<int:reg_id>", methods=["POST"])
@@ -505,13 +513,17 @@ def check_in_mark(event_id, reg_id):
     form = ActionForm()
     if form.validate_on_submit():
         present = request.form.get("present") == "1"
+        override = request.form.get("override") == "1"
         try:
-            checkin.check_in(reg, actor=current_user, present=present)
+            checkin.check_in(reg, actor=current_user, present=present, override=override)
         except EventError as exc:
             flash(str(exc), "error")
         else:
-            flash(f"{reg.contact.name} is {'checked in' if present else 'no longer checked in'}.", "success")
-    return redirect(url_for("events.check_in", event_id=event.id, q=request.form.get("q", "")))
+            flash(f"{reg.contact.name} is {'checked in' if present else 'no longer checked in'}"
+                  f"{' (override recorded)' if override and present and not checkin.check_in_open(event) else ''}.",
+                  "success")
+    return redirect(url_for("events.check_in", event_id=event.id, q=request.form.get("q", ""),
+                            **({"override": "1"} if request.form.get("override") == "1" else {})))
 
 
 @bp.route("/<int:event_id>/walk-in", methods=["POST"])
@@ -523,14 +535,19 @@ def walk_in(event_id):
     if form.validate_on_submit():
         try:
             reg = checkin.add_walk_in(event, actor=current_user, name=form.name.data, email=form.email.data or "",
-                                       organisation=form.organisation.data or "", sector=form.sector.data)
+                                       organisation=form.organisation.data or "", sector=form.sector.data,
+                                       over_capacity=bool(form.over_capacity.data), override=form.override.data == "1")
         except EventError as exc:
-            flash(str(exc), "error")
+            # Shown next to the form, which keeps everything typed.
+            (form.over_capacity if "seats are taken" in str(exc) else form.name).errors.append(str(exc))
         else:
-            flash(f"Added {reg.contact.name} as a walk-in, checked in.", "success")
-            return redirect(url_for("events.check_in", event_id=event.id))
+            over = " over capacity" if reg.source == checkin.WALK_IN_OVER_CAPACITY else ""
+            flash(f"Added {reg.contact.name} as a walk-in{over}, checked in.", "success")
+            return redirect(url_for("events.check_in", event_id=event.id,
+                                    **({"override": "1"} if form.override.data == "1" else {})))
     return render_template("events/check_in.html", event=event, regs=list(registration.participants(event, status=REGISTERED)),
-                           q="", action_form=ActionForm(), walk_in=form, counts=registration.counts(event)), 400
+                           q="", action_form=ActionForm(), walk_in=form,
+                           **_door(event, form.override.data == "1")), 400
 
 
 @bp.route("/<int:event_id>/print")

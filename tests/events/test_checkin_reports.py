@@ -31,9 +31,17 @@ def workshop(make_event, make_contact, make_city):
     return event, regs
 
 
+def _starts_in_two_hours(event):
+    """Move the event to today: check-in opens the day before."""
+    event.starts_at = utcnow().replace(microsecond=0) + dt.timedelta(hours=2)
+    event.ends_at = event.starts_at + dt.timedelta(hours=8)
+    event.save()
+
+
 def test_check_in_find_mark_and_undo(login_as, workshop):
     staff = login_as("staff")
     event, regs = workshop
+    _starts_in_two_hours(event)
     html = staff.get(f"/events/{event.id}/check-in?q=jean").get_data(as_text=True)
     assert "Jean Dupont" in html and "Kari Nordmann" not in html
     assert 'name="viewport"' in html and "checkin-list" in html  # the phone layout
@@ -52,8 +60,10 @@ def test_check_in_find_mark_and_undo(login_as, workshop):
 def test_walk_in_added_and_checked_in_within_capacity(login_as, workshop):
     staff = login_as("staff")
     event, regs = workshop
+    _starts_in_two_hours(event)
     response = staff.post(f"/events/{event.id}/walk-in", data={"name": "Walk In", "sector": "media"})
     assert response.status_code == 400 and "All 3 seats are taken" in response.get_data(as_text=True)
+    assert 'value="Walk In"' in response.get_data(as_text=True)  # what was typed is kept
     services.cancel_registration(regs["ali"])  # frees a seat, offered to Will
     services.cancel_registration(reload(regs["wait"]))  # Will declines
     response = staff.post(f"/events/{event.id}/walk-in", data={"name": "Walk In", "email": "walk@example.org",
@@ -84,7 +94,7 @@ def test_printable_list_and_badges_for_a4_and_letter(login_as, workshop):
 def test_event_report_by_sector_country_region(login_as, workshop):
     staff = login_as("staff")
     event, regs = workshop
-    services.check_in(regs["kari"], actor=staff.user)
+    services.check_in(regs["kari"], actor=staff.user, override=True)
     Registration.update(checked_in_at=None).where(Registration.id == regs["jean"].id).execute()
     event.starts_at, event.ends_at = utcnow() - dt.timedelta(days=2), utcnow() - dt.timedelta(days=1)
     event.save()
@@ -144,7 +154,7 @@ def test_contact_history_and_city_participation(app, login_as, make_event, works
     staff = login_as("staff")
     event, regs = workshop
     kari = regs["kari"].contact
-    services.check_in(regs["kari"], actor=staff.user)
+    services.check_in(regs["kari"], actor=staff.user, override=True)
     other = make_event(title="Table-top exercise", visibility="invitation")
     services.send_invitations(other, [kari], actor=staff.user)
     history = services.contact_event_history(kari)
