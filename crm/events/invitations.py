@@ -13,7 +13,7 @@ from crm.events.errors import EventError
 from crm.events.links import INVITATION_SALT, absolute_url, mail_context, make_token
 from crm.events.models import DECLINED, DRAFT, PENDING, PUBLISHED, Event, Invitation, Registration
 from crm.events.registration import ACTIVE_REGISTRATION, register, registration_of
-from crm.mail import queue_mail
+from crm.mail import FAILED, QUEUED, SENDING, SENT, OutboxMail, queue_mail
 from crm.membership.models import City
 
 MAX_INVITATION_REMINDERS = 3
@@ -86,6 +86,46 @@ def send_invitations(event: Event, contacts, *, actor, message: str = "") -> tup
         record(actor, "event.invite", event, summary=f"Invited {len(sent)} people to {event.title}",
                changes={"invited": [i.contact_id for i in sent], "skipped": [c.id for c, _ in skipped]})
     return sent, skipped
+
+
+INVITATION_TEMPLATES = ("event_invitation", "event_invitation_reminder")
+DELIVERY_LABELS = {QUEUED: "Mail queued, not delivered yet", SENDING: "Mail being sent",
+                   SENT: "Mail delivered to the mail server", FAILED: "Mail not delivered: given up"}
+
+
+def _invitation_subjects(event: Event) -> tuple[str, str]:
+    return f"Invitation: {event.title}", f"Reminder: you are invited to {event.title}"
+
+
+def delivery_status(event: Event) -> dict[int, OutboxMail]:
+    """Return, by invitation id, the outbox row of the latest mail sent for it (invitation or reminder).
+
+    Read from the outbox (recipient, template and subject), so what the page says is what happened to the mail.
+    """
+    rows = list(Invitation.select(Invitation, Contact).join(Contact).where(Invitation.event == event))
+    emails = {(inv.contact.email or "").strip(): inv for inv in rows if inv.contact.email}
+    if not emails:
+        return {}
+    mails = (OutboxMail.select(OutboxMail.id, OutboxMail.recipient, OutboxMail.status, OutboxMail.last_error,
+                               OutboxMail.sent_at, OutboxMail.created_at)
+             .where(OutboxMail.template.in_(INVITATION_TEMPLATES), OutboxMail.subject.in_(_invitation_subjects(event)),
+                    OutboxMail.recipient.in_(list(emails)))
+             .order_by(OutboxMail.id))
+    found = {}
+    for mail in mails:
+        inv = emails.get(mail.recipient)
+        if inv is not None and mail.created_at >= inv.sent_at - dt.timedelta(minutes=1):
+            found[inv.id] = mail  # the latest wins
+    return found
+
+
+def delivery_counts(event: Event, statuses: dict[int, OutboxMail] | None = None) -> dict[str, int]:
+    """Return how many invitation mails of ``event`` are queued, being sent, delivered or given up."""
+    statuses = delivery_status(event) if statuses is None else statuses
+    counts = {QUEUED: 0, SENDING: 0, SENT: 0, FAILED: 0}
+    for mail in statuses.values():
+        counts[mail.status] = counts.get(mail.status, 0) + 1
+    return counts
 
 
 def invitation_link(inv: Invitation) -> str:

@@ -407,12 +407,19 @@ def invite(event_id):
         except EventError as exc:
             flash(str(exc), "error")
         else:
-            flash(f"Sent {len(sent)} invitation(s).", "success")
+            # The mails go out after the commit: say what has happened so far, not what we hope.
+            mails = invitations.delivery_status(event) if sent else {}
+            delivered = sum(1 for inv in sent if inv.id in mails and mails[inv.id].status == "sent")
+            flash(f"{len(sent)} invitation{'' if len(sent) == 1 else 's'} queued, {delivered} delivered so far. "
+                  "The list below shows each mail's delivery.", "success")
             for contact, reason in skipped:
                 flash(f"Not invited: {contact.name} ({reason}).", "warning")
             return redirect(url_for("events.invite", event_id=event.id, **{k: v for k, v in filters.items() if v}))
     past_events = Event.select().where(Event.starts_at < utcnow()).order_by(Event.starts_at.desc())
+    delivery = invitations.delivery_status(event)
     return render_template("events/invite.html", event=event, form=form, found=found, invited=invited,
+                           delivery=delivery, delivery_counts=invitations.delivery_counts(event, delivery),
+                           delivery_labels=invitations.DELIVERY_LABELS,
                            filters=filters, why=invitations.why_not_invitable, sectors=vocabulary("sectors"),
                            regions=vocabulary("regions"), cities=City.select().order_by(City.name),
                            past_events=past_events), (400 if form.errors else 200)
