@@ -1,7 +1,7 @@
 """The events panel of the secretariat's dashboard."""
 
-from crm.events.services import upcoming_with_seats
-from crm.main.services import panel
+from crm.events.reports import upcoming_with_seats
+from crm.features import panel
 
 
 @panel
