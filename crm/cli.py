@@ -269,5 +269,21 @@ ONLY_VALID_OPTION = click.option("--only-valid", is_flag=True,
                                  help="Import the valid rows even if others have errors.")
 
 
+def csv_import_command(name: str, module: str, *, default_mode: str, label: str, doc: str) -> click.Command:
+    """Return ``crm import <name> FILE.csv``, running ``check_<name>`` and ``import_<name>`` of ``module``."""
+    @click.command(name, help=doc)
+    @click.argument("path", type=click.Path(exists=True, dir_okay=False))
+    @MODE_OPTION
+    @ONLY_VALID_OPTION
+    @with_appcontext
+    def command(path, mode, only_valid):
+        from crm.features import resolve
+
+        run_import(resolve(f"{module}:check_{name}"), resolve(f"{module}:import_{name}"), path,
+                   mode or default_mode, only_valid, label)
+
+    return command
+
+
 if __name__ == "__main__":
     main()

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import functools
 import importlib
+import importlib.util
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -19,6 +20,17 @@ from functools import cached_property
 from flask import current_app, has_app_context
 
 NAV_AREAS = ("public", "member", "secretariat")
+
+
+CONVENTION = "<the package's module of that name, if it has one>"
+
+
+def _exists(module: str) -> bool:
+    """Whether ``module`` can be imported (found without importing it)."""
+    try:
+        return importlib.util.find_spec(module) is not None
+    except ModuleNotFoundError:
+        return False
 
 
 @dataclass(frozen=True)
@@ -36,22 +48,37 @@ class Feature:
       (``export(contact) -> (name, data)``; ``erase(contact, email_before_erasure)``)
     - ``nav``: ``(area, label, endpoint)`` links, area one of public, member, secretariat
     - ``import_columns``: ``{(import, column): "module:function(record, value)"}`` extra CSV columns
+    - ``receivers``: modules connecting the feature's answers to ``crm.core.signals`` (imported with the app)
+
+    By convention ``blueprint``, ``models``, ``index``, ``seeds`` and ``panels`` default to the package's
+    ``views:bp``, ``models``, ``index``, ``seeds`` and ``panels`` modules where they exist (``package``
+    defaults to ``crm.<name>``); pass a value (``None`` or ``()`` for none) to say otherwise.
     """
 
     name: str
-    blueprint: str | None = None
-    models: tuple[str, ...] = ()
+    blueprint: str | None = CONVENTION  # type: ignore[assignment]
+    models: tuple[str, ...] = CONVENTION  # type: ignore[assignment]
     cli: tuple[str, ...] = ()
     cli_imports: tuple[str, ...] = ()
-    index: tuple[str, ...] = ()
-    seeds: tuple[str, ...] = ()
-    panels: tuple[str, ...] = ()
+    index: tuple[str, ...] = CONVENTION  # type: ignore[assignment]
+    seeds: tuple[str, ...] = CONVENTION  # type: ignore[assignment]
+    panels: tuple[str, ...] = CONVENTION  # type: ignore[assignment]
     export_hooks: tuple[str, ...] = ()
     erase_hooks: tuple[str, ...] = ()
     nav: tuple[tuple[str, str, str], ...] = ()
     import_columns: dict[tuple[str, str], str] = field(default_factory=dict)
+    receivers: tuple[str, ...] = ()
+    package: str = ""
 
     def __post_init__(self):
+        package = self.package or f"crm.{self.name}"
+        object.__setattr__(self, "package", package)
+        if self.blueprint is CONVENTION:
+            object.__setattr__(self, "blueprint", f"{package}.views:bp" if _exists(f"{package}.views") else None)
+        for attribute in ("models", "index", "seeds", "panels"):
+            if getattr(self, attribute) is CONVENTION:
+                module = f"{package}.{attribute}"
+                object.__setattr__(self, attribute, (module,) if _exists(module) else ())
         for area, _label, _endpoint in self.nav:
             if area not in NAV_AREAS:
                 raise ValueError(f"Feature {self.name}: nav area {area!r} is not one of {', '.join(NAV_AREAS)}")
@@ -86,6 +113,8 @@ class Registry:
     def __init__(self, features: Iterable[Feature | str]):
         self.features: tuple[Feature, ...] = tuple(
             resolve(f"{f}:feature") if isinstance(f, str) else f for f in features)
+        for ref in (ref for f in self.features for ref in f.receivers):
+            resolve(ref)  # connects the feature's signal receivers
         names = [f.name for f in self.features]
         if len(set(names)) != len(names):
             raise ValueError(f"Features listed twice: {sorted({n for n in names if names.count(n) > 1})}")

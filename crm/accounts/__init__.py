@@ -6,4 +6,4 @@ from crm.features import Feature
 
 bp = Blueprint("accounts", __name__, url_prefix="/account")
 
-feature = Feature("accounts", blueprint="crm.accounts.views:bp", models=("crm.accounts.models",))
+feature = Feature("accounts")

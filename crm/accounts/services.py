@@ -5,9 +5,9 @@ from __future__ import annotations
 from flask import current_app
 
 from crm.accounts.models import ROLES, User, check_against_nobody
-from crm.audit.services import record
 from crm.core import tokens
 from crm.core.errors import DomainError
+from crm.core.operations import audit as record
 from crm.core.urls import absolute_url
 from crm.db import database, utcnow
 from crm.mail import queue_mail
@@ -92,11 +92,16 @@ def request_password_reset(email: str) -> None:
 
 def reset_password(token: str, password: str) -> User:
     """Set a new password through a reset link; the link cannot be used again."""
-    user = user_for_token(token, RESET_SALT, current_app.config["TOKEN_MAX_AGE"])
+    return _set_password_by_link(token, RESET_SALT, "TOKEN_MAX_AGE", password,
+                                 "user.reset_password", "Password reset through emailed link")
+
+
+def _set_password_by_link(token: str, salt: str, max_age: str, password: str, action: str, summary: str) -> User:
+    user = user_for_token(token, salt, current_app.config[max_age])
     with database.atomic():
         user.set_password(password)
         user.save()
-        record(user, "user.reset_password", user, summary="Password reset through emailed link")
+        record(user, action, user, summary=summary)
     return user
 
 
@@ -122,12 +127,8 @@ def send_invitation(user: User, *, actor, note: str = "") -> None:
 
 def accept_invitation(token: str, password: str) -> User:
     """Set the first password through an invitation link."""
-    user = user_for_token(token, INVITE_SALT, current_app.config["INVITATION_MAX_AGE"])
-    with database.atomic():
-        user.set_password(password)
-        user.save()
-        record(user, "user.accept_invitation", user, summary="Accepted invitation and set a password")
-    return user
+    return _set_password_by_link(token, INVITE_SALT, "INVITATION_MAX_AGE", password,
+                                 "user.accept_invitation", "Accepted invitation and set a password")
 
 
 def update_user(user: User, *, actor, role: str | None = None, active: bool | None = None) -> User:

@@ -91,14 +91,21 @@ def forgot_password():
     return render_template("accounts/forgot_password.html", form=form)
 
 
+def _linked_user(token: str, salt: str, max_age: str, *, hint: str = ""):
+    """The user an emailed link names, or None once the reason it does not work is flashed."""
+    try:
+        return services.user_for_token(token, salt, current_app.config[max_age])
+    except services.AccountError as exc:
+        flash(str(exc) + hint, "error")
+        return None
+
+
 @bp.route("/reset/<token>", methods=["GET", "POST"])
 @public
 def reset_password(token):
     """Choose a new password through an emailed link."""
-    try:
-        user = services.user_for_token(token, services.RESET_SALT, current_app.config["TOKEN_MAX_AGE"])
-    except services.AccountError as exc:
-        flash(str(exc), "error")
+    user = _linked_user(token, services.RESET_SALT, "TOKEN_MAX_AGE")
+    if user is None:
         return redirect(url_for("accounts.forgot_password"))
     form = NewPasswordForm()
     if form.validate_on_submit():
@@ -119,10 +126,9 @@ def reset_password(token):
 @public
 def accept_invitation(token):
     """Accept an invitation by choosing a password, then sign in."""
-    try:
-        user = services.user_for_token(token, services.INVITE_SALT, current_app.config["INVITATION_MAX_AGE"])
-    except services.AccountError as exc:
-        flash(str(exc) + " Your secretariat contact can send a new invitation.", "error")
+    user = _linked_user(token, services.INVITE_SALT, "INVITATION_MAX_AGE",
+                        hint=" Your secretariat contact can send a new invitation.")
+    if user is None:
         return redirect(url_for("accounts.login"))
     form = NewPasswordForm()
     if form.validate_on_submit():

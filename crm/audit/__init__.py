@@ -6,4 +6,4 @@ from crm.features import Feature
 
 bp = Blueprint("audit", __name__, url_prefix="/audit")
 
-feature = Feature("audit", blueprint="crm.audit.views:bp", models=("crm.audit.models",))
+feature = Feature("audit", receivers=("crm.audit.services",))

@@ -11,6 +11,7 @@ from functools import reduce
 from flask import has_request_context, request
 
 from crm.audit.models import AuditEntry
+from crm.core import signals
 from crm.db import database
 
 ERASED = "[erased]"
@@ -48,9 +49,10 @@ def record(actor, action: str, obj=None, *, object_type: str | None = None, obje
     )
 
 
-def diff(obj, new_values: dict) -> dict:
-    """Return ``{field: [old, new]}`` for the values that differ from ``obj``'s."""
-    return {k: [getattr(obj, k), v] for k, v in new_values.items() if getattr(obj, k) != v}
+@signals.audited.connect
+def _answer_audited(actor, *, action: str, obj=None, **details) -> AuditEntry:
+    """Write the entry ``crm.core.operations.audit`` asks for (features audit through the core)."""
+    return record(actor, action, obj, **details)
 
 
 def erase_personal_values(values, *, object_type: str, object_ids: dict) -> int:

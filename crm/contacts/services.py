@@ -8,10 +8,11 @@ import json
 import peewee
 
 from crm.audit.models import AuditEntry
-from crm.audit.services import diff, erase_personal_values, record
+from crm.audit.services import erase_personal_values, record
 from crm.contacts.models import Contact, ContactMerge
 from crm.core.errors import DomainError
 from crm.core.names import fold_name
+from crm.core.operations import diff, update_record
 from crm.db import database, utcnow
 from crm.features import current_registry
 from crm.membership.models import City
@@ -116,14 +117,8 @@ def update_contact(contact: Contact, values: dict, *, actor) -> Contact:
     new_city = getattr(values.get("city"), "id", values.get("city")) if "city" in values else contact.city_id
     if new_city != contact.city_id:
         changes["city"] = [contact.city_id, new_city]
-    if not changes:
-        return contact
-    with database.atomic():
-        for key, value in values.items():
-            setattr(contact, key, value)
-        contact.updated_at = utcnow()
-        contact.save()
-        record(actor, "contact.update", contact, summary=f"Edited {contact.name}", changes=changes)
+    update_record(contact, values, actor=actor, action="contact.update", summary="Edited {obj.name}",
+                  changes=changes)
     return contact
 
 

@@ -8,11 +8,7 @@ bp = Blueprint("events", __name__, url_prefix="/events")
 
 feature = Feature(
     "events",
-    blueprint="crm.events.views:bp",
-    models=("crm.events.models",),
     cli=("crm.events.commands:events_group",),
-    seeds=("crm.events.seeds",),
-    panels=("crm.events.panels",),
     erase_hooks=("crm.events.privacy:erase_event_data",),
     nav=(("public", "Events", "events.event_list"),
          ("member", "Events", "events.event_list"),

@@ -561,20 +561,22 @@ def walk_in(event_id):
 @secretariat_required
 def print_list(event_id):
     """A printable participant list (sign-in sheet) in A4 or letter."""
-    event = _event_or_404(event_id)
-    paper = "letter" if request.args.get("paper") == "letter" else "a4"
-    regs = list(registration.participants(event, status=REGISTERED))
-    return render_template("events/print_list.html", event=event, regs=regs, paper=paper, fmt=timezones.format_local)
+    return _printable("events/print_list.html", event_id)
 
 
 @bp.route("/<int:event_id>/badges")
 @secretariat_required
 def badges(event_id):
     """Printable name badges (A4 or letter)."""
+    return _printable("events/badges.html", event_id)
+
+
+def _printable(template: str, event_id: int):
+    """A printable page of the registered participants, on the paper asked for."""
     event = _event_or_404(event_id)
     paper = "letter" if request.args.get("paper") == "letter" else "a4"
     regs = list(registration.participants(event, status=REGISTERED))
-    return render_template("events/badges.html", event=event, regs=regs, paper=paper, fmt=timezones.format_local)
+    return render_template(template, event=event, regs=regs, paper=paper, fmt=timezones.format_local)
 
 
 @bp.route("/<int:event_id>/report")

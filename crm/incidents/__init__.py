@@ -8,10 +8,6 @@ bp = Blueprint("incidents", __name__, url_prefix="/incidents")
 
 feature = Feature(
     "incidents",
-    blueprint="crm.incidents.views:bp",
-    models=("crm.incidents.models",),
-    index=("crm.incidents.index",),
-    seeds=("crm.incidents.seeds",),
     # `crm import cities` (and the import page) accept an optional incident_summary column
     import_columns={("cities", "incident_summary"): "crm.incidents.services:record_from_text"},
 )

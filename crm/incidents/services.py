@@ -5,9 +5,10 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from crm.audit.services import diff, record
+from crm.audit.services import record
 from crm.core.errors import DomainError
-from crm.db import database, utcnow
+from crm.core.operations import update_record
+from crm.db import database
 from crm.incidents.models import FACETS, INCIDENT_VISIBILITIES, FacetTerm, Incident
 from crm.membership.models import City
 
@@ -122,16 +123,8 @@ def update_incident(incident: Incident, values: dict, *, actor) -> Incident:
     if not can_edit(actor, incident.city):
         raise PermissionError("You may edit incidents only of your own city.")
     values = _clean(values)
-    changes = diff(incident, values)
-    if not changes:
-        return incident
-    with database.atomic():
-        for key, value in values.items():
-            setattr(incident, key, value)
-        incident.updated_at = utcnow()
-        incident.save()
-        record(actor, "incident.update", incident, summary=f"Edited incident “{incident.title}”",
-               changes={k: v for k, v in changes.items() if k not in ("summary", "response")})
+    update_record(incident, values, actor=actor, action="incident.update", summary="Edited incident “{obj.title}”",
+                  audited=lambda changes: {k: v for k, v in changes.items() if k not in ("summary", "response")})
     return incident
 
 

@@ -8,10 +8,7 @@ bp = Blueprint("lessons", __name__, url_prefix="/lessons")
 
 feature = Feature(
     "lessons",
-    blueprint="crm.lessons.views:bp",
-    models=("crm.lessons.models",),
     cli_imports=("crm.lessons.commands:import_lessons_command",),
-    index=("crm.lessons.index",),
     nav=(("member", "Lessons", "lessons.lesson_list"),
          ("member", "Toolkit", "lessons.toolkit"),
          ("secretariat", "Lessons", "lessons.lesson_list"),

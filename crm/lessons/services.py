@@ -10,8 +10,9 @@ from __future__ import annotations
 import peewee
 from flask import current_app
 
-from crm.audit.services import diff, record
+from crm.audit.services import record
 from crm.core.errors import DomainError
+from crm.core.operations import diff, update_record
 from crm.core.urls import absolute_url
 from crm.db import database, utcnow
 from crm.lessons.models import (
@@ -181,13 +182,10 @@ def update_lesson(lesson: Lesson, values: dict, *, actor) -> Lesson:
     if not changes:
         return lesson
     with database.atomic():
-        for key, value in values.items():
-            setattr(lesson, key, value)
-        lesson.updated_at = utcnow()
-        lesson.save()
+        update_record(lesson, values, actor=actor, action="lesson.update", summary="Edited lesson “{obj.title}”",
+                      changes=changes, audited=lambda changes: {k: v for k, v in changes.items() if k != "body"}
+                      | ({"body": "changed"} if "body" in changes else {}))
         _set_shared(lesson, shared)
-        record(actor, "lesson.update", lesson, summary=f"Edited lesson “{lesson.title}”",
-               changes={k: v for k, v in changes.items() if k != "body"} | ({"body": "changed"} if "body" in changes else {}))
     return lesson
 
 

@@ -205,24 +205,18 @@ def _toolkit_form(item=None) -> ToolkitItemForm:
 @secretariat_required
 def toolkit_new():
     """Add a toolkit item."""
-    form = _toolkit_form()
-    if form.validate_on_submit():
-        try:
-            services.save_toolkit_item(None, {k: getattr(form, k).data for k in services.TOOLKIT_FIELDS},
-                                       actor=current_user)
-        except services.LessonError as exc:
-            form.title.errors.append(str(exc))
-        else:
-            flash("Added the item to the toolkit.", "success")
-            return redirect(url_for("lessons.toolkit"))
-    return render_template("lessons/toolkit_form.html", form=form, item=None), (400 if form.errors else 200)
+    return _toolkit_page(None, "Added the item to the toolkit.")
 
 
 @bp.route("/toolkit/<int:item_id>/edit", methods=["GET", "POST"])
 @secretariat_required
 def toolkit_edit(item_id):
     """Edit a toolkit item."""
-    item = ToolkitItem.get_or_none(ToolkitItem.id == item_id) or abort(404)
+    return _toolkit_page(ToolkitItem.get_or_none(ToolkitItem.id == item_id) or abort(404), "Saved the toolkit item.")
+
+
+def _toolkit_page(item: ToolkitItem | None, done: str):
+    """The toolkit item form: saved, it goes back to the toolkit with ``done``; refused, it shows why."""
     form = _toolkit_form(item)
     if form.validate_on_submit():
         try:
@@ -231,6 +225,6 @@ def toolkit_edit(item_id):
         except services.LessonError as exc:
             form.title.errors.append(str(exc))
         else:
-            flash("Saved the toolkit item.", "success")
+            flash(done, "success")
             return redirect(url_for("lessons.toolkit"))
     return render_template("lessons/toolkit_form.html", form=form, item=item), (400 if form.errors else 200)

@@ -6,4 +6,4 @@ from crm.features import Feature
 
 bp = Blueprint("main", __name__)
 
-feature = Feature("main", blueprint="crm.main.views:bp", panels=("crm.main.services",))
+feature = Feature("main", panels=("crm.main.services",))

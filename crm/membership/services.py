@@ -9,10 +9,11 @@ import peewee
 from flask import current_app
 
 from crm.accounts.models import User
-from crm.audit.services import diff, record
+from crm.audit.services import record
 from crm.core import tokens
 from crm.core.errors import DomainError
 from crm.core.names import country_name, default_region, fold_name
+from crm.core.operations import update_record
 from crm.core.urls import absolute_url
 from crm.db import database, utcnow
 from crm.mail import queue_mail
@@ -359,15 +360,7 @@ def update_city(city: City, values: dict, *, actor) -> City:
         if other is not None:
             raise MembershipError(f"Another member city is called {other.name} in {country_name(country)}.")
         values["name_key"] = fold_name(name)
-    changes = diff(city, values)
-    if not changes:
-        return city
-    with database.atomic():
-        for key, value in values.items():
-            setattr(city, key, value)
-        city.updated_at = utcnow()
-        city.save()
-        record(actor, "city.update", city, summary=f"Edited {city.name}", changes=changes)
+    update_record(city, values, actor=actor, action="city.update", summary="Edited {obj.name}")
     return city
 
 

@@ -6,4 +6,4 @@ from crm.features import Feature
 
 bp = Blueprint("outbox", __name__, url_prefix="/outbox")
 
-feature = Feature("outbox", blueprint="crm.outbox.views:bp")
+feature = Feature("outbox")

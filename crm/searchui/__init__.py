@@ -8,7 +8,6 @@ bp = Blueprint("search", __name__, cli_group=None)
 
 feature = Feature(
     "searchui",
-    blueprint="crm.searchui.views:bp",
     cli=("crm.searchui.commands:search_group", "crm.searchui.commands:peers"),
     nav=(("member", "Search", "search.search_page"),
          ("secretariat", "Search", "search.search_page")),

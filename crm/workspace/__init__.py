@@ -8,10 +8,7 @@ bp = Blueprint("workspace", __name__, url_prefix="/workspace")
 
 feature = Feature(
     "workspace",
-    blueprint="crm.workspace.views:bp",
-    models=("crm.workspace.models",),
     cli=("crm.workspace.commands:advice_group",),
-    panels=("crm.workspace.panels",),
     export_hooks=("crm.workspace.privacy:export_advice",),
     erase_hooks=("crm.workspace.privacy:erase_advice",),
     nav=(("member", "Incident workspace", "workspace.workspace_list"),

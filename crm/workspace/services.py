@@ -14,9 +14,10 @@ from flask import current_app
 
 from crm import indexing
 from crm.accounts.models import User
-from crm.audit.services import diff, record
+from crm.audit.services import record
 from crm.core import tokens
 from crm.core.errors import DomainError
+from crm.core.operations import update_record
 from crm.core.urls import absolute_url
 from crm.db import database, utcnow
 from crm.lessons import services as lessons
@@ -89,16 +90,8 @@ def update_workspace(workspace: Workspace, values: dict, *, actor) -> Workspace:
     if not can_access(actor, workspace):
         raise PermissionError("This workspace belongs to another city.")
     values = _clean(values)
-    changes = diff(workspace, values)
-    if not changes:
-        return workspace
-    with database.atomic():
-        for key, value in values.items():
-            setattr(workspace, key, value)
-        workspace.updated_at = utcnow()
-        workspace.save()
-        record(actor, "workspace.update", workspace, summary="Updated the incident workspace",
-               changes={k: v for k, v in changes.items() if k not in ("description", "needs")})
+    update_record(workspace, values, actor=actor, action="workspace.update", summary="Updated the incident workspace",
+                  audited=lambda changes: {k: v for k, v in changes.items() if k not in ("description", "needs")})
     return workspace
 
 

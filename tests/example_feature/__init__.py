@@ -12,9 +12,7 @@ bp = Blueprint("example", __name__, url_prefix="/example", template_folder="temp
 
 feature = Feature(
     "example",
-    blueprint="tests.example_feature.views:bp",
-    models=("tests.example_feature.models",),
+    package="tests.example_feature",
     cli=("tests.example_feature.commands:example_group",),
-    panels=("tests.example_feature.panels",),
     nav=(("secretariat", "Notes", "example.note_list"),),
 )
