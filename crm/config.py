@@ -74,6 +74,7 @@ SETTINGS: list[Setting] = [
     Setting("MAIL_RATE", 0, "Mailing messages sent per minute by `crm mailings send` (0: no limit).", int),
     Setting("MAILINGS_UNSUBSCRIBE_ADDRESS", "", "Address of the mailto: List-Unsubscribe of mailings (default: the "
             "sender's address)."),
+    Setting("MAIL_BOUNCE_LIMIT", 3, "Hard bounces after which an address is bouncing and gets no mailing.", int),
     Setting("LOGIN_RATE_LIMIT", "10 per minute", "Failed sign-ins (and reset requests) allowed per account's email "
             "address, from any client."),
     Setting("LOGIN_ADDRESS_RATE_LIMIT", "30 per minute", "Failed sign-ins (and reset requests) allowed per client "

@@ -79,3 +79,18 @@ class Delivery(BaseModel):
 
     class Meta:
         indexes = ((("mailing", "contact"), True),)
+
+
+class MailBounce(BaseModel):
+    """One recipient line of a bounce report (RFC 3464 delivery status notification)."""
+
+    email = peewee.CharField(max_length=254, index=True)  # lower-case
+    report_id = peewee.CharField(max_length=300)  # the report's Message-ID (or a digest): read twice, counted once
+    action = peewee.CharField(max_length=20, default="")
+    status = peewee.CharField(max_length=20, default="")  # e.g. 5.1.1
+    hard = peewee.BooleanField(default=False)  # a permanent failure: Action failed, Status 5.x.x
+    diagnostic = peewee.TextField(default="")
+    created_at = peewee.DateTimeField(default=utcnow)
+
+    class Meta:
+        indexes = ((("report_id", "email"), True),)

@@ -20,7 +20,16 @@ from crm.core.names import fold_name
 from crm.core.tokens import sign, unsign
 from crm.core.urls import absolute_url
 from crm.db import database, utcnow
-from crm.mailings.models import NETWORK_NEWS, Delivery, Mailing, MailingList, Subscription, Unsubscribe
+from crm.mailings.bounces import bouncing_emails
+from crm.mailings.models import (
+    NETWORK_NEWS,
+    Delivery,
+    MailBounce,
+    Mailing,
+    MailingList,
+    Subscription,
+    Unsubscribe,
+)
 from crm.templating import render_markdown
 
 TEMPLATE = "mailing"  # templates/mail/mailing.txt|html; also marks the outbox rows of mailings
@@ -157,7 +166,8 @@ def unsubscribe(contact: Contact, mailing_list: MailingList | None, *, mailing: 
     return found
 
 
-SKIP_REASONS = {"unsubscribed": "unsubscribed", "do_not_contact": "do not contact", "no_email": "no email"}
+SKIP_REASONS = {"unsubscribed": "unsubscribed", "do_not_contact": "do not contact", "bouncing": "bouncing",
+                "no_email": "no email"}
 
 
 @dataclass
@@ -194,6 +204,7 @@ def audience(mailing_list: MailingList) -> Audience:
                 .select()
                 .where(Contact.id.in_(list(ids)), Contact.erased_at.is_null())
                 .order_by(Contact.name_key, Contact.id))
+    bouncing = bouncing_emails()
     for contact in contacts:
         if contact.id in left:
             found.skipped["unsubscribed"].append(contact)
@@ -201,6 +212,8 @@ def audience(mailing_list: MailingList) -> Audience:
             found.skipped["do_not_contact"].append(contact)
         elif not (contact.email or "").strip():
             found.skipped["no_email"].append(contact)
+        elif contact.email.strip().lower() in bouncing:
+            found.skipped["bouncing"].append(contact)
         else:
             found.recipients.append(contact)
     return found
@@ -406,7 +419,8 @@ def send_queued_mailings(*, rate: int | None = None, sleep=time.sleep, clock=tim
     return sent, len(ids) - sent
 
 
-STATUS_LABELS = {"queued": "Queued", "sent": "Sent", "failed": "Failed", "unsubscribed": "Unsubscribed"}
+STATUS_LABELS = {"queued": "Queued", "sent": "Sent", "failed": "Failed", "bounced": "Bounced",
+                 "unsubscribed": "Unsubscribed"}
 
 
 def report(mailing: Mailing) -> dict:
@@ -419,6 +433,9 @@ def report(mailing: Mailing) -> dict:
     outbox = {row.id: row for row in mail.OutboxMail.select().where(
         mail.OutboxMail.id.in_([d.outbox_mail_id for d in deliveries if d.outbox_mail_id]))} if deliveries else {}
     left = {row.contact_id for row in Unsubscribe.select(Unsubscribe.contact).where(Unsubscribe.mailing == mailing)}
+    bounced = {row.email: row for row in MailBounce.select().where(
+        MailBounce.hard == True, MailBounce.email.in_([d.email.lower() for d in deliveries]),  # noqa: E712
+        MailBounce.created_at >= mailing.queued_at)} if deliveries and mailing.queued_at else {}
     rows = []
     for delivery in deliveries:
         row = outbox.get(delivery.outbox_mail_id)
@@ -429,6 +446,8 @@ def report(mailing: Mailing) -> dict:
             status, reason = "failed", row.last_error
         elif row is not None and row.attempts and row.last_error:
             reason = f"Will retry: {row.last_error}"
+        if status == "sent" and delivery.email.lower() in bounced:
+            status, reason = "bounced", bounced[delivery.email.lower()].diagnostic or bounced[delivery.email.lower()].status
         if delivery.contact_id in left:
             status = "unsubscribed"
         rows.append({"delivery": delivery, "contact": delivery.contact, "status": status,

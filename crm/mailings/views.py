@@ -10,6 +10,7 @@ from crm.contacts.models import Contact
 from crm.extensions import csrf
 from crm.mailings import bp
 from crm.mailings import services as svc
+from crm.mailings.bounces import bounces_of, bouncing_emails
 from crm.mailings.forms import ConfirmForm, MailingForm, MailingListForm, PreferencesForm, SubscribeForm
 from crm.mailings.models import Mailing, MailingList
 
@@ -161,7 +162,8 @@ def contact_mailings(contact_id):
     """List the mailings a contact got and the lists they get (secretariat)."""
     contact = Contact.get_or_none(Contact.id == contact_id) or abort(404)
     return render_template("mailings/contact_mailings.html", contact=contact, mailings=svc.mailings_of(contact),
-                           lists=svc.preferences(contact))
+                           lists=svc.preferences(contact), bounces=bounces_of(contact.email),
+                           bouncing=bool(contact.email and bouncing_emails([contact.email])))
 
 
 # --- the recipient's link: no login -----------------------------------------------------------------
