@@ -175,3 +175,26 @@ def test_a_contact_page_lists_the_mailings_they_got(app, staff, news_mailing, pe
     assert "News for {{ first_name }}" in html and ": Sent" in html
     assert "Network news: subscribed" in html
     assert "None." in _html(staff.get(f"/mailings/contacts/{people['dee'].id}"))
+
+
+def test_crm_mailings_queue_dry_run_counts_and_then_queues(app, lists, people, tmp_path, smtp):
+    body = tmp_path / "news.md"
+    body.write_text("Hello {{ first_name }},\n\nnews from the network.", encoding="utf-8")
+    runner = app.test_cli_runner()
+    dry = runner.invoke(args=["mailings", "queue", "--list", "network-news", "--subject", "News",
+                              "--body", str(body), "--dry-run"])
+    assert dry.exit_code == 0, dry.output
+    assert "Network news: 2 will get it; 2 will not: 1 do not contact, 1 no email." in dry.output
+    assert "Dry run: nothing queued." in dry.output and Mailing.select().count() == 0
+    wrong = runner.invoke(args=["mailings", "queue", "--list", "Network news", "--subject", "Hi {{ nmae }}",
+                                "--body", str(body)])
+    assert wrong.exit_code != 0 and "Unknown merge field {{ nmae }}" in wrong.output
+    unknown = runner.invoke(args=["mailings", "queue", "--list", "nope", "--subject", "x", "--body", str(body)])
+    assert "No list “nope”. The lists are: events (Events)" in unknown.output
+    done = runner.invoke(args=["mailings", "queue", "--list", "Network news", "--subject", "News",
+                               "--body", str(body)])
+    assert "2 mail(s) queued; the outbox delivers them as this command ends" in done.output, done.output
+    runner.invoke(args=["mailings", "send"])  # sends whatever is left, nobody twice
+    assert sorted(a for m in smtp.messages for a in m.envelope_to) == ["ada@lyon.example.org",
+                                                                       "finn@lyon.example.org"]
+    assert "Hello Ada," in smtp.text(smtp.last_to("ada@lyon.example.org"))
