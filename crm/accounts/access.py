@@ -54,8 +54,26 @@ def is_public_endpoint(app, endpoint: str | None) -> bool:
     return bool(getattr(view, "is_public", False))
 
 
+def can_open(endpoint: str, user=None) -> bool:
+    """Return whether ``user`` (the signed-in user by default) may open ``endpoint``, read from its role decorator.
+
+    Templates call it (``{% if can_open('audit.log') %}``) so a page links only to pages its reader may open.
+    """
+    view = current_app.view_functions.get(endpoint)
+    if view is None:
+        return False
+    if is_public_endpoint(current_app, endpoint):
+        return True
+    user = current_user if user is None else user
+    if not getattr(user, "is_authenticated", False):
+        return False
+    roles = getattr(view, "allowed_roles", None)
+    return roles is None or user.role in roles
+
+
 def install(app) -> None:
-    """Require a signed-in user for every endpoint not marked ``public``."""
+    """Require a signed-in user for every endpoint not marked ``public``; give templates ``can_open``."""
+    app.jinja_env.globals["can_open"] = can_open
 
     @app.before_request
     def _require_login():
