@@ -23,8 +23,10 @@ def mailings_group():
               help="Messages per minute (default CRM_MAIL_RATE; 0: as fast as the server takes them).")
 @with_appcontext
 def send_command(rate):
-    """Deliver the queued mailing messages, throttled to CRM_MAIL_RATE messages a minute."""
+    """Queue the scheduled mailings that are due, then deliver mailing messages at CRM_MAIL_RATE a minute (cron)."""
     database.connect(reuse_if_open=True)
+    for mailing, queued in services.queue_due_mailings():
+        click.echo(f"Scheduled mailing {mailing.id} “{mailing.subject}”: {queued} mail(s) queued.")
     sent, failed = services.send_queued_mailings(rate=rate)
     click.echo(f"Sent {sent} mailing message(s); {failed} could not be sent and stay queued or were given up.")
 

@@ -3,7 +3,15 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, SelectField, StringField, TextAreaField, ValidationError, validators
+from wtforms import (
+    BooleanField,
+    DateTimeLocalField,
+    SelectField,
+    StringField,
+    TextAreaField,
+    ValidationError,
+    validators,
+)
 
 from crm.forms import strip
 from crm.mailings.models import MailingList
@@ -64,6 +72,14 @@ class MailingForm(FlaskForm):
 
 class ConfirmForm(FlaskForm):
     """The confirmation before a mailing is queued (CSRF only)."""
+
+
+class SendForm(FlaskForm):
+    """Send now, or at a time (UTC) when `crm mailings send` queues it."""
+
+    schedule_at = DateTimeLocalField("Or schedule for (UTC)", format=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+                                     validators=[validators.Optional()],
+                                     description="Leave empty to send now. Times are UTC, e.g. 2026-12-24 09:00.")
 
 
 class PreferencesForm(FlaskForm):

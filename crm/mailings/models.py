@@ -44,6 +44,7 @@ class Mailing(BaseModel):
     created_at = peewee.DateTimeField(default=utcnow)
     updated_at = peewee.DateTimeField(default=utcnow)
     queued_at = peewee.DateTimeField(null=True)  # when "send now" was confirmed
+    scheduled_at = peewee.DateTimeField(null=True, index=True)  # queued by `crm mailings send` once due (UTC)
 
     def __str__(self) -> str:
         return self.subject

@@ -395,6 +395,31 @@ def queue_mailing(mailing: Mailing, actor=None, *, limit: int | None = None) -> 
     return queued
 
 
+def schedule_mailing(mailing: Mailing, at, actor=None) -> Mailing:
+    """Have the mailing queued at ``at`` (UTC, in the future) by `crm mailings send`; None cancels the schedule."""
+    if not mailing.is_draft:
+        raise MailingError("This mailing has been queued already.")
+    if at is not None and at <= utcnow():
+        raise MailingError("Choose a time in the future (UTC), or send it now.")
+    with database.atomic():
+        Mailing.update(scheduled_at=at).where(Mailing.id == mailing.id).execute()
+        mailing.scheduled_at = at
+        record(actor, "mailing.schedule", mailing,
+               summary=f"Scheduled “{mailing.subject}” for {at:%Y-%m-%d %H:%M} UTC" if at
+               else f"Cancelled the schedule of “{mailing.subject}”")
+    return mailing
+
+
+def queue_due_mailings(now=None) -> list[tuple[Mailing, int]]:
+    """Queue the scheduled mailings whose time has come; return each with how many mails it queued."""
+    now = now or utcnow()
+    due = (Mailing
+           .select()
+           .where(Mailing.scheduled_at.is_null(False), Mailing.scheduled_at <= now, Mailing.queued_at.is_null())
+           .order_by(Mailing.scheduled_at))
+    return [(mailing, queue_mailing(mailing)) for mailing in due]
+
+
 def send_queued_mailings(*, rate: int | None = None, sleep=time.sleep, clock=time.monotonic) -> tuple[int, int]:
     """Deliver the queued mailing mails, at most ``rate`` a minute (``CRM_MAIL_RATE``; 0: at once); return (sent, failed)."""
     rate = current_app.config.get("MAIL_RATE", 0) if rate is None else rate

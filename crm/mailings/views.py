@@ -11,7 +11,14 @@ from crm.extensions import csrf
 from crm.mailings import bp
 from crm.mailings import services as svc
 from crm.mailings.bounces import bounces_of, bouncing_emails
-from crm.mailings.forms import ConfirmForm, MailingForm, MailingListForm, PreferencesForm, SubscribeForm
+from crm.mailings.forms import (
+    ConfirmForm,
+    MailingForm,
+    MailingListForm,
+    PreferencesForm,
+    SendForm,
+    SubscribeForm,
+)
 from crm.mailings.models import Mailing, MailingList
 
 
@@ -145,9 +152,18 @@ def mailing_test(mailing_id):
 def mailing_send(mailing_id):
     """Confirm the recipients, then queue the mailing for each of them once (secretariat)."""
     mailing = _mailing(mailing_id)
-    form = ConfirmForm()
+    form = SendForm()
     audience = svc.audience(mailing.mailing_list)
-    if form.validate_on_submit():
+    if form.validate_on_submit() and form.schedule_at.data:
+        try:
+            svc.schedule_mailing(mailing, form.schedule_at.data, current_user)
+        except svc.MailingError as exc:
+            form.schedule_at.errors.append(str(exc))
+        else:
+            flash(f"Scheduled for {form.schedule_at.data:%d %b %Y, %H:%M} UTC: `crm mailings send` queues it then.",
+                  "success")
+            return redirect(url_for("mailings.mailing_detail", mailing_id=mailing.id))
+    elif form.validate_on_submit():
         queued = svc.queue_mailing(mailing, current_user)
         flash(f"{queued} mail(s) queued. The report below shows each one as Sent once the mail server has "
               "accepted it.", "success")

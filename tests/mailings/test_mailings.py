@@ -1,5 +1,6 @@
 """Mailings: lists and consent, compose with merge fields, queue exactly once, one-click unsubscribe, reports."""
 
+import datetime as dt
 import re
 
 import peewee
@@ -198,3 +199,25 @@ def test_crm_mailings_queue_dry_run_counts_and_then_queues(app, lists, people, t
     assert sorted(a for m in smtp.messages for a in m.envelope_to) == ["ada@lyon.example.org",
                                                                        "finn@lyon.example.org"]
     assert "Hello Ada," in smtp.text(smtp.last_to("ada@lyon.example.org"))
+
+
+def test_a_scheduled_mailing_is_queued_by_crm_mailings_send_once_due(app, staff, news_mailing, people, smtp):
+    past = staff.post(f"/mailings/{news_mailing.id}/send", data={"schedule_at": "2020-01-01T09:00"})
+    assert past.status_code == 200
+    html = _html(past)
+    assert "Choose a time in the future (UTC)" in html and 'value="2020-01-01T09:00"' in html
+    bad = staff.post(f"/mailings/{news_mailing.id}/send", data={"schedule_at": "next tuesday"})
+    assert bad.status_code == 200 and Mailing.get_by_id(news_mailing.id).scheduled_at is None
+    soon = (dt.datetime.now(dt.UTC) + dt.timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M")
+    done = staff.post(f"/mailings/{news_mailing.id}/send", data={"schedule_at": soon}, follow_redirects=True)
+    assert "Scheduled for" in _html(done) and smtp.messages == []
+    runner = app.test_cli_runner()
+    assert "Sent 0 mailing message(s)" in runner.invoke(args=["mailings", "send"]).output  # not due yet
+    assert Mailing.get_by_id(news_mailing.id).is_draft
+    Mailing.update(scheduled_at=dt.datetime(2020, 1, 1)).where(Mailing.id == news_mailing.id).execute()  # time passes
+    result = runner.invoke(args=["mailings", "send"])
+    assert "“News for {{ first_name }}”: 2 mail(s) queued." in result.output, result.output
+    assert sorted(a for m in smtp.messages for a in m.envelope_to) == ["ada@lyon.example.org",
+                                                                       "finn@lyon.example.org"]
+    assert "2 mail(s) queued" not in runner.invoke(args=["mailings", "send"]).output  # queued once only
+    assert len(smtp.messages) == 2
