@@ -209,6 +209,8 @@ def send_queued(force, limit, reclaim_after):
     from crm.db import database
 
     database.connect(reuse_if_open=True)
+    if limit is None and current_app.config.get("MAIL_RATE"):
+        limit = current_app.config["MAIL_RATE"]  # run by cron every minute: at most CRM_MAIL_RATE a minute
     due = mail.OutboxMail.select().where(mail.OutboxMail.status == mail.QUEUED).count()
     with click.progressbar(length=limit or due, label="Sending mail", file=sys.stderr) as bar:
         sent, failed = mail.send_queued(force=force, limit=limit, progress=bar.update, reclaim_after=reclaim_after)

@@ -71,7 +71,8 @@ SETTINGS: list[Setting] = [
             "that page queued; what is left waits for `crm mail send-queued`.", int),
     Setting("MAIL_CLAIM_TIMEOUT", 900, "Seconds a mail may stay 'sending' before a sender takes it back (only "
             "after a sender died mid-send; that mail may then go out twice).", int),
-    Setting("MAIL_RATE", 0, "Mailing messages sent per minute by `crm mailings send` (0: no limit).", int),
+    Setting("MAIL_RATE", 0, "Messages sent per minute: `crm mailings send` paces mailings at this rate and `crm mail "
+            "send-queued` (run every minute) sends at most this many per run (0: no limit).", int),
     Setting("MAILINGS_UNSUBSCRIBE_ADDRESS", "", "Address of the mailto: List-Unsubscribe of mailings (default: the "
             "sender's address)."),
     Setting("MAIL_BOUNCE_LIMIT", 3, "Hard bounces after which an address is bouncing and gets no mailing.", int),

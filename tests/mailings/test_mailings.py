@@ -221,3 +221,15 @@ def test_a_scheduled_mailing_is_queued_by_crm_mailings_send_once_due(app, staff,
                                                                        "finn@lyon.example.org"]
     assert "2 mail(s) queued" not in runner.invoke(args=["mailings", "send"]).output  # queued once only
     assert len(smtp.messages) == 2
+
+
+def test_crm_mail_send_queued_sends_at_most_the_rate_per_run(app, news_mailing, people, smtp):
+    app.config["MAIL_RATE"] = 3
+    for n in range(3):
+        Contact.create(name=f"P{n}", name_key=f"p{n}", email=f"p{n}@example.org")
+    assert services.queue_mailing(news_mailing) == 5
+    runner = app.test_cli_runner()
+    first = runner.invoke(args=["mail", "send-queued"])
+    assert "Sent 3 mail(s)" in first.output and len(smtp.messages) == 3
+    assert "Sent 2 mail(s)" in runner.invoke(args=["mail", "send-queued"]).output
+    assert len({a for m in smtp.messages for a in m.envelope_to}) == len(smtp.messages) == 5
