@@ -13,5 +13,6 @@ feature = Feature(
     models=("crm.mailings.models",),
     cli=("crm.mailings.commands:mailings_group",),
     seeds=("crm.mailings.seeds",),
+    erase_hooks=("crm.mailings.privacy:erase_mailing_data",),
     nav=(("secretariat", "Mailings", "mailings.mailing_list"),),
 )

@@ -84,3 +84,19 @@ def test_hard_bounces_from_mbox_and_eml_folder_mark_an_address_and_the_next_mail
     staff = login_as("staff")
     page = " ".join(staff.get(f"/mailings/contacts/{people['finn'].id}").get_data(as_text=True).split())
     assert "finn@lyon.example.org is bouncing" in page and "hard, 5.1.1" in page
+
+
+def test_erasing_a_contact_blanks_their_address_on_deliveries_and_forgets_their_bounces(
+        app, tmp_path, news_mailing, people, make_user, smtp):
+    from crm.contacts.services import erase_contact
+    from crm.mailings.models import Delivery
+
+    services.queue_mailing(news_mailing)
+    (tmp_path / "1.eml").write_text(dsn(1, "finn@lyon.example.org"))
+    app.test_cli_runner().invoke(args=["mailings", "bounces", str(tmp_path / "1.eml")])
+    assert MailBounce.select().count() == 1
+    erase_contact(people["finn"], actor=make_user("admin"))
+    assert Delivery.get(Delivery.contact == people["finn"]).email == ""
+    assert Delivery.get(Delivery.contact == people["ada"]).email == "ada@lyon.example.org"
+    assert MailBounce.select().count() == 0
+    assert services.report(news_mailing)["counts"]["queued"] + services.report(news_mailing)["counts"]["sent"] == 2
