@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import html
 import math
 import re
@@ -265,14 +266,20 @@ def merge_text(text: str, values: dict[str, str]) -> str:
     return FIELD.sub(lambda m: values.get(m.group(1), ""), text or "")
 
 
+@functools.lru_cache(maxsize=16)
+def _render_marked(body: str) -> tuple[str, tuple[tuple[str, str], ...]]:
+    """Render the body once for all recipients, each merge field left as a placeholder of letters only."""
+    names = list(dict.fromkeys(m.group(1) for m in FIELD.finditer(body)))
+    marks = {name: f"zqmergefield{index}zq" for index, name in enumerate(names)}
+    marked = FIELD.sub(lambda m: marks[m.group(1)], body)
+    return str(render_markdown(marked)), tuple(marks.items())
+
+
 def render_body(body: str, values: dict[str, str]) -> tuple[str, Markup]:
     """Return the body as plain text and as sanitised HTML, merge fields filled (values escaped in the HTML)."""
-    # Placeholders of letters only pass through Markdown untouched; the values go in after sanitising.
-    names = list(dict.fromkeys(m.group(1) for m in FIELD.finditer(body or "")))
-    marks = {name: f"zqmergefield{index}zq" for index, name in enumerate(names)}
-    marked = FIELD.sub(lambda m: marks[m.group(1)], body or "")
-    rendered = str(render_markdown(marked))
-    for name, mark in marks.items():
+    # Placeholders pass through Markdown and the sanitiser untouched; the values go in afterwards, escaped.
+    rendered, marks = _render_marked(body or "")
+    for name, mark in marks:
         rendered = rendered.replace(mark, html.escape(values.get(name, "")))
     return merge_text(body, values), Markup(rendered)
 
