@@ -65,7 +65,7 @@ class Kind:
 # Process-wide, not per app, because the write hooks they set live on the model classes.
 KINDS: dict[str, Kind] = {}
 _MODEL_KINDS: dict[type, str] = {}
-_WATCHED: dict[type, Callable[[object], list[str]]] = {}
+_WATCHED: dict[type, list[Callable[[object], list[str]]]] = {}  # several features may watch one model
 
 
 def register(name: str, model: type, documents, related=None) -> None:
@@ -81,7 +81,7 @@ def register(name: str, model: type, documents, related=None) -> None:
 
 def watch(model: type, doc_ids: Callable[[object], list[str]]) -> None:
     """Log the documents ``doc_ids(row)`` names whenever a row of ``model`` (not itself indexed) is written."""
-    _WATCHED[model] = doc_ids
+    _WATCHED.setdefault(model, []).append(doc_ids)
     model.write_hook = log_write
 
 
@@ -90,7 +90,7 @@ def log_write(model: type, op: str, ids: list, instances: list | None = None) ->
     kind = _MODEL_KINDS.get(model)
     if kind:
         touch_ids([f"{kind}:{i}" for i in ids], deleted=op == "delete")
-    others = [f for f in (KINDS[kind].related if kind else None, _WATCHED.get(model)) if f is not None]
+    others = [f for f in (KINDS[kind].related if kind else None, *_WATCHED.get(model, ())) if f is not None]
     if not others:
         return
     if instances is None:  # a bulk query: read the rows (before a delete, after other writes)
@@ -147,8 +147,8 @@ def touch(obj, *, deleted: bool = False) -> list[str]:
     kind = _MODEL_KINDS.get(type(obj))
     if kind is None or obj.id is None:
         return []
-    related = KINDS[kind].related
-    doc_ids = [f"{kind}:{obj.id}"] + (list(related(obj)) if related else [])
+    others = [f for f in (KINDS[kind].related, *_WATCHED.get(type(obj), ())) if f is not None]
+    doc_ids = [f"{kind}:{obj.id}"] + [doc_id for names in others for doc_id in names(obj)]
     touch_ids(doc_ids, deleted=deleted)
     return doc_ids
 

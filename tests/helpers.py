@@ -1,5 +1,7 @@
 """Helpers shared by tests (fixtures live in conftest.py)."""
 
+import time
+
 PASSWORD = "correct horse battery"
 
 
@@ -39,3 +41,23 @@ def wait_for_job(client, job_url, timeout=120):
             return " ".join(html.split())
         assert time.monotonic() < deadline, "the import job did not finish in time"
         time.sleep(0.1)
+
+
+def wait_for_mail(smtp, address, subject_start="", timeout=10):
+    """Return the last mail to ``address`` (whose subject starts with ``subject_start``), waiting for it."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        found = [m for m in smtp.to(address) if m["Subject"].startswith(subject_start)]
+        if found:
+            return found[-1]
+        time.sleep(0.1)
+    raise AssertionError(f"no mail {subject_start + '… ' if subject_start else ''}reached {address}")
+
+
+def sign_in_page(page, email, password=PASSWORD):
+    """Sign in through the login page in a browser test; the home page follows."""
+    page.goto("/account/login")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("main").get_by_role("button", name="Sign in").click()
+    page.wait_for_url("**/")

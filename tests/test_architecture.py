@@ -22,16 +22,16 @@ REQUIRES = {
     "main": {"accounts", "audit"},
     "outbox": {"accounts", "audit"},
     "peers": set(),
-    "membership": {"accounts", "audit", "contacts", "peers"},
+    "membership": {"accounts", "audit", "peers"},
     "contacts": {"accounts", "audit", "membership", "peers"},
     "events": {"accounts", "audit", "contacts", "membership"},
-    "incidents": {"accounts", "audit", "lessons", "membership", "peers"},
+    "incidents": {"accounts", "audit", "membership", "peers"},
     "lessons": {"accounts", "audit", "events", "incidents", "membership", "peers"},
     "workspace": {"accounts", "audit", "contacts", "incidents", "lessons", "membership", "peers"},
     "searchui": {"accounts", "membership", "peers"},
     "mailings": {"accounts", "audit", "contacts"},
 }
-KNOWN_CYCLES = {frozenset({"contacts", "membership"}), frozenset({"incidents", "lessons"})}
+KNOWN_CYCLES: set[frozenset[str]] = set()  # none left: features that react to another answer its signals
 
 
 def _features() -> list[str]:

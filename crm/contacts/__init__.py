@@ -9,5 +9,6 @@ bp = Blueprint("contacts", __name__, url_prefix="/contacts")
 feature = Feature(
     "contacts",
     cli_imports=("crm.contacts.commands:import_contacts_command",),
+    receivers=("crm.contacts.receivers",),
     nav=(("secretariat", "Contacts", "contacts.contact_list"),),
 )

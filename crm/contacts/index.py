@@ -38,3 +38,4 @@ def documents(ids=None):
 
 
 KINDS = (Kind("contact", Contact, documents),)
+WATCHED = ((City, lambda city: [f"contact:{row.id}" for row in Contact.select(Contact.id).where(Contact.city == city.id)]),)

@@ -16,8 +16,24 @@ _signals = Namespace()
 audited = _signals.signal("audited")
 
 #: A city page asks for the city's history: ``send(city, user=...)``; each feature answers with a dict
-#: of what it adds (incidents, lessons), merged by the caller.
+#: of what it adds (``lessons``), merged into the incidents' answer by the caller.
 city_history = _signals.signal("city-history")
+
+#: An incident page asks what was drawn from the incident: ``send(incident, user=...)``; answers are
+#: lists (the lessons the user may read), joined by the caller.
+drawn_from_incident = _signals.signal("drawn-from-incident")
+
+#: An application was approved and its city created: ``send(city, application=..., actor=...)``, inside
+#: the approving transaction; the contacts feature records the applicant, leader and focal point.
+application_approved = _signals.signal("application-approved")
+
+#: A city page or a membership mail asks for a city's contacts: ``send(city, focal_points=bool)``; the
+#: contacts feature answers with them (focal points with an address only, when asked).
+city_contacts = _signals.signal("city-contacts")
+
+#: Demo or reference data adds people to a city: ``send(city, people=[{...}])``; the contacts feature
+#: answers with the number of contacts it created.
+city_people_seeded = _signals.signal("city-people-seeded")
 
 
 def answers(signal, sender, **kwargs) -> list:

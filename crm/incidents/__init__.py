@@ -19,12 +19,14 @@ def _city_history():
         """The incidents and lessons of a city that the current user may see (for the city page)."""
         from flask_login import current_user
 
+        from crm.core import signals
         from crm.incidents.services import can_edit, list_incidents
-        from crm.lessons.services import visible_lessons
 
         public_only = not current_user.is_authenticated
-        return {"incidents": list(list_incidents(city_id=city.id, public_only=public_only).limit(50)),
-                "lessons": list(visible_lessons(current_user, status=None, city_id=city.id).limit(50)),
-                "can_edit": can_edit(current_user, city)}
+        history = {"incidents": list(list_incidents(city_id=city.id, public_only=public_only).limit(50)),
+                   "lessons": [], "can_edit": can_edit(current_user, city)}
+        for answer in signals.answers(signals.city_history, city, user=current_user):
+            history.update(answer)  # the lessons feature adds the city's lessons
+        return history
 
     return {"city_history": city_history}

@@ -32,11 +32,6 @@ def documents(ids=None):
         yield incident.id, to_document(incident, incident.city)
 
 
-def related(incident: Incident) -> list[str]:
-    """Lessons drawn from an incident carry its facets."""
-    from crm.lessons.models import Lesson
-
-    return [f"lesson:{row.id}" for row in Lesson.select(Lesson.id).where(Lesson.incident == incident.id)]
-
-
-KINDS = (Kind("incident", Incident, documents, related),)
+# Lessons drawn from an incident carry its facets: the lessons' index watches Incident for them.
+KINDS = (Kind("incident", Incident, documents),)
+WATCHED = ((City, lambda city: [f"incident:{row.id}" for row in Incident.select(Incident.id).where(Incident.city == city.id)]),)

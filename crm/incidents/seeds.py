@@ -1,4 +1,4 @@
-"""Seeds: the facet vocabulary and the toolkit (reference); demo incidents, lessons and the search index."""
+"""Seeds: the facet vocabulary (reference) and the demo incidents."""
 
 from __future__ import annotations
 
@@ -23,22 +23,7 @@ def facet_vocabulary() -> int:
     return created
 
 
-@loader()
-def response_toolkit() -> int:
-    """Load the response toolkit of seeds/toolkit.json (items found by phase and title are kept)."""
-    from crm.lessons.models import ToolkitItem
-
-    created = 0
-    with database.atomic():
-        for item in read_json("toolkit.json"):
-            if ToolkitItem.get_or_none(ToolkitItem.phase == item["phase"], ToolkitItem.title == item["title"]) is None:
-                ToolkitItem.create(phase=item["phase"], position=item.get("position", 0), title=item["title"],
-                                   guidance=item.get("guidance", ""), themes=item.get("themes", []))
-                created += 1
-    return created
-
-
-def _city(name: str, country: str | None = None):
+def find_city(name: str, country: str | None = None):
     from crm.core.names import fold_name
     from crm.membership.models import City
 
@@ -56,7 +41,7 @@ def demo_incidents() -> int:
 
     created = 0
     for data in read_json("demo/cities.json"):
-        city = _city(data["name"], data.get("country"))
+        city = find_city(data["name"], data.get("country"))
         if city is None:
             continue
         for item in data.get("incidents") or ():
@@ -68,33 +53,3 @@ def demo_incidents() -> int:
                 "response": item.get("response", ""), "visibility": item.get("visibility", "network")}, actor=None)
             created += 1
     return created
-
-
-@loader(demo=True)
-def demo_lessons() -> int:
-    """Load the demo lessons (seeds/demo/lessons.json), published."""
-    from crm.incidents.models import Incident
-    from crm.lessons.models import Lesson
-    from crm.lessons.services import create_lesson
-
-    created = 0
-    for data in read_json("demo/lessons.json"):
-        city = _city(data["city"])
-        if city is None or Lesson.get_or_none(Lesson.city == city, Lesson.title == data["title"]) is not None:
-            continue
-        incident = (Incident.get_or_none(Incident.city == city, Incident.title == data["incident"])
-                    if data.get("incident") else None)
-        create_lesson(city, {"title": data["title"], "phase": data["phase"], "themes": data.get("themes", []),
-                             "body": data.get("body", ""), "incident": incident,
-                             "visibility": data.get("visibility", "network")}, actor=None, status="published")
-        created += 1
-    return created
-
-
-@loader(demo=True)
-def demo_search_index() -> int:
-    """Rebuild the search index from the database so that the demo's search works at once."""
-    from crm import indexing
-
-    indexing.rebuild()
-    return 0

@@ -6,6 +6,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from crm.accounts.access import secretariat_required
+from crm.core import signals
 from crm.incidents import bp, services
 from crm.incidents.forms import FacetTermForm, IncidentForm
 from crm.incidents.models import FACETS, Incident
@@ -33,10 +34,9 @@ def incident_list():
 @bp.route("/<int:incident_id>")
 def incident_detail(incident_id):
     """One incident, its facets and the lessons drawn from it that the user may read."""
-    from crm.lessons.services import visible_lessons
-
     incident = _incident_or_404(incident_id)
-    lessons = list(visible_lessons(current_user, incident_id=incident.id))
+    lessons = [lesson for answer in signals.answers(signals.drawn_from_incident, incident, user=current_user)
+               for lesson in answer]
     return render_template("incidents/incident_detail.html", incident=incident, terms=services.facet_terms(),
                            facets=FACETS, lessons=lessons, can_edit=services.can_edit(current_user, incident.city))
 

@@ -9,6 +9,7 @@ bp = Blueprint("lessons", __name__, url_prefix="/lessons")
 feature = Feature(
     "lessons",
     cli_imports=("crm.lessons.commands:import_lessons_command",),
+    receivers=("crm.lessons.receivers",),
     nav=(("member", "Lessons", "lessons.lesson_list"),
          ("member", "Toolkit", "lessons.toolkit"),
          ("secretariat", "Lessons", "lessons.lesson_list"),

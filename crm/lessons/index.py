@@ -90,4 +90,11 @@ def toolkit_documents(ids=None):
 
 
 KINDS = (Kind("lesson", Lesson, documents), Kind("toolkit_item", ToolkitItem, toolkit_documents))
-WATCHED = ((LessonCity, lambda link: [f"lesson:{link.lesson_id}"]),)  # who a lesson is shared with is in its document
+def _drawn_from(incident: Incident) -> list[str]:
+    """Lessons drawn from an incident carry its facets."""
+    return [f"lesson:{row.id}" for row in Lesson.select(Lesson.id).where(Lesson.incident == incident.id)]
+
+
+WATCHED = ((LessonCity, lambda link: [f"lesson:{link.lesson_id}"]),  # who a lesson is shared with is in its document
+           (Incident, _drawn_from),
+           (City, lambda city: [f"lesson:{row.id}" for row in Lesson.select(Lesson.id).where(Lesson.city == city.id)]))

@@ -33,18 +33,6 @@ def documents(ids=None):
         yield city.id, to_document(city)
 
 
-def related(city: City) -> list[str]:
-    """Documents that copy the city's details: its incidents, lessons and contacts."""
-    out = []
-    for module, model_name, kind in (("crm.incidents.models", "Incident", "incident"),
-                                     ("crm.lessons.models", "Lesson", "lesson"),
-                                     ("crm.contacts.models", "Contact", "contact")):
-        try:
-            model = getattr(__import__(module, fromlist=[model_name]), model_name)
-        except ImportError:
-            continue
-        out += [f"{kind}:{row.id}" for row in model.select(model.id).where(model.city == city.id)]
-    return out
-
-
-KINDS = (Kind("city", City, documents, related),)
+# The documents that copy a city's details (its contacts, incidents and lessons) are named by those
+# features' index modules, which watch City (``WATCHED``).
+KINDS = (Kind("city", City, documents),)

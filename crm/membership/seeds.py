@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from crm.core import signals
 from crm.core.names import default_region, fold_name
 from crm.db import database, utcnow
 from crm.membership.models import Application, ApplicationEvent, City, CityStatusChange
@@ -22,8 +23,6 @@ def _demo_file(name: str):
 
 def load_cities(items: list[dict]) -> int:
     """Create the cities (and their contacts) of ``items`` that are missing; return how many were created."""
-    from crm.contacts.models import Contact
-
     created = 0
     with database.atomic():
         for item in items:
@@ -43,18 +42,7 @@ def load_cities(items: list[dict]) -> int:
                     CityStatusChange.create(city=city, old_status="active", status=city.status,
                                             reason="Recorded in the demo data", changed_on=utcnow().date())
                 created += 1
-            for person in item.get("contacts") or []:
-                email = (person.get("email") or "").strip().lower() or None
-                if email and Contact.get_or_none(Contact.email == email):
-                    continue
-                if not email and Contact.get_or_none(Contact.name == person["name"], Contact.city == city):
-                    continue
-                Contact.create(name=person["name"], name_key=fold_name(person["name"]), email=email,
-                               position=person.get("position") or "", organisation=person.get("organisation") or "",
-                               sector=person.get("sector") or "other", city=city, phone=person.get("phone") or "",
-                               languages=person.get("languages") or [], tags=person.get("tags") or [],
-                               city_role=person.get("role") or "")
-                created += 1
+            created += sum(signals.answers(signals.city_people_seeded, city, people=item.get("contacts") or []))
     return created
 
 

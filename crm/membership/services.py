@@ -10,7 +10,7 @@ from flask import current_app
 
 from crm.accounts.models import User
 from crm.audit.services import record
-from crm.core import tokens
+from crm.core import signals, tokens
 from crm.core.errors import DomainError
 from crm.core.names import country_name, default_region, fold_name
 from crm.core.operations import update_record
@@ -61,11 +61,8 @@ def find_existing_city(name: str, country: str, level: str, *, exclude_id=None) 
 
 def focal_points(city: City):
     """Return the city's focal-point contacts who have an email address."""
-    from crm.contacts.models import Contact
-
-    return (Contact.select()
-            .where(Contact.city == city, Contact.city_role == "focal_point", Contact.email.is_null(False))
-            .order_by(Contact.name))
+    return [contact for answer in signals.answers(signals.city_contacts, city, focal_points=True)
+            for contact in answer]
 
 
 def find_duplicate(name: str, country: str, level: str) -> str | None:
@@ -253,7 +250,6 @@ def decline_application(application: Application, reason: str, *, actor) -> Appl
 def approve_application(application: Application, *, actor, note: str = "") -> City:
     """Approve: create the member city and its contacts, invite the focal point, mail the decision."""
     from crm.accounts.services import send_invitation
-    from crm.contacts.services import upsert_contact
 
     _refuse_unless_open(application, "approved")
     existing = find_existing_city(application.authority_name, application.country, application.level)
@@ -270,19 +266,8 @@ def approve_application(application: Application, *, actor, note: str = "") -> C
                            status="active", joined_on=today)
         CityStatusChange.create(city=city, status="active", reason=f"Application {application.reference} approved",
                                 changed_on=today, actor=actor.id if actor else None)
+        signals.application_approved.send(city, application=application, actor=actor)  # contacts records the people
         has_focal = bool(application.focal_name and application.focal_email)
-        upsert_contact(name=application.applicant_name, email=application.applicant_email,
-                       position=application.applicant_position, phone=application.applicant_phone, city=city,
-                       organisation=city.name, sector="city_government",
-                       city_role="" if has_focal else "focal_point", actor=actor)
-        if application.leader_name:
-            upsert_contact(name=application.leader_name, email=None, position=application.leader_position,
-                           city=city, organisation=city.name, sector="city_government", city_role="leader",
-                           actor=actor)
-        if has_focal:
-            upsert_contact(name=application.focal_name, email=application.focal_email,
-                           position=application.focal_position, city=city, organisation=city.name,
-                           sector="city_government", city_role="focal_point", actor=actor)
         focal_email = application.focal_point_email
         focal_name = application.focal_name if has_focal else application.applicant_name
         user = User.get_or_none(User.email == focal_email)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-import peewee
 from flask import Response, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_limiter.util import get_remote_address
 from flask_login import current_user
@@ -13,6 +12,7 @@ from limits import parse
 
 from crm import vocabulary
 from crm.accounts.access import public, roles_required, secretariat_required
+from crm.core import signals
 from crm.core.csvexport import to_csv
 from crm.core.names import country_choices, country_name
 from crm.extensions import limiter
@@ -265,13 +265,10 @@ def _city_or_404(city_id) -> City:
 @roles_required("admin", "staff", "member")
 def city_detail(city_id):
     """A city's profile: overview, focal points and contacts, expertise, languages, membership history."""
-    from crm.contacts.models import Contact
-
     city = _city_or_404(city_id)
     if not current_user.is_secretariat and city.status != "active" and current_user.city_id != city.id:
         abort(404)
-    rank = peewee.Case(Contact.city_role, (("focal_point", 0), ("leader", 1)), 2)
-    contacts = list(Contact.select().where(Contact.city == city).order_by(rank, Contact.name_key))
+    contacts = [contact for answer in signals.answers(signals.city_contacts, city) for contact in answer]
     own = current_user.is_secretariat or current_user.city_id == city.id
     if not own:  # other members see the city's focal points only
         contacts = [c for c in contacts if c.city_role == "focal_point"]

@@ -6,34 +6,16 @@ from __future__ import annotations
 import datetime as dt
 import os
 import shutil
-import time
 
 import pytest
 
 from crm.db import utcnow
 from crm.events.models import Event, Registration
+from tests.helpers import sign_in_page, wait_for_mail
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 SHOTS = os.environ.get("CRM_SCREENSHOTS")  # optional folder to keep the screenshots
-
-
-def _sign_in(page, email):
-    page.goto("/account/login")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill("correct horse battery")
-    page.get_by_role("main").get_by_role("button", name="Sign in").click()
-    page.wait_for_url("**/")
-
-
-def _wait_for_mail(smtp, address, subject_start, timeout=10):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        found = [m for m in smtp.to(address) if m["Subject"].startswith(subject_start)]
-        if found:
-            return found[-1]
-        time.sleep(0.1)
-    raise AssertionError(f"no mail '{subject_start}…' reached {address}")
 
 
 def test_plan_publish_register_cancel_and_offer(page, browser, live_server, make_user, smtp, tmp_path):
@@ -49,7 +31,7 @@ def test_plan_publish_register_cancel_and_offer(page, browser, live_server, make
 
     # Staff plan the event (in Oslo time), with one seat so the waiting list is used.
     start = (utcnow() + dt.timedelta(days=30)).date()
-    _sign_in(page, "planner@example.org")
+    sign_in_page(page, "planner@example.org")
     page.goto("/events/new")
     page.get_by_label("Title").fill("Remembering together: memorial and learning centre workshop")
     page.get_by_label("Kind").select_option("workshop")
@@ -87,7 +69,7 @@ def test_plan_publish_register_cancel_and_offer(page, browser, live_server, make
     # Ingrid registers and gets the seat; Yusuf joins the waiting list.
     ingrid_ctx = browser.new_context(base_url=live_server.url)
     ingrid = ingrid_ctx.new_page()
-    _sign_in(ingrid, "ingrid@example.org")
+    sign_in_page(ingrid, "ingrid@example.org")
     ingrid.goto(f"/events/{event.id}")
     ingrid.get_by_role("button", name="Register").click()
     assert ingrid.locator("#my-registration").inner_text() == "You are registered."
@@ -95,7 +77,7 @@ def test_plan_publish_register_cancel_and_offer(page, browser, live_server, make
 
     yusuf_ctx = browser.new_context(base_url=live_server.url, viewport={"width": 390, "height": 844})
     yusuf = yusuf_ctx.new_page()
-    _sign_in(yusuf, "yusuf@example.org")
+    sign_in_page(yusuf, "yusuf@example.org")
     yusuf.goto(f"/events/{event.id}")
     yusuf.get_by_role("button", name="Join the waiting list").click()
     assert "number 1" in yusuf.locator("#my-registration").inner_text()
@@ -104,7 +86,7 @@ def test_plan_publish_register_cancel_and_offer(page, browser, live_server, make
     # Ingrid cancels: the seat is offered to Yusuf by mail.
     ingrid.get_by_role("button", name="Cancel my registration").click()
     assert ingrid.get_by_text("Your registration is cancelled").is_visible()
-    offer = _wait_for_mail(smtp, "yusuf@example.org", "A seat is free for you")
+    offer = wait_for_mail(smtp, "yusuf@example.org", "A seat is free for you")
     link = [x for x in smtp.links(offer) if "/events/registration/" in x][0]
     assert link.startswith(live_server.url)
     yusuf.goto(link)
@@ -114,7 +96,7 @@ def test_plan_publish_register_cancel_and_offer(page, browser, live_server, make
     assert yusuf.get_by_text("Your seat is confirmed.").is_visible()
     assert yusuf.locator("#status").inner_text() == "You are registered."
     shot(yusuf, "confirmed")
-    _wait_for_mail(smtp, "yusuf@example.org", "You are registered")
+    wait_for_mail(smtp, "yusuf@example.org", "You are registered")
     statuses = {r.contact.email: r.status for r in Registration.select()}
     assert statuses == {"ingrid@example.org": "cancelled", "yusuf@example.org": "registered"}
 

@@ -2,22 +2,14 @@
 invitation from the mail, sets a password and sees their city's profile."""
 
 import shutil
-import time
 
 import pytest
+
+from tests.helpers import wait_for_mail
 
 pytestmark = pytest.mark.browser
 
 SHOTS = "/tmp/membership-journey-shots"
-
-
-def wait_for_mail(smtp, address, timeout=10):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if smtp.to(address):
-            return smtp.last_to(address)
-        time.sleep(0.1)
-    raise AssertionError(f"no mail reached {address}")
 
 
 def test_apply_approve_accept_invitation_and_see_the_city(page, make_user, smtp, tmp_path):

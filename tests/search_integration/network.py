@@ -7,8 +7,9 @@ import datetime as dt
 from crm import indexing
 from crm.core.names import fold_name
 from crm.db import database
-from crm.incidents.seeds import facet_vocabulary, response_toolkit
+from crm.incidents.seeds import facet_vocabulary
 from crm.incidents.services import create_incident
+from crm.lessons.seeds import response_toolkit
 from crm.lessons.services import create_lesson
 from crm.membership.models import City
 

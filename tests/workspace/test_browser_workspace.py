@@ -8,6 +8,7 @@ import pytest
 
 from crm.contacts.models import Contact
 from crm.workspace.models import AdviceRequest
+from tests.helpers import sign_in_page, wait_for_mail
 from tests.search_integration.network import link
 
 pytestmark = pytest.mark.browser
@@ -18,26 +19,9 @@ FRENCH = ("Vendredi soir, un homme armé a ouvert le feu dans la mosquée pendan
           "L'auteur avait des idées d'extrême droite et antimusulmanes. Des rumeurs circulent en ligne.")
 
 
-def _sign_in(page, email):
-    page.goto("/account/login")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill("correct horse battery")
-    page.get_by_role("main").get_by_role("button", name="Sign in").click()
-    page.wait_for_load_state()
-
-
 def _sign_out(page):
     page.get_by_role("button", name="Sign out").click()
     page.wait_for_load_state()
-
-
-def _wait_for_mail(smtp, address, timeout=10):
-    end = time.time() + timeout
-    while time.time() < end:
-        if smtp.to(address):
-            return smtp.last_to(address)
-        time.sleep(0.1)
-    raise AssertionError(f"no mail reached {address}")
 
 
 def test_workspace_journey(page, network, make_user, smtp, tmp_path):
@@ -47,7 +31,7 @@ def test_workspace_journey(page, network, make_user, smtp, tmp_path):
     Contact.create(name="Aroha Focal", email="focal@harbourton.example.org", city=network["mosque"],
                    city_role="focal_point", position="Emergency adviser", phone="+64 555 0101")
 
-    _sign_in(page, "ops@villeneuve.example.org")
+    sign_in_page(page, "ops@villeneuve.example.org")
     page.get_by_role("link", name="Incident workspace").click()
     page.get_by_role("button", name="Open a workspace").click()
     page.get_by_label("What happened").fill(FRENCH)
@@ -77,7 +61,7 @@ def test_workspace_journey(page, network, make_user, smtp, tmp_path):
     page.screenshot(path=str(tmp_path / "2-requested.png"), full_page=True)
     _sign_out(page)
 
-    _sign_in(page, "desk@example.org")
+    sign_in_page(page, "desk@example.org")
     page.get_by_role("link", name="Advice requests").click()
     assert "Villeneuve → Harbourton" in page.locator("main").inner_text()
     page.get_by_role("button", name="Forward to Harbourton's focal point").click()
@@ -86,7 +70,7 @@ def test_workspace_journey(page, network, make_user, smtp, tmp_path):
     page.screenshot(path=str(tmp_path / "3-forwarded.png"), full_page=True)
     _sign_out(page)
 
-    mail = _wait_for_mail(smtp, "focal@harbourton.example.org")
+    mail = wait_for_mail(smtp, "focal@harbourton.example.org")
     accept = next(u for u in smtp.links(mail) if u.endswith("answer=accept"))
     page.goto(accept)
     assert "Could we talk this week?" in page.locator("main").inner_text()
@@ -97,13 +81,13 @@ def test_workspace_journey(page, network, make_user, smtp, tmp_path):
     page.screenshot(path=str(tmp_path / "4-accepted.png"), full_page=True)
     assert AdviceRequest.get().status == "accepted"
 
-    to_member = smtp.text(_wait_for_mail(smtp, "ops@villeneuve.example.org"))
+    to_member = smtp.text(wait_for_mail(smtp, "ops@villeneuve.example.org"))
     end = time.time() + 10
     while "accepted" not in to_member and time.time() < end:
         time.sleep(0.1)
         to_member = smtp.text(smtp.last_to("ops@villeneuve.example.org"))
     assert "focal@harbourton.example.org" in to_member and "+64 555 0101" in to_member
-    _sign_in(page, "ops@villeneuve.example.org")
+    sign_in_page(page, "ops@villeneuve.example.org")
     page.get_by_role("link", name="Incident workspace").click()
     page.locator("main table a").first.click()
     assert "Accepted: contacts exchanged" in page.locator("#advice").inner_text()
