@@ -69,14 +69,18 @@ def possible_duplicates(name: str, country: str, *, exclude_city_id=None,
     return sorted(found, key=lambda d: (-d.score, d.kind != "city", d.record.id))
 
 
+def merges_into(city: City) -> list[AuditEntry]:
+    """Return the audit entries of the cities merged into ``city``, oldest first."""
+    return list(AuditEntry.select()
+                .where(AuditEntry.action == "city.merge", AuditEntry.object_type == "City",
+                       AuditEntry.object_id == str(city.id))
+                .order_by(AuditEntry.id))
+
+
 def merged_city_ids(city: City) -> list[int]:
     """Return the ids of the cities merged into ``city`` (read from the audit log, oldest first)."""
-    entries = (AuditEntry.select()
-               .where(AuditEntry.action == "city.merge", AuditEntry.object_type == "City",
-                      AuditEntry.object_id == str(city.id))
-               .order_by(AuditEntry.id))
     ids = []
-    for entry in entries:
+    for entry in merges_into(city):
         merged = entry.changes.get("merged_id")
         if merged:
             ids += [int(merged), *(int(i) for i in entry.changes.get("merged_before", ()))]

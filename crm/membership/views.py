@@ -278,7 +278,8 @@ def city_detail(city_id):
                                                                      city.status_changes.model.id.desc())),
                            applications=list(city.applications), status_form=CityStatusForm(),
                            similar=(duplicates.possible_duplicates(city.name, city.country, exclude_city_id=city.id)
-                                    if current_user.is_secretariat else []), **_labels())
+                                    if current_user.is_secretariat else []),
+                           merges=duplicates.merges_into(city) if current_user.is_secretariat else [], **_labels())
 
 
 @bp.route("/cities/<int:city_id>/merge/<int:other_id>", methods=["GET", "POST"])

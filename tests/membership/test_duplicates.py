@@ -1,6 +1,8 @@
 """Duplicate cities: names matched without authority words and across levels, a soft warning to the applicant,
 a "possible duplicates" panel for the secretariat, and a merge of two cities that keeps every link."""
 
+import re
+
 import pytest
 
 from crm.audit.models import AuditEntry
@@ -124,6 +126,7 @@ def test_staff_merge_two_cities_keeping_every_link(login_as, make_user, make_cit
     assert changes[f"city:{other.id}"] == "delete" and changes[f"city:{kept.id}"] == "upsert"
     page = staff.get(f"/cities/{kept.id}").get_data(as_text=True)
     assert "Merged medellín" in page and "Ana Ruiz" in page
+    assert re.search(r'data-testid="merged-city">[^<]*medellín \(#' + str(other.id) + r'\) merged into this city', page)
 
 
 def test_merge_is_for_the_secretariat_only_and_refuses_a_city_with_itself(login_as, make_city):
