@@ -17,11 +17,9 @@ searchable records commit one after the other from that point); SQLite has a sin
 from __future__ import annotations
 
 import datetime as dt
-import fcntl
 import hashlib
 import json
 import logging
-import os
 import threading
 import time
 from collections import defaultdict
@@ -30,16 +28,16 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 import peewee
-from flask import current_app, g, has_app_context
+from flask import current_app, g, has_app_context, has_request_context
 
-from crm import search
+from crm import search_backend
 from crm.db import BaseModel, database, utcnow
 from crm.features import current_registry, registry
+from crm.search_backend import SearchBackend
 
 log = logging.getLogger(__name__)
 
 ADVISORY_LOCK_KEY = 7_305_001  # pg_advisory_xact_lock key serialising writers of the change log
-APPLY_LOCK_FILE = "apply.lock"
 BATCH = 500
 
 
@@ -210,40 +208,26 @@ def count_records() -> int:
 
 # --- applying the log -------------------------------------------------------------------------------
 
-def open_index(path: str | None = None) -> search.Index:
-    """Return this process's index for ``CRM_INDEX_DIR`` (or ``path``)."""
-    return search.open_index(path or current_app.config["INDEX_DIR"])
+def open_index(path: str | None = None) -> SearchBackend:
+    """Return this process's index for ``CRM_INDEX_DIR`` (or ``path``), of the ``SEARCH_BACKEND`` engine."""
+    return search_backend.open_index(path or current_app.config["INDEX_DIR"],
+                                     current_app.config.get("SEARCH_BACKEND", "whoosh"))
 
 
 @contextmanager
-def apply_lock(ix: search.Index, *, wait: bool = False):
-    """Hold the index folder's apply lock (an flock, released even if the process is killed).
-
-    Yields True when this process holds it, False when another one does (and ``wait`` is off).
-    """
-    os.makedirs(ix.path, exist_ok=True)  # the folder may have been deleted: a rebuild needs the lock
-    fh = open(os.path.join(ix.path, APPLY_LOCK_FILE), "a+")
-    try:
-        try:
-            fcntl.flock(fh.fileno(), fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
-        except BlockingIOError:
-            yield False
-            return
-        try:
-            yield True
-        finally:
-            fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
-    finally:
-        fh.close()
+def apply_lock(ix: SearchBackend, *, wait: bool = False):
+    """Hold the index's apply lock: yields True when this process holds it, False when another one does."""
+    with ix.apply_lock(wait=wait) as held:
+        yield held
 
 
-def pending_count(ix: search.Index | None = None) -> int:
+def pending_count(ix: SearchBackend | None = None) -> int:
     """Return the number of change-log rows this index folder has not applied."""
     ix = ix or open_index()
     return IndexChange.select().where(IndexChange.id > (ix.last_change_id() or 0)).count()
 
 
-def prune(days: int, ix: search.Index | None = None) -> int:
+def prune(days: int, ix: SearchBackend | None = None) -> int:
     """Delete change-log rows older than ``days`` that this index has applied; return how many.
 
     Other hosts keeping their own index from the same database apply the log within minutes (cron's
@@ -256,7 +240,7 @@ def prune(days: int, ix: search.Index | None = None) -> int:
             .execute())
 
 
-def apply_pending(ix: search.Index | None = None, *, wait: bool = False, progress=None,
+def apply_pending(ix: SearchBackend | None = None, *, wait: bool = False, progress=None,
                   deadline: float | None = None) -> int | None:
     """Apply the change-log rows this index has not seen; None when another process holds the lock.
 
@@ -279,7 +263,7 @@ def apply_pending(ix: search.Index | None = None, *, wait: bool = False, progres
     return total
 
 
-def _apply_once(ix: search.Index, *, wait: bool, progress, deadline: float | None = None) -> int | None:
+def _apply_once(ix: SearchBackend, *, wait: bool, progress, deadline: float | None = None) -> int | None:
     applied = 0
     with apply_lock(ix, wait=wait) as held:
         if not held:
@@ -328,7 +312,7 @@ def apply_quietly(budget: float | None = None) -> None:
         log.exception("Applying index changes failed; they stay in the change log")
 
 
-def apply_if_pending(ix: search.Index | None = None) -> None:
+def apply_if_pending(ix: SearchBackend | None = None) -> None:
     """Before a search: apply rows that no one applied yet, if the lock is free (never raises)."""
     try:
         ix = ix or open_index()
@@ -338,7 +322,7 @@ def apply_if_pending(ix: search.Index | None = None) -> None:
         log.exception("Applying pending index changes before a search failed")
 
 
-def rebuild(ix: search.Index | None = None, progress=None) -> int:
+def rebuild(ix: SearchBackend | None = None, progress=None) -> int:
     """Build a fresh index generation from the database and swap it in; return the document count."""
     ix = ix or open_index()
     with apply_lock(ix, wait=True):
@@ -347,12 +331,12 @@ def rebuild(ix: search.Index | None = None, progress=None) -> int:
     return count
 
 
-def _rebuild_locked(ix: search.Index, progress=None) -> int:
+def _rebuild_locked(ix: SearchBackend, progress=None) -> int:
     last = IndexChange.select(peewee.fn.MAX(IndexChange.id)).scalar() or 0
     return ix.rebuild(all_documents(), progress=progress, last_change_id=last)
 
 
-def needs_rebuild(ix: search.Index) -> str | None:
+def needs_rebuild(ix: SearchBackend) -> str | None:
     """Return why the index must be rebuilt from the database ("missing", "unbuilt", "damaged"), or None.
 
     "unbuilt" is a generation that no rebuild or applied change ever recorded a watermark in: an index
@@ -364,12 +348,12 @@ def needs_rebuild(ix: search.Index) -> str | None:
         if ix.last_change_id() is None:
             return "unbuilt"
         ix.doc_count()  # opens the live generation
-    except search.DAMAGE_ERRORS:
+    except ix.damage_errors:
         return "damaged"
     return None
 
 
-def sync(ix: search.Index | None = None, progress=None) -> tuple[str, int]:
+def sync(ix: SearchBackend | None = None, progress=None) -> tuple[str, int]:
     """Bring the index in line with the log: ("rebuilt", documents) when missing or damaged, else ("applied", rows)."""
     ix = ix or open_index()
     if needs_rebuild(ix):
@@ -389,7 +373,7 @@ _REBUILDS: dict[str, threading.Thread] = {}
 _REBUILDS_LOCK = threading.Lock()
 
 
-def _rebuild_in_background(ix: search.Index, *, force: bool, wait: float) -> bool:
+def _rebuild_in_background(ix: SearchBackend, *, force: bool, wait: float) -> bool:
     """Start (once per process) a rebuild under the apply lock; wait up to ``wait`` s; True when it is done.
 
     Another process holding the lock is rebuilding or applying: this one leaves it to them.
@@ -422,13 +406,18 @@ def _rebuild_in_background(ix: search.Index, *, force: bool, wait: float) -> boo
     return not thread.is_alive()
 
 
-def ready_index() -> search.Index:
+def ready_index() -> SearchBackend:
     """Return the index for a search, pending changes applied; raise SearchUnavailable while it is rebuilt.
 
     A missing, empty or damaged index is rebuilt from the database (once, under the lock) in the
     background; a search waits up to ``SEARCH_REBUILD_WAIT`` seconds for it.
     """
     ix = open_index()
+    if needs_rebuild(ix) and not has_request_context():
+        # A command (``crm peers`` right after ``crm db upgrade``) has no page to keep quick: it builds the
+        # index now, under the lock (waiting for another process's rebuild), and then answers.
+        log.warning("Rebuilding the search index from the database (%s)", needs_rebuild(ix))
+        sync(ix)
     if needs_rebuild(ix):
         _rebuild_in_background(ix, force=False, wait=current_app.config.get("SEARCH_REBUILD_WAIT", 3.0))
         if needs_rebuild(ix):
@@ -437,18 +426,18 @@ def ready_index() -> search.Index:
     return ix
 
 
-def query_index(read: Callable[[search.Index], object]):
+def query_index(read: Callable[[SearchBackend], object]):
     """Return ``read(ix)`` on a ready index; an index found damaged while reading is rebuilt (SearchUnavailable)."""
     ix = ready_index()
     try:
         return read(ix)
-    except search.DAMAGE_ERRORS:
+    except ix.damage_errors:
         log.exception("The search index could not be read; rebuilding it from the database")
     wait = current_app.config.get("SEARCH_REBUILD_WAIT", 3.0)
     if _rebuild_in_background(ix, force=True, wait=wait):
         try:
             return read(ix)
-        except search.DAMAGE_ERRORS:
+        except ix.damage_errors:
             log.exception("The rebuilt search index could not be read either")
     raise SearchUnavailable(SearchUnavailable.message)
 
@@ -467,7 +456,7 @@ class CheckReport:
         return not (self.missing or self.stale or self.extra)
 
 
-def check(ix: search.Index | None = None) -> CheckReport:
+def check(ix: SearchBackend | None = None) -> CheckReport:
     """Compare the index with the database."""
     ix = ix or open_index()
     expected = {doc["doc_id"]: doc["stamp"] for doc in all_documents()}

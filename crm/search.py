@@ -3,24 +3,34 @@
 Documents are plain dicts (see ``FIELDS``); the database is the truth and the index is a cache of it.
 An index folder holds generations (``gen-000001``...) and a ``CURRENT`` file naming the live one, so a
 rebuild writes a fresh generation and swaps it in with one atomic rename. Writers never wait: a
-``LockError`` means another process is applying changes and will apply ours too (DEPENDENCIES.md).
+``LockError`` means another process is applying changes and will apply ours too.
+
+``Index`` is the default ``crm.search_backend.SearchBackend``: the rest of the app sees only that
+interface (typed filters, plain values in hits), and imports this module (and Whoosh) only when an
+index is opened.
+
+Whoosh is pinned (``whoosh-reloaded == 2.7.5`` in setup.cfg) because ``score_terms`` reads its posting
+blocks directly (``W3LeafMatcher._ids``, ``_next_block``, ``FilterMatcher._exclude``), several times
+faster than its public matchers; if those internals change, ``_posting_ids`` logs it once and uses the
+public API (``reader.postings(...).all_ids()``) from then on, with the same answers.
 """
 
 from __future__ import annotations
 
+import fcntl
 import heapq
 import json
+import logging
 import math
 import os
-import re
 import shutil
 import struct
 import threading
 import time
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 
-from whoosh import highlight, index, lang, query, sorting
+from whoosh import highlight, index, query, sorting
 from whoosh.analysis import CharsetFilter, LowercaseFilter, RegexTokenizer, StemFilter, StopFilter
 from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
@@ -29,19 +39,34 @@ from whoosh.matching.wrappers import FilterMatcher
 from whoosh.scoring import BM25F
 from whoosh.support.charset import accent_map
 
+from crm.search_backend import (  # noqa: F401  (re-exported: crm.search's names of the seam)
+    FACETABLE,
+    FILTER_NAMES,
+    ID_FIELDS,
+    KEYWORD_FIELDS,
+    MAX_QUERY_CHARS,
+    MAX_QUERY_TERMS,
+    Filter,
+    FilterLike,
+    Hit,
+    SearchResult,
+    as_list,
+    clean_term,
+    language_stemmer,
+    language_stopwords,
+    normalise_document,
+)
+
+log = logging.getLogger(__name__)
+
 CURRENT_FILE = "CURRENT"
 APPLIED_FILE = "applied.json"
 GENERATION_PREFIX = "gen-"
-MAX_QUERY_CHARS = 2000  # longer user text adds nothing to a ranking and only costs time
-MAX_QUERY_TERMS = 64
+APPLY_LOCK_FILE = "apply.lock"
 # What reading a deleted, truncated or garbled index folder raises: the index must be rebuilt.
 DAMAGE_ERRORS = (OSError, EOFError, struct.error, index.IndexError)
 
-# Field names a document may carry. Multi-valued ones take a list of strings.
-KEYWORD_FIELDS = ("facets", "mentions", "languages", "allowed_city_ids", "themes")
-ID_FIELDS = ("kind", "city_id", "visibility", "city_status", "region", "country", "phase", "year")
 COLUMN_FILTERS = ID_FIELDS  # single-valued fields kept as columns: cheap per-document filtering
-FACETABLE = ("kind", "region", "country", "city_status", "phase", "year", "languages", "facets")
 
 _WORD = r"[^\W_]+"
 
@@ -92,105 +117,7 @@ def make_schema() -> Schema:
     )
 
 
-# -- language helpers for crm.peers.text (so that it needs no Whoosh import) -------------------------
-
-def language_stemmer(code: str) -> Callable[[str], str]:
-    """Return the Snowball stem function for a two-letter language code (identity if none)."""
-    if code and lang.has_stemmer(code):
-        return lang.stemmer_for_language(code)
-    return lambda word: word
-
-
-def language_stopwords(code: str) -> frozenset:
-    """Return the Snowball stopword list for a two-letter language code (empty if none)."""
-    if code and lang.has_stopwords(code):
-        return frozenset(lang.stopwords_for_language(code))
-    return frozenset()
-
-
-# -- results -----------------------------------------------------------------------------------------
-
-@dataclass
-class Hit:
-    """One document found: its stored fields, its score and a highlighted snippet."""
-
-    doc_id: str
-    kind: str
-    score: float
-    fields: dict
-    snippet: str = ""
-    parts: dict = field(default_factory=dict)
-
-
-@dataclass
-class SearchResult:
-    """A page of hits, the total number of matching documents and facet counts over all of them."""
-
-    hits: list[Hit]
-    total: int
-    page: int
-    pagelen: int
-    facets: dict[str, dict[str, int]] = field(default_factory=dict)
-
-
 # -- filters -----------------------------------------------------------------------------------------
-
-FILTER_NAMES = frozenset(ID_FIELDS + KEYWORD_FIELDS) | {"kinds", "exclude_city_ids", "viewer_city_id"}
-
-
-@dataclass(frozen=True)
-class Filter:
-    """What a search may return: every listed field must hold one of its values (typed, normalised).
-
-    ``fields`` maps a field name to the values it may take (an empty set allows nothing, by
-    construction). ``visibility`` is None for no visibility rule, otherwise the visibilities shown to
-    everyone; a document whose visibility is not among them is shown only when ``viewer_city_id`` is in
-    its ``allowed_city_ids``. Documents of ``exclude_city_ids`` are never returned.
-    """
-
-    fields: tuple[tuple[str, frozenset], ...] = ()
-    visibility: frozenset | None = None
-    viewer_city_id: str | None = None
-    exclude_city_ids: frozenset = frozenset()
-
-    @classmethod
-    def of(cls, filters: Filter | dict | None) -> Filter:
-        """Return the Filter for a filters dict (``kinds``, field names, ``visibility``, ...); unknown names raise."""
-        if isinstance(filters, Filter):
-            return filters
-        if not filters:
-            return cls()
-        unknown = set(filters) - FILTER_NAMES - {"visibility"}
-        if unknown:  # a misspelt filter must never silently widen a search
-            raise ValueError(f"unknown search filter(s): {', '.join(sorted(unknown))}")
-        fields = []
-        for name, value in sorted(filters.items()):
-            if name in ("visibility", "viewer_city_id", "exclude_city_ids") or value is None:
-                continue
-            fname = "kind" if name == "kinds" else name
-            clean = _clean_term if fname in KEYWORD_FIELDS else str
-            fields.append((fname, frozenset(clean(v) for v in _as_list(value))))
-        visibility = filters.get("visibility")
-        viewer = filters.get("viewer_city_id")
-        viewer = str(viewer) if viewer not in (None, "") else None
-        # A viewer without visibilities sees only what is shared with their city.
-        return cls(tuple(fields),
-                   frozenset(_as_list(visibility)) if visibility is not None or viewer else None,
-                   viewer,
-                   frozenset(_as_list(filters.get("exclude_city_ids"))))
-
-    @property
-    def allows_nothing(self) -> bool:
-        """True when no document can pass (a field with no allowed value, or no visibility and no viewer)."""
-        if any(not values for _name, values in self.fields):
-            return True
-        return self.visibility is not None and not self.visibility and self.viewer_city_id is None
-
-    @property
-    def restricts(self) -> bool:
-        """True when some document may be left out."""
-        return bool(self.fields) or self.visibility is not None or bool(self.exclude_city_ids)
-
 
 class _Nothing:
     """The allowed documents of a filter that allows none (never handed to Whoosh, which reads an
@@ -209,43 +136,32 @@ class _Nothing:
 NOTHING = _Nothing()
 
 
-def _as_list(value) -> list[str]:
-    if value is None:
-        return []
-    if isinstance(value, (list, tuple, set, frozenset)):
-        return [str(v) for v in value if v is not None and str(v) != ""]
-    return [str(value)]
-
-
-def _clean_term(value) -> str:
-    return re.sub(r"\s+", "_", str(value).strip().lower())
-
-
 def prepare_document(doc: dict) -> dict:
-    """Return the Whoosh fields for a plain document dict (unknown keys go into ``meta``)."""
-    if not doc.get("doc_id"):
-        raise ValueError("a document needs a doc_id such as 'incident:12'")
-    out = {"doc_id": str(doc["doc_id"]), "stamp": str(doc.get("stamp") or "")}
-    out["kind"] = str(doc.get("kind") or str(doc["doc_id"]).split(":", 1)[0])
-    for name in ("title", "body"):
-        out[name] = str(doc.get(name) or "")
-    out["text"] = " ".join([out["title"], out["body"], str(doc.get("text") or "")])
+    """Return the Whoosh fields for a plain document dict (keyword lists stored space-joined)."""
+    out = normalise_document(doc)
     for name in KEYWORD_FIELDS:
-        values = [_clean_term(v) for v in _as_list(doc.get(name))]
-        out[name] = " ".join(dict.fromkeys(v for v in values if v))
-    for name in ID_FIELDS:
-        if doc.get(name) is not None:
-            out[name] = str(doc[name])
-    out["city_name"] = str(doc.get("city_name") or "")
-    known = set(out) | {"stamp"}
-    out["meta"] = {k: v for k, v in doc.items() if k not in known}
+        out[name] = " ".join(out[name])
+    return out
+
+
+def _plain(stored: dict) -> dict:
+    """Return stored Whoosh fields as plain values: keyword fields as lists again."""
+    out = dict(stored)
+    for name in KEYWORD_FIELDS:
+        if name in out:
+            out[name] = str(out[name] or "").split()
     return out
 
 
 # -- the index ---------------------------------------------------------------------------------------
 
 class Index:
-    """A search index in a folder: one searcher per process, refreshed before each search."""
+    """A search index in a folder: one searcher per process, refreshed before each search.
+
+    The Whoosh ``crm.search_backend.SearchBackend``.
+    """
+
+    damage_errors = DAMAGE_ERRORS
 
     def __init__(self, path: str):
         self.path = os.path.abspath(path)
@@ -299,6 +215,27 @@ class Index:
             self._write_atomically(os.path.join(self.path, CURRENT_FILE), name)
         else:  # another process won the race
             shutil.rmtree(os.path.join(self.path, name), ignore_errors=True)
+
+    @contextmanager
+    def apply_lock(self, *, wait: bool = False) -> Iterator[bool]:
+        """Hold the folder's apply lock (an flock, released even if the process is killed).
+
+        Yields True when this process holds it, False when another one does (and ``wait`` is off).
+        """
+        os.makedirs(self.path, exist_ok=True)  # the folder may have been deleted: a rebuild needs the lock
+        fh = open(os.path.join(self.path, APPLY_LOCK_FILE), "a+")
+        try:
+            try:
+                fcntl.flock(fh.fileno(), fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+            except BlockingIOError:
+                yield False
+                return
+            try:
+                yield True
+            finally:
+                fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
+        finally:
+            fh.close()
 
     def missing(self) -> bool:
         """Return True when the folder or its live generation is gone (a rebuild is needed)."""
@@ -504,10 +441,11 @@ class Index:
         return out
 
     def get(self, doc_id: str) -> dict | None:
-        """Return the stored fields of one document, or None."""
-        return self.searcher().document(doc_id=str(doc_id))
+        """Return the stored fields of one document (plain values), or None."""
+        stored = self.searcher().document(doc_id=str(doc_id))
+        return None if stored is None else _plain(stored)
 
-    def _filter(self, searcher, filters: Filter | dict | None):
+    def _filter(self, searcher, filters: FilterLike):
         """Return (allowed docnums, excluded docnums or None) for filters, cached.
 
         Allowed is None when every document is allowed, ``NOTHING`` when none is, else a non-empty set.
@@ -556,7 +494,7 @@ class Index:
                     break
         return query.Or(terms) if terms else None
 
-    def search(self, query_text: str, filters: Filter | dict | None = None, page: int = 1, pagelen: int = 20,
+    def search(self, query_text: str, filters: FilterLike = None, page: int = 1, pagelen: int = 20,
                facets: Iterable[str] = ("kind", "region", "languages"), snippet_field: str = "body",
                ) -> SearchResult:
         """Find documents for free text: a page of highlighted hits, the total and facet counts.
@@ -596,7 +534,7 @@ class Index:
                     snippet = hit.highlights(snippet_field, top=2)
                 except Exception:  # a snippet is a nicety: never let it break the search
                     snippet = ""
-            hits.append(Hit(stored["doc_id"], stored.get("kind", ""), float(hit.score or 0.0), stored,
+            hits.append(Hit(stored["doc_id"], stored.get("kind", ""), float(hit.score or 0.0), _plain(stored),
                             snippet))
         counts = {}
         for name in groupedby:
@@ -607,7 +545,7 @@ class Index:
                 counts[name] = {}
         return SearchResult(hits, len(results.results), page, pagelen, counts)
 
-    def score_terms(self, clauses: Iterable[tuple], filters: Filter | dict | None = None,
+    def score_terms(self, clauses: Iterable[tuple], filters: FilterLike = None,
                     limit: int = 200, max_postings: int | None = None) -> list[Hit]:
         """Return the top documents for (field, term, boost, use_idf[, group]) clauses by summed weights.
 
@@ -618,6 +556,8 @@ class Index:
         ``parts`` gives its score per clause group.
         """
         s = self.searcher()
+        if s.reader().doc_count_all() == 0:  # no segment yet: Whoosh's empty reader has no columns
+            return []
         accept = self._column_filter(s, filters)
         if accept is None:
             return []
@@ -655,7 +595,7 @@ class Index:
         hits = []
         for score, docnum in best:
             stored = reader.stored_fields(docnum)
-            hit = Hit(stored["doc_id"], stored.get("kind", ""), score, stored)
+            hit = Hit(stored["doc_id"], stored.get("kind", ""), score, _plain(stored))
             hit.parts = {name: values.get(docnum, 0.0) for name, values in parts.items()}
             hits.append(hit)
         return hits
@@ -669,7 +609,7 @@ class Index:
             self._filter_cache[key] = cached
         return cached[1]
 
-    def _column_filter(self, searcher, filters: Filter | dict | None):
+    def _column_filter(self, searcher, filters: FilterLike):
         """Return a predicate on docnums for filters, reading columns; None when nothing can pass."""
         f = Filter.of(filters)
         if not f.restricts:
@@ -730,7 +670,31 @@ class _Column:
             return None
 
 
+_FAST_POSTINGS = True  # False once Whoosh's internals were found changed (logged once)
+
+
 def _posting_ids(reader, fieldname: str, term: str) -> list[int]:
+    """Return the live docnums holding a term: the fast path, or the public API if Whoosh changed."""
+    global _FAST_POSTINGS
+    if _FAST_POSTINGS:
+        try:
+            return _posting_ids_fast(reader, fieldname, term)
+        except (AttributeError, TypeError):
+            _FAST_POSTINGS = False
+            log.warning("Whoosh's posting-block internals are not as crm.search expects (a Whoosh other than "
+                        "2.7.5?): scoring uses Whoosh's public API from now on (same results, slower)",
+                        exc_info=True)
+    return _posting_ids_public(reader, fieldname, term)
+
+
+def _posting_ids_public(reader, fieldname: str, term: str) -> list[int]:
+    """Return the live docnums holding a term through Whoosh's public matcher API."""
+    if (fieldname, term) not in reader:
+        return []
+    return list(reader.postings(fieldname, term).all_ids())
+
+
+def _posting_ids_fast(reader, fieldname: str, term: str) -> list[int]:
     """Return the live docnums holding a term, decoding Whoosh's posting blocks a block at a time."""
     out: list[int] = []
     for leaf, offset in reader.leaf_readers():

@@ -1,6 +1,6 @@
 """Peer-adviser search: rank member cities that lived through an attack like the one described.
 
-Plain Python over ``crm.search``: no Flask, no database. The document builders take plain dicts (seed
+Plain Python over any ``crm.search_backend.SearchBackend`` (plain values in hits): no Flask, no database. The document builders take plain dicts (seed
 records or model attributes) so the seeds loader and the database indexer build the same documents.
 """
 
@@ -419,7 +419,7 @@ def find_peers(index, description: str, facets: dict | None = None, needs: Itera
     fused = _fuse([concept_scores, text_scores], [1.0, RRF_TEXT_WEIGHT["need" if need_led else "attack"]])
     ranked = []
     for city_id, docs in kept.items():
-        languages = speakers.get(city_id) or (set(str(docs[0][1].get("languages", "")).split()) if docs else set())
+        languages = speakers.get(city_id) or (set(docs[0][1].get("languages") or ()) if docs else set())
         ranked.append((-sum(c in languages for c in need_codes), -fused.get(city_id, 0.0), city_id, docs))
 
     # Hard needs first, then the score, then the city id: one total order, so the first N cities are the
@@ -433,8 +433,8 @@ def find_peers(index, description: str, facets: dict | None = None, needs: Itera
         profile = index.get(f"city:{city_id}") or {}
         if profile and profile.get("city_status", "active") != "active":
             continue
-        languages = set(str(profile.get("languages", "")).split()) if profile else \
-            set(str(docs[0][1].get("languages", "")).split()) if docs else set()
+        languages = set(profile.get("languages") or ()) if profile else \
+            set(docs[0][1].get("languages") or ()) if docs else set()
         met = [c for c in need_codes if c in (languages or ())]
         missed = [c for c in need_codes if c not in (languages or ())]
         city_name = profile.get("title") or (docs[0][1].get("city_name") if docs else "") or str(city_id)
@@ -484,8 +484,8 @@ def _doc_score(doc: dict, wanted: dict[str, float], near: dict[str, float] | Non
     In a need-led query (``need_led``) a need a lesson or incident tells of in its text counts nearly in
     full; it is not "shared" (its themes are), but a need reason may cite the text that states it.
     """
-    explicit = set(str(doc.get("facets", "")).split())
-    mentioned = set(str(doc.get("mentions", "")).split())
+    explicit = set(doc.get("facets") or ())
+    mentioned = set(doc.get("mentions") or ())
     lived = _is_lived(doc)
     parts: dict[str, list[float]] = defaultdict(list)
     shared = []
@@ -541,7 +541,7 @@ def _cities_speaking(index, codes: list[str], filters: dict, limit: int) -> dict
     """Return {city_id: languages} for cities whose profile lists the most of the needed languages."""
     city_filters = dict(filters, kinds=["city"])
     clauses = [("languages", code, 1.0, False) for code in codes]
-    return {h.fields["city_id"]: set(str(h.fields.get("languages", "")).split())
+    return {h.fields["city_id"]: set(h.fields.get("languages") or ())
             for h in index.score_terms(clauses, city_filters, limit=limit)}
 
 
@@ -624,7 +624,7 @@ def _build_match(city_id, city_name, score, docs, met, missed, description, lang
         best_told: list[str] = []
         for entry in sorted(docs, key=lambda d: (d[1].get("kind") != "lesson", -d[0])):
             doc = entry[1]
-            stated = set(str(doc.get("mentions", "")).split()) | set(str(doc.get("facets", "")).split())
+            stated = set(doc.get("mentions") or ()) | set(doc.get("facets") or ())
             told = sorted(c for c in asked_needs if c in stated)
             if len(told) > len(best_told):
                 need_doc, best_told = entry, told
@@ -668,7 +668,7 @@ def _capitalised(text: str) -> str:
 
 def _incident_sentence(doc: dict, city_name: str, shared: Iterable[str] = ()) -> tuple[str, list[str]]:
     """Say what happened in a few words, naming first what the query shares with it; return (text, named)."""
-    explicit = str(doc.get("facets", "")).split()
+    explicit = list(doc.get("facets") or ())
     shared = set(shared)
 
     def keys(facet):

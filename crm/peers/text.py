@@ -1,7 +1,7 @@
 """Language detection, normalisation, tokenisation and stemming for peer search.
 
-Plain Python: the Snowball stemmers and stopword lists come from ``whoosh.lang`` but are reached
-through ``crm.search`` so that only one module imports Whoosh.
+Plain Python: the Snowball stemmers and stopword lists are reached through ``crm.search_backend``
+(which takes them from ``whoosh.lang`` on first use), never from a search engine's index.
 """
 
 import glob
@@ -11,7 +11,7 @@ import re
 import unicodedata
 from functools import cache, lru_cache
 
-from crm import search as _search
+from crm import search_backend as _search
 from crm.resources import seeds_dir
 
 # Each language is one file, seeds/concepts/<code>.json: its "language" part (name, order, marker words,

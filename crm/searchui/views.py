@@ -7,7 +7,7 @@ from flask_login import current_user
 
 from crm import indexing
 from crm.accounts.access import roles_required
-from crm.search import SearchResult
+from crm.search_backend import SearchResult
 from crm.searchui import bp, services
 
 
