@@ -194,6 +194,32 @@ def test_peers_rank_the_demo_network_alike_on_every_backend(tmp_path):
     assert rankings["memory"] == rankings["whoosh"]
 
 
+def test_the_app_indexes_and_finds_peers_through_another_backend(app_config, tmp_path):
+    """With SEARCH_BACKEND = "memory" the features' change log, crm import, crm search check and crm peers
+    all work unchanged: nothing outside the backends knows which engine answers."""
+    from crm import create_app
+
+    app_config["SEARCH_BACKEND"] = "memory"
+    app = create_app(app_config)
+    (tmp_path / "cities.csv").write_text(
+        "name,country,region,population,languages,expertise,incident_summary\n"
+        "Marseille,FR,western_europe,870000,fr;en,victim_support,A van drove into the crowd at the market.\n"
+        "Oslo,NO,northern_europe,700000,no;en,crisis_communication,A bomb exploded in the government quarter.\n",
+        encoding="utf-8")
+    runner = app.test_cli_runner()
+    imported = runner.invoke(args=["import", "cities", str(tmp_path / "cities.csv")])
+    assert imported.exit_code == 0 and "2 created" in imported.output, imported.output
+    memory = search_backend.open_index(app_config["INDEX_DIR"], "memory")
+    assert sum(kind == "city" for kind in (doc_id.split(":")[0] for doc_id in memory.stamps())) >= 2
+    assert memory.last_change_id() is not None
+    check = runner.invoke(args=["search", "check"])
+    assert check.exit_code == 0 and "missing: 0" in check.output, check.output
+    peers = runner.invoke(args=["peers", "--json", "Une camionnette a foncé dans la foule du marché"])
+    assert peers.exit_code == 0, peers.output
+    assert json.loads(peers.output)[0]["city"] == "Marseille"
+    assert not (tmp_path / "index").exists() or not any((tmp_path / "index").glob("gen-*"))  # Whoosh unused
+
+
 # -- the Whoosh backend's fast posting reader -----------------------------------------------------------
 
 @pytest.fixture
