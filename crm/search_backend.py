@@ -27,8 +27,9 @@ FACETABLE = ("kind", "region", "country", "city_status", "phase", "year", "langu
 MAX_QUERY_CHARS = 2000  # longer user text adds nothing to a ranking and only costs time
 MAX_QUERY_TERMS = 64
 
-# The engines ``open_index`` knows: a name (``CRM_SEARCH_BACKEND``/``SEARCH_BACKEND``) -> its module,
-# which provides ``open_index(path) -> SearchBackend``.
+# The engines ``open_index`` knows: a name -> its module, which provides ``open_index(path) -> SearchBackend``.
+# ``crm.indexing`` picks one by the app config key ``SEARCH_BACKEND`` (default "whoosh"; not an environment
+# setting while the only other engine is the in-memory one for tests).
 ENGINES = {"whoosh": "crm.search", "memory": "crm.search_memory"}
 
 

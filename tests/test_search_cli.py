@@ -20,7 +20,7 @@ def crm(tmp_path, monkeypatch):
     """Run `crm ARGS` in a fresh folder; a search never waits for a background rebuild there."""
     monkeypatch.chdir(tmp_path)
     env = {"CRM_DATABASE_URL": f"sqlite:///{tmp_path / 'fresh.sqlite3'}", "CRM_INDEX_DIR": str(tmp_path / "index"),
-           "CRM_SEARCH_REBUILD_WAIT": "0", "CRM_SECRET_KEY": None, "CRM_SEARCH_BACKEND": None}
+           "CRM_SEARCH_REBUILD_WAIT": "0", "CRM_SECRET_KEY": None}
 
     def run(*args):
         return CliRunner(env=env).invoke(main, list(args), catch_exceptions=False)
