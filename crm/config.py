@@ -62,9 +62,6 @@ SETTINGS: list[Setting] = [
     Setting("MAIL_USE_SSL", False, "Use SMTP over TLS.", bool),
     Setting("MAIL_DEFAULT_SENDER", "Strong Cities CRM <noreply@example.org>", "From address of every mail."),
     Setting("MAIL_MAX_ATTEMPTS", 8, "Attempts before a queued mail is given up.", int),
-    Setting("SECRETARIAT_EMAIL", "secretariat@example.org", "Where notifications for the secretariat go."),
-    Setting("RATELIMIT_STORAGE_URI", "memory://",
-            "Rate-limit store: `memory://` (per process) or `redis://127.0.0.1:6379`."),
     Setting("MAIL_TIMEOUT", 10, "Seconds any SMTP step (connect, greeting, each command) may take before the "
             "attempt counts as failed and is retried later.", int),
     Setting("MAIL_AFTER_RESPONSE_BUDGET", 5, "Seconds a worker spends, after sending a page, delivering the mail "
@@ -76,6 +73,9 @@ SETTINGS: list[Setting] = [
     Setting("MAILINGS_UNSUBSCRIBE_ADDRESS", "", "Address of the mailto: List-Unsubscribe of mailings (default: the "
             "sender's address)."),
     Setting("MAIL_BOUNCE_LIMIT", 3, "Hard bounces after which an address is bouncing and gets no mailing.", int),
+    Setting("SECRETARIAT_EMAIL", "secretariat@example.org", "Where notifications for the secretariat go."),
+    Setting("RATELIMIT_STORAGE_URI", "memory://",
+            "Rate-limit store: `memory://` (per process) or `redis://127.0.0.1:6379`."),
     Setting("LOGIN_RATE_LIMIT", "10 per minute", "Failed sign-ins (and reset requests) allowed per account's email "
             "address, from any client."),
     Setting("LOGIN_ADDRESS_RATE_LIMIT", "30 per minute", "Failed sign-ins (and reset requests) allowed per client "

@@ -19,7 +19,7 @@ feature = Feature(
 @bp.record_once
 def _template_helpers(state):
     """Let other features' pages include the event history snippets."""
-    from crm.events.services import city_event_participation, contact_event_history
+    from crm.events.reports import city_event_participation, contact_event_history
 
     state.app.jinja_env.globals.update(contact_event_history=contact_event_history,
                                        city_event_participation=city_event_participation)
