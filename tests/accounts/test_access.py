@@ -15,6 +15,7 @@ PUBLIC_ENDPOINTS = {
     "accounts.accept_invitation",
     "membership.apply",
     "membership.application_status",
+    "membership.application_sent",  # the thank-you page shows only the application this browser sent
     "membership.directory",
     "events.event_list",
     "events.event_detail",
@@ -27,6 +28,8 @@ PUBLIC_ENDPOINTS = {
     "lessons.lesson_list",  # public lessons only, for visitors
     "lessons.lesson_detail",
     "lessons.toolkit",
+    "mailings.unsubscribe",  # one-click unsubscribe (RFC 8058) through a signed link
+    "mailings.preferences",  # the mailing preferences of the signed link's contact
 }
 
 
