@@ -3,10 +3,10 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-export CRM_DEBUG ?= 1
 
 .PHONY: run test install migrate seed lint bench chromium clean
 
+run: export CRM_DEBUG ?= 1
 run: install migrate seed ## Everything from nothing: venv, install, migrate, demo data, serve
 	$(BIN)/crm run --host 127.0.0.1 --port 5000
 

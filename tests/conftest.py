@@ -26,6 +26,10 @@ from crm import create_app
 from crm.db import all_models, database, open_database, router
 from tests.helpers import PASSWORD, login
 
+# `make run` turns debug mode on for the development server; the suite checks production behaviour
+# too (keys, secure cookies), so it never inherits that switch from the shell or the Makefile.
+os.environ.pop("CRM_DEBUG", None)
+
 PG_URL = os.environ.get("CRM_TEST_DATABASE_URL", "")
 CHROMIUM = "/usr/bin/chromium"
 
