@@ -257,10 +257,34 @@ def login_as(app, make_user):
 
 # --- the browser -----------------------------------------------------------------------------
 
+def _close_when_sent(app):
+    """Wrap ``app`` so each response is closed as soon as its last byte is written.
+
+    Werkzeug's development server drains the client's socket before it closes the response, and that
+    read can wait for as long as Chromium keeps the connection open; the app's after-response work
+    (mail delivery, index updates) would then wait too. Gunicorn closes the response at once, and so
+    does this wrapper; the inner close runs exactly once (a finished generator ignores a second close).
+    """
+    def wsgi(environ, start_response):
+        body = app(environ, start_response)
+
+        def chunks():
+            try:
+                yield from body
+            finally:
+                close = getattr(body, "close", None)
+                if close is not None:
+                    close()
+
+        return chunks()
+
+    return wsgi
+
+
 @pytest.fixture
 def live_server(app):
     """Serve this test's app on 127.0.0.1 (a free port) in a thread; stopped after the test."""
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+    server = make_server("127.0.0.1", 0, _close_when_sent(app), threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     server.url = f"http://127.0.0.1:{server.server_port}"
