@@ -6,9 +6,11 @@ STAMP := $(VENV)/.installed
 
 .PHONY: run test install migrate seed lint bench chromium clean
 
+PORT ?= 5000
+
 run: export CRM_DEBUG ?= 1
-run: install migrate seed ## Everything from nothing: venv, install, migrate, demo data, serve
-	$(BIN)/crm run --host 127.0.0.1 --port 5000
+run: install migrate seed ## Everything from nothing: venv, install, migrate, demo data, serve (PORT=5001 make run)
+	CRM_BASE_URL="$${CRM_BASE_URL:-http://127.0.0.1:$(PORT)}" $(BIN)/crm run --host 127.0.0.1 --port $(PORT)
 
 $(STAMP): setup.cfg setup.py pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -24,7 +26,7 @@ migrate: install ## Apply pending migrations
 seed: install ## Load reference and demo data (idempotent) and print the demo logins
 	$(BIN)/crm seed --demo
 
-test: install ## Run the whole suite (PostgreSQL too when CRM_TEST_DATABASE_URL is set)
+test: install chromium ## Run the whole suite (PostgreSQL too when CRM_TEST_DATABASE_URL is set)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: install
@@ -33,8 +35,12 @@ lint: install
 bench: install ## Print the benchmark figures
 	@for script in bench/*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
 
-chromium: ## Install Debian's Chromium for the browser tests (needs root)
-	test -x /usr/bin/chromium || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium)
+chromium: ## Install Debian's Chromium for the browser tests (as root with apt-get; otherwise says how)
+	@test -x /usr/bin/chromium || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "== installing Debian's chromium for the browser tests"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else echo "/usr/bin/chromium is missing: run 'sudo make chromium', or the browser tests are skipped"; fi; }
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache

@@ -1,0 +1,35 @@
+"""`make run`: the port is a setting, emailed links follow it, and debug mode is what the banner says."""
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _dry_run(*args, **env) -> str:
+    result = subprocess.run(["make", "-n", "run", *args], cwd=ROOT, capture_output=True, text=True,
+                            env={**os.environ, **env}, check=True)
+    return result.stdout.strip().splitlines()[-1]
+
+
+def test_port_chooses_where_make_run_serves_and_the_links_follow():
+    assert re.search(r"--port 5000$", _dry_run())
+    assert "http://127.0.0.1:5000" in _dry_run()
+    line = _dry_run("PORT=5099")
+    assert line.endswith("--port 5099"), line
+    assert 'CRM_BASE_URL="${CRM_BASE_URL:-http://127.0.0.1:5099}"' in line, line
+
+
+def test_a_base_url_given_by_the_user_wins_over_the_port(tmp_path):
+    line = _dry_run("PORT=5099")
+    script = line.replace(f"{Path('.venv/bin/crm')}", f"{sys.executable} -c 'import os; print(os.environ[\"CRM_BASE_URL\"])'")
+    script = script.split(" --host")[0]
+    shown = subprocess.run(["sh", "-c", script], capture_output=True, text=True,
+                           env={**os.environ, "CRM_BASE_URL": "https://crm.example.org"}, check=True).stdout
+    assert shown.strip() == "https://crm.example.org"
+    shown = subprocess.run(["sh", "-c", script], capture_output=True, text=True,
+                           env={k: v for k, v in os.environ.items() if k != "CRM_BASE_URL"}, check=True).stdout
+    assert shown.strip() == "http://127.0.0.1:5099"
