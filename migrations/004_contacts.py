@@ -3,6 +3,8 @@
 import peewee as pw
 from peewee_migrate import Migrator
 
+from crm.core.schema import create_table, foreign_key
+
 
 def migrate(migrator: Migrator, database: pw.Database, *, fake=False):
     migrator.add_fields(
@@ -13,18 +15,13 @@ def migrate(migrator: Migrator, database: pw.Database, *, fake=False):
     # The list is sorted by (name_key, id): one index serves the first page and deep pages alike.
     migrator.add_index('contact', 'name_key', 'id')
 
-    @migrator.create_model
-    class ContactMerge(pw.Model):
-        id = pw.AutoField()
-        kept = pw.ForeignKeyField(column_name='kept_id', field='id', model=migrator.orm['contact'], on_delete='CASCADE')
-        merged_contact_id = pw.IntegerField(index=True)
-        merged_name = pw.CharField(max_length=200)
-        data_json = pw.TextField(default='{}')
-        created_at = pw.DateTimeField()
-        actor = pw.ForeignKeyField(column_name='actor_id', field='id', model=migrator.orm['user_account'], null=True, on_delete='SET NULL')
-
-        class Meta:
-            table_name = "contact_merge"
+    create_table(migrator, "ContactMerge", "contact_merge",
+                 kept=foreign_key(migrator, 'contact', on_delete='CASCADE'),
+                 merged_contact_id=pw.IntegerField(index=True),
+                 merged_name=pw.CharField(max_length=200),
+                 data_json=pw.TextField(default='{}'),
+                 created_at=pw.DateTimeField(),
+                 actor=foreign_key(migrator, 'user_account', null=True, on_delete='SET NULL'))
 
 
 def rollback(migrator: Migrator, database: pw.Database, *, fake=False):

@@ -3,117 +3,86 @@
 import peewee as pw
 from peewee_migrate import Migrator
 
+from crm.core.schema import create_table, drop_tables, foreign_key
+
 
 def migrate(migrator: Migrator, database: pw.Database, *, fake=False):
-    @migrator.create_model
-    class Event(pw.Model):
-        id = pw.AutoField()
-        title = pw.CharField(max_length=200)
-        kind = pw.CharField(default='workshop', index=True, max_length=30)
-        description = pw.TextField(default='')
-        host_city = pw.ForeignKeyField(column_name='host_city_id', field='id', model=migrator.orm['city'], null=True, on_delete='SET NULL')
-        venue = pw.CharField(default='', max_length=200)
-        address = pw.CharField(default='', max_length=300)
-        online_url = pw.CharField(default='', max_length=500)
-        timezone = pw.CharField(default='UTC', max_length=60)
-        starts_at = pw.DateTimeField(index=True)
-        ends_at = pw.DateTimeField()
-        capacity = pw.IntegerField(null=True)
-        waiting_list = pw.BooleanField(default=True)
-        registration_opens_at = pw.DateTimeField(null=True)
-        registration_closes_at = pw.DateTimeField(null=True)
-        audience_sectors = pw.TextField()
-        visibility = pw.CharField(default='members', index=True, max_length=20)
-        status = pw.CharField(default='draft', index=True, max_length=20)
-        offer_hours = pw.IntegerField(default=48)
-        reminder_days = pw.IntegerField(default=3)
-        invitation_reminder_days = pw.IntegerField(default=7)
-        cancellation_reason = pw.TextField(default='')
-        created_by = pw.ForeignKeyField(column_name='created_by_id', field='id', model=migrator.orm['user_account'], null=True, on_delete='SET NULL')
-        created_at = pw.DateTimeField()
-        updated_at = pw.DateTimeField()
-        published_at = pw.DateTimeField(null=True)
-        cancelled_at = pw.DateTimeField(null=True)
+    create_table(migrator, "Event", "event",
+                 title=pw.CharField(max_length=200),
+                 kind=pw.CharField(default='workshop', index=True, max_length=30),
+                 description=pw.TextField(default=''),
+                 host_city=foreign_key(migrator, 'city', null=True, on_delete='SET NULL'),
+                 venue=pw.CharField(default='', max_length=200),
+                 address=pw.CharField(default='', max_length=300),
+                 online_url=pw.CharField(default='', max_length=500),
+                 timezone=pw.CharField(default='UTC', max_length=60),
+                 starts_at=pw.DateTimeField(index=True),
+                 ends_at=pw.DateTimeField(),
+                 capacity=pw.IntegerField(null=True),
+                 waiting_list=pw.BooleanField(default=True),
+                 registration_opens_at=pw.DateTimeField(null=True),
+                 registration_closes_at=pw.DateTimeField(null=True),
+                 audience_sectors=pw.TextField(),
+                 visibility=pw.CharField(default='members', index=True, max_length=20),
+                 status=pw.CharField(default='draft', index=True, max_length=20),
+                 offer_hours=pw.IntegerField(default=48),
+                 reminder_days=pw.IntegerField(default=3),
+                 invitation_reminder_days=pw.IntegerField(default=7),
+                 cancellation_reason=pw.TextField(default=''),
+                 created_by=foreign_key(migrator, 'user_account', null=True, on_delete='SET NULL'),
+                 created_at=pw.DateTimeField(),
+                 updated_at=pw.DateTimeField(),
+                 published_at=pw.DateTimeField(null=True),
+                 cancelled_at=pw.DateTimeField(null=True))
 
-        class Meta:
-            table_name = "event"
+    create_table(migrator, "Invitation", "event_invitation",
+                 event=foreign_key(migrator, 'event', on_delete='CASCADE'),
+                 contact=foreign_key(migrator, 'contact', on_delete='CASCADE'),
+                 status=pw.CharField(default='pending', index=True, max_length=20),
+                 invited_by=foreign_key(migrator, 'user_account', null=True, on_delete='SET NULL'),
+                 message=pw.TextField(default=''),
+                 sent_at=pw.DateTimeField(),
+                 answered_at=pw.DateTimeField(null=True),
+                 last_reminded_at=pw.DateTimeField(null=True),
+                 reminders_sent=pw.IntegerField(default=0),
+                 indexes=[(('event', 'contact'), True)])
 
-    @migrator.create_model
-    class Invitation(pw.Model):
-        id = pw.AutoField()
-        event = pw.ForeignKeyField(column_name='event_id', field='id', model=migrator.orm['event'], on_delete='CASCADE')
-        contact = pw.ForeignKeyField(column_name='contact_id', field='id', model=migrator.orm['contact'], on_delete='CASCADE')
-        status = pw.CharField(default='pending', index=True, max_length=20)
-        invited_by = pw.ForeignKeyField(column_name='invited_by_id', field='id', model=migrator.orm['user_account'], null=True, on_delete='SET NULL')
-        message = pw.TextField(default='')
-        sent_at = pw.DateTimeField()
-        answered_at = pw.DateTimeField(null=True)
-        last_reminded_at = pw.DateTimeField(null=True)
-        reminders_sent = pw.IntegerField(default=0)
+    create_table(migrator, "Registration", "event_registration",
+                 event=foreign_key(migrator, 'event', on_delete='CASCADE'),
+                 contact=foreign_key(migrator, 'contact', on_delete='CASCADE'),
+                 status=pw.CharField(index=True, max_length=20),
+                 waiting_position=pw.IntegerField(null=True),
+                 offered_at=pw.DateTimeField(null=True),
+                 offer_expires_at=pw.DateTimeField(index=True, null=True),
+                 source=pw.CharField(default='member', max_length=20),
+                 organisation=pw.CharField(default='', max_length=200),
+                 sector=pw.CharField(default='', max_length=40),
+                 accessibility_needs=pw.TextField(default=''),
+                 dietary_needs=pw.TextField(default=''),
+                 consent_listed=pw.BooleanField(default=False),
+                 consent_share_email=pw.BooleanField(default=False),
+                 checked_in_at=pw.DateTimeField(null=True),
+                 reminder_sent_at=pw.DateTimeField(null=True),
+                 registered_at=pw.DateTimeField(null=True),
+                 cancelled_at=pw.DateTimeField(null=True),
+                 created_at=pw.DateTimeField(),
+                 updated_at=pw.DateTimeField(),
+                 indexes=[(('event', 'contact'), True), (('event', 'status'), False)])
 
-        class Meta:
-            table_name = "event_invitation"
-            indexes = [(('event', 'contact'), True)]
+    create_table(migrator, "Session", "event_session",
+                 event=foreign_key(migrator, 'event', on_delete='CASCADE'),
+                 starts_at=pw.DateTimeField(),
+                 ends_at=pw.DateTimeField(),
+                 title=pw.CharField(max_length=200),
+                 kind=pw.CharField(default='session', max_length=30),
+                 place=pw.CharField(default='', max_length=200),
+                 description=pw.TextField(default=''))
 
-    @migrator.create_model
-    class Registration(pw.Model):
-        id = pw.AutoField()
-        event = pw.ForeignKeyField(column_name='event_id', field='id', model=migrator.orm['event'], on_delete='CASCADE')
-        contact = pw.ForeignKeyField(column_name='contact_id', field='id', model=migrator.orm['contact'], on_delete='CASCADE')
-        status = pw.CharField(index=True, max_length=20)
-        waiting_position = pw.IntegerField(null=True)
-        offered_at = pw.DateTimeField(null=True)
-        offer_expires_at = pw.DateTimeField(index=True, null=True)
-        source = pw.CharField(default='member', max_length=20)
-        organisation = pw.CharField(default='', max_length=200)
-        sector = pw.CharField(default='', max_length=40)
-        accessibility_needs = pw.TextField(default='')
-        dietary_needs = pw.TextField(default='')
-        consent_listed = pw.BooleanField(default=False)
-        consent_share_email = pw.BooleanField(default=False)
-        checked_in_at = pw.DateTimeField(null=True)
-        reminder_sent_at = pw.DateTimeField(null=True)
-        registered_at = pw.DateTimeField(null=True)
-        cancelled_at = pw.DateTimeField(null=True)
-        created_at = pw.DateTimeField()
-        updated_at = pw.DateTimeField()
-
-        class Meta:
-            table_name = "event_registration"
-            indexes = [(('event', 'contact'), True), (('event', 'status'), False)]
-
-    @migrator.create_model
-    class Session(pw.Model):
-        id = pw.AutoField()
-        event = pw.ForeignKeyField(column_name='event_id', field='id', model=migrator.orm['event'], on_delete='CASCADE')
-        starts_at = pw.DateTimeField()
-        ends_at = pw.DateTimeField()
-        title = pw.CharField(max_length=200)
-        kind = pw.CharField(default='session', max_length=30)
-        place = pw.CharField(default='', max_length=200)
-        description = pw.TextField(default='')
-
-        class Meta:
-            table_name = "event_session"
-
-    @migrator.create_model
-    class SessionSpeaker(pw.Model):
-        id = pw.AutoField()
-        session = pw.ForeignKeyField(column_name='session_id', field='id', model=migrator.orm['event_session'], on_delete='CASCADE')
-        contact = pw.ForeignKeyField(column_name='contact_id', field='id', model=migrator.orm['contact'], on_delete='CASCADE')
-
-        class Meta:
-            table_name = "event_session_speaker"
-            indexes = [(('session', 'contact'), True)]
+    create_table(migrator, "SessionSpeaker", "event_session_speaker",
+                 session=foreign_key(migrator, 'event_session', on_delete='CASCADE'),
+                 contact=foreign_key(migrator, 'contact', on_delete='CASCADE'),
+                 indexes=[(('session', 'contact'), True)])
 
 
 def rollback(migrator: Migrator, database: pw.Database, *, fake=False):
-    migrator.remove_model('event_session_speaker')
-
-    migrator.remove_model('event_session')
-
-    migrator.remove_model('event_registration')
-
-    migrator.remove_model('event_invitation')
-
-    migrator.remove_model('event')
+    drop_tables(migrator, "event_session_speaker", "event_session", "event_registration", "event_invitation", "event")

@@ -3,17 +3,14 @@
 import peewee as pw
 from peewee_migrate import Migrator
 
+from crm.core.schema import create_table
+
 
 def migrate(migrator: Migrator, database: pw.Database, *, fake=False):
-    @migrator.create_model
-    class IndexChange(pw.Model):
-        id = pw.AutoField()
-        doc_id = pw.CharField(index=True, max_length=80)
-        op = pw.CharField(default='upsert', max_length=10)
-        created_at = pw.DateTimeField()
-
-        class Meta:
-            table_name = "index_change"
+    create_table(migrator, "IndexChange", "index_change",
+                 doc_id=pw.CharField(index=True, max_length=80),
+                 op=pw.CharField(default='upsert', max_length=10),
+                 created_at=pw.DateTimeField())
 
 
 def rollback(migrator: Migrator, database: pw.Database, *, fake=False):
