@@ -70,16 +70,20 @@ def workspace_detail(workspace_id):
     except indexing.SearchUnavailable as exc:  # the rest of the workspace works meanwhile
         flash(f"Peers and lessons are not shown: {exc}", "warning")
         peers, lessons_by_phase = [], {}
-    advice_form = AdviceForm(prefix="advice")
+    return _render_detail(workspace, peers, lessons_by_phase, AdviceForm(prefix="advice"))
+
+
+def _render_detail(workspace, peers, lessons_by_phase, advice_form, status=200):
     peer_cities = {c.id: c for c in City.select().where(City.id.in_([int(p.city_id) for p in peers] or [0]))}
     advice_form.peer_city.choices = choices([(p.city_id, p.city_name) for p in peers])
-    if request.args.get("peer"):
+    if request.method == "GET" and request.args.get("peer"):
         advice_form.peer_city.data = request.args["peer"]
     return render_template("workspace/workspace_detail.html", workspace=workspace, peers=peers,
                            peer_cities=peer_cities, lessons_by_phase=lessons_by_phase,
                            checklist=services.checklist(workspace, current_user), advice_form=advice_form,
                            requests=list(workspace.advice_requests.order_by(AdviceRequest.id.desc())),
-                           phases=lessons.phases(), themes=lessons.themes(), terms=facet_terms(), facets=FACETS)
+                           phases=lessons.phases(), themes=lessons.themes(), terms=facet_terms(),
+                           facets=FACETS), status
 
 
 @bp.route("/<int:workspace_id>/edit", methods=["GET", "POST"])
@@ -105,8 +109,9 @@ def workspace_tick(workspace_id, item_id):
     workspace = _workspace_or_404(workspace_id)
     item = ToolkitItem.get_or_none(ToolkitItem.id == item_id) or abort(404)
     tick = services.toggle_tick(workspace, item, actor=current_user)
-    flash(f"Ticked “{item.title}”." if tick else f"Unticked “{item.title}”.", "success")
-    return redirect(url_for("workspace.workspace_detail", workspace_id=workspace.id) + "#toolkit")
+    # The confirmation is shown on the item itself, and the page opens there: the user stays where they acted.
+    flash(f"Ticked “{item.title}”." if tick else f"Unticked “{item.title}”.", f"success:item-{item.id}")
+    return redirect(url_for("workspace.workspace_detail", workspace_id=workspace.id) + f"#item-{item.id}")
 
 
 @bp.route("/<int:workspace_id>/advice", methods=["POST"])
@@ -117,17 +122,25 @@ def workspace_advice(workspace_id):
     form = AdviceForm(prefix="advice")
     peer = City.get_or_none(City.id == request.form.get("advice-peer_city", type=int) or 0)
     form.peer_city.choices = choices([(str(peer.id), peer.name)] if peer else [])
-    if peer is None or not form.validate_on_submit():
-        flash("Choose a peer city and write a message.", "error")
-        return redirect(url_for("workspace.workspace_detail", workspace_id=workspace.id) + "#advice")
+    valid = form.validate_on_submit()
+    if peer is not None and valid:
+        try:
+            services.request_advice(workspace, peer, form.message.data, urgent=form.urgent.data, actor=current_user)
+        except services.WorkspaceError as exc:
+            form.message.errors.append(str(exc))
+        else:
+            flash(f"Your request for advice from {peer.name} went to the secretariat. You will get a mail at each "
+                  "step.", "success:advice")
+            return redirect(url_for("workspace.workspace_detail", workspace_id=workspace.id) + "#advice")
+    if peer is None:
+        form.peer_city.errors = ["Choose one of the peer cities shown above."]
+    # The page again, with the message as typed and the reason next to the field (the browser focuses it).
     try:
-        services.request_advice(workspace, peer, form.message.data, urgent=form.urgent.data, actor=current_user)
-    except services.WorkspaceError as exc:
-        flash(str(exc), "error")
-    else:
-        flash(f"Your request for advice from {peer.name} went to the secretariat. You will get a mail at each step.",
-              "success")
-    return redirect(url_for("workspace.workspace_detail", workspace_id=workspace.id) + "#advice")
+        peers = services.find_workspace_peers(workspace)
+        lessons_by_phase = services.relevant_lessons(workspace, current_user, peers)
+    except indexing.SearchUnavailable:
+        peers, lessons_by_phase = [], {}
+    return _render_detail(workspace, peers, lessons_by_phase, form, status=400)
 
 
 # --- the secretariat -------------------------------------------------------------------------------

@@ -93,3 +93,51 @@ def test_workspace_journey(page, network, make_user, smtp, tmp_path):
     assert "Accepted: contacts exchanged" in page.locator("#advice").inner_text()
     page.screenshot(path=str(tmp_path / "5-member-sees-accepted.png"), full_page=True)
     shutil.copytree(tmp_path, SHOTS, dirs_exist_ok=True, ignore=shutil.ignore_patterns("*.sqlite3*", "index"))
+
+
+def _in_view(page, locator) -> bool:
+    box = locator.bounding_box()
+    height = page.viewport_size["height"]
+    return box is not None and box["y"] >= 0 and box["y"] + min(box["height"], 40) <= height
+
+
+def test_on_a_phone_the_jump_menu_reaches_each_section_and_a_tick_stays_in_view(page, network, make_user, tmp_path):
+    member = make_user("member", email="ops@villeneuve.example.org", name="Claire Martin")
+    link(member, network["asking"])
+    page.set_viewport_size({"width": 390, "height": 844})
+    sign_in_page(page, "ops@villeneuve.example.org")
+    page.goto("/workspace/new")
+    page.get_by_label("What happened").fill(FRENCH)
+    page.get_by_label("Where you are now").select_option("first_week")
+    page.get_by_role("button", name="Open the workspace").click()
+    page.wait_for_url("**/workspace/*")
+    menu = page.get_by_role("navigation", name="Sections of this workspace")
+    assert menu.is_visible()
+    page.screenshot(path=str(tmp_path / "phone-1-top.png"))
+
+    menu.get_by_role("link", name="Checklist").click()
+    heading = page.locator("#toolkit h2")
+    page.wait_for_function("() => window.scrollY > 0")
+    assert _in_view(page, heading) and menu.is_visible()  # the menu stays at hand (sticky)
+    items = page.locator("#toolkit article.toolkit-item")
+    target = items.nth(min(3, items.count() - 1))
+    title = target.locator("strong").inner_text()
+    target.get_by_role("button").click()
+    page.wait_for_load_state()
+    confirmation = page.get_by_text(f"Ticked “{title}”.")
+    assert confirmation.is_visible() and _in_view(page, confirmation), "the confirmation is out of sight"
+    page.screenshot(path=str(tmp_path / "phone-2-ticked.png"))
+
+    for attempt in ("first", "again"):
+        menu.get_by_role("link", name="Advice").click()
+        page.get_by_label("Peer city").select_option(label="Harbourton")
+        page.get_by_role("textbox", name="Message").fill(f"Could we talk about the vigil? ({attempt})")
+        page.get_by_role("button", name="Send the request to the secretariat").click()
+        page.wait_for_load_state()
+    # The second request is refused: the reason is next to the message, which keeps the text and has focus.
+    message = page.get_by_role("textbox", name="Message")
+    assert message.input_value() == "Could we talk about the vigil? (again)"
+    assert _in_view(page, message) and message.evaluate("el => el === document.activeElement")
+    assert page.get_by_text("You already asked Harbourton").is_visible()
+    page.screenshot(path=str(tmp_path / "phone-3-error.png"))
+    shutil.copytree(tmp_path, "/tmp/workspace-phone-shots", dirs_exist_ok=True)

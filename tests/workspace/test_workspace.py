@@ -184,11 +184,29 @@ def test_urgent_request_unanswered_is_flagged_on_dashboard_and_by_cron(app, logi
 
 
 def test_a_member_cannot_ask_twice_or_ask_its_own_city(member, workspace, network):
-    _ask(member, workspace, network["mosque"])
-    html = _ask(member, workspace, network["mosque"]).status_code
-    assert AdviceRequest.select().count() == 1 and html == 302
-    _ask(member, workspace, network["asking"])
+    assert _ask(member, workspace, network["mosque"]).status_code == 302
+    again = _ask(member, workspace, network["mosque"])
+    assert AdviceRequest.select().count() == 1 and again.status_code == 400
+    html = again.get_data(as_text=True)
+    # The reason stands next to the message field, and what the member typed is still there.
+    assert re.search(r'id="advice-message-error"[^>]*>[^<]*You already asked Harbourton', html), html[-3000:]
+    assert "Could we talk about the vigil?</textarea>" in html
+    assert _ask(member, workspace, network["asking"]).status_code == 400
     assert AdviceRequest.select().count() == 1
+
+
+def test_ticking_an_item_confirms_on_the_item_and_opens_the_page_there(member, workspace):
+    from crm.lessons.models import ToolkitItem
+
+    item = ToolkitItem.select().where(ToolkitItem.phase == workspace.phase).first()
+    response = member.post(f"/workspace/{workspace.id}/tick/{item.id}")
+    assert response.status_code == 302 and response.headers["Location"].endswith(f"#item-{item.id}")
+    html = member.get(f"/workspace/{workspace.id}").get_data(as_text=True)
+    article = html.split(f'id="item-{item.id}"', 1)[1].split("</article>", 1)[0]
+    assert f"Ticked “{item.title}”." in article
+    assert html.count(f"Ticked “{item.title}”.") == 1  # not repeated at the top, out of sight
+    menu = html.split('class="jump-menu"', 1)[1].split("</nav>", 1)[0]
+    assert 'href="#toolkit"' in menu and 'href="#advice"' in menu and "1/" in menu
 
 
 def test_workspace_form_errors_are_shown_not_500(member):

@@ -17,3 +17,12 @@ document.addEventListener("click", function (event) {
     window.print();
   }
 });
+
+// A form sent back with errors: bring the first field that needs attention into view and focus it, so the
+// user lands where the message is, even far down a long page.
+document.addEventListener("DOMContentLoaded", function () {
+  var field = document.querySelector("main [aria-invalid='true']");
+  if (field && typeof field.focus === "function") {
+    field.focus();
+  }
+});
