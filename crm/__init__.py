@@ -26,6 +26,7 @@ FEATURES = [
     "crm.lessons",
     "crm.workspace",
     "crm.mailings",
+    "crm.anniversaries",
     "crm.searchui",
 ]
 

@@ -30,6 +30,7 @@ REQUIRES = {
     "workspace": {"accounts", "audit", "contacts", "incidents", "lessons", "membership", "peers"},
     "searchui": {"accounts", "membership", "peers"},
     "mailings": {"accounts", "audit", "contacts"},
+    "anniversaries": {"accounts", "audit", "contacts", "incidents", "lessons", "mailings", "membership"},
 }
 KNOWN_CYCLES: set[frozenset[str]] = set()  # none left: features that react to another answer its signals
 

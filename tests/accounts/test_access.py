@@ -30,6 +30,7 @@ PUBLIC_ENDPOINTS = {
     "lessons.toolkit",
     "mailings.unsubscribe",  # one-click unsubscribe (RFC 8058) through a signed link
     "mailings.preferences",  # the mailing preferences of the signed link's contact
+    "anniversaries.feed",  # a staff member's calendar feed: the signed, revocable link stands in for signing in
 }
 
 

@@ -1,0 +1,12 @@
+"""Anniversaries of member cities' attacks: a calendar for the secretariat, its iCal feed and a dashboard panel."""
+
+from flask import Blueprint
+
+from crm.features import Feature
+
+bp = Blueprint("anniversaries", __name__, url_prefix="/anniversaries")
+
+feature = Feature(
+    "anniversaries",
+    nav=(("secretariat", "Anniversaries", "anniversaries.calendar"),),
+)

@@ -1,0 +1,17 @@
+"""The dashboard panel: anniversaries of the next 60 days."""
+
+from __future__ import annotations
+
+from flask_login import current_user
+
+from crm.anniversaries.services import upcoming
+from crm.features import panel
+
+PANEL_DAYS = 60
+
+
+@panel
+def _upcoming_anniversaries():
+    found = upcoming(current_user, days=PANEL_DAYS)
+    return {"title": "Anniversaries, next 60 days", "template": "anniversaries/_panel_upcoming.html",
+            "data": {"anniversaries": found[:12], "more": max(0, len(found) - 12), "days": PANEL_DAYS}}
