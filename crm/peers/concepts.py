@@ -92,11 +92,16 @@ class Vocabulary:
             lang: (meta.get("terms") if "terms" in meta else meta) for lang, meta in extra.items()}
         self.concepts: dict[str, dict] = {}
         self.implies: dict[str, tuple[str, ...]] = {}
-        # lang -> first stem -> terms starting with it (longest first)
-        self._by_first: dict[str, dict[str, list[_Term]]] = {lang: {} for lang in self.languages}
         # lang -> first folded word -> terms matched word for word (used outside the text's language)
         self._exact: dict[str, dict[str, list[_Term]]] = {lang: {} for lang in self.languages}
-        self._single_stems: dict[str, dict[str, set[str]]] = {lang: {} for lang in self.languages}
+        # lang -> the (concept, term) pairs to stem, in the order the concepts are listed
+        self._surfaces: dict[str, list[tuple[str, str]]] = {lang: [] for lang in self.languages}
+        # Stemming every term of every language is most of the cost of loading the vocabulary, and a text
+        # needs the stems of only a few languages: each language's tables are built on first use.
+        # lang -> first stem -> terms starting with it (longest first)
+        self._by_first: dict[str, dict[str, list[_Term]]] = _PerLanguage(self._stem_language)
+        # lang -> one-word stem -> its concepts (the parts of Germanic compounds)
+        self._single_stems: dict[str, dict[str, set[str]]] = _PerLanguage(self._stem_language)
         for entry in data.get("concepts", []):
             concept = f"{entry['facet']}:{entry['key']}"
             self.implies[concept] = tuple(entry.get("implies") or ())
@@ -106,27 +111,38 @@ class Vocabulary:
                     all_terms[lang] = list(all_terms.get(lang, ())) + list(by_concept[concept])
             self.concepts[concept] = dict(entry, terms=all_terms)
             for lang, terms in all_terms.items():
-                if lang not in self._by_first:
+                if lang not in self._exact:
                     continue
-                stop_stems = _stopword_stems(lang)
                 for surface in terms:
                     exact = tuple(T.fold(w) for w in T.words(surface))
                     if not exact:
                         continue
                     self._exact[lang].setdefault(exact[0], []).append(_Term(concept, exact, surface, lang))
-                    for stems in _term_stems(surface, lang):
-                        if all(st in stop_stems for st in stems):
-                            # "queer" stems to Spanish "que": match such a word only as typed
-                            stems = exact
-                        term = _Term(concept, stems, surface, lang)
-                        self._by_first[lang].setdefault(stems[0], []).append(term)
-                        if len(stems) == 1 and lang in _COMPOUND_LANGS and len(stems[0]) >= 4:
-                            self._single_stems[lang].setdefault(stems[0], set()).add(concept)
-        for table in self._by_first.values():
-            for terms in table.values():
-                terms.sort(key=lambda t: -len(t.stems))
+                    self._surfaces[lang].append((concept, surface))
         self.english_terms = self._english_terms()
         self.labels: dict[str, str] = {}
+
+    def _stem_language(self, lang: str) -> None:
+        """Index the terms of ``lang`` by stem (``_by_first`` and ``_single_stems``)."""
+        if lang not in self._surfaces:
+            raise KeyError(lang)
+        by_first: dict[str, list[_Term]] = {}
+        singles: dict[str, set[str]] = {}
+        stop_stems = _stopword_stems(lang)
+        for concept, surface in self._surfaces[lang]:
+            exact = tuple(T.fold(w) for w in T.words(surface))
+            for stems in _term_stems(surface, lang):
+                if all(st in stop_stems for st in stems):
+                    # "queer" stems to Spanish "que": match such a word only as typed
+                    stems = exact
+                term = _Term(concept, stems, surface, lang)
+                by_first.setdefault(stems[0], []).append(term)
+                if len(stems) == 1 and lang in _COMPOUND_LANGS and len(stems[0]) >= 4:
+                    singles.setdefault(stems[0], set()).add(concept)
+        for terms in by_first.values():
+            terms.sort(key=lambda t: -len(t.stems))
+        dict.__setitem__(self._by_first, lang, by_first)
+        dict.__setitem__(self._single_stems, lang, singles)
 
     def _english_terms(self) -> dict[str, list[str]]:
         out = {}
@@ -203,7 +219,7 @@ class Vocabulary:
         if not wanted or not toks:
             return spans
         folded = [T.fold(word) for word, _, _ in toks]
-        for lg in dict.fromkeys(lg for lg in languages if lg in self._by_first):
+        for lg in dict.fromkeys(lg for lg in languages if lg in self._surfaces):
             table = self._by_first[lg]
             seq = [T.stems(word, lg) + (folded[i],) for i, (word, _, _) in enumerate(toks)]
             for i in range(len(toks)):
@@ -255,6 +271,18 @@ class Vocabulary:
         if surface not in words:
             words.append(surface)
         result.spans.append((start, end, concept))
+
+
+class _PerLanguage(dict):
+    """A table per language, built (with its sibling table) by ``build(lang)`` when first looked up."""
+
+    def __init__(self, build):
+        super().__init__()
+        self._build = build
+
+    def __missing__(self, lang: str):
+        self._build(lang)
+        return dict.__getitem__(self, lang)
 
 
 def _term_stems(surface: str, lang: str) -> list[tuple[str, ...]]:
