@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import sys
 
 import click
@@ -57,7 +58,100 @@ def prepare_empty_database(app) -> None:
             database.close()
 
 
-@click.group(cls=FlaskGroup, create_app=_create_app, add_version_option=False,
+# The one-line help of Flask plugin commands that our dependencies install (entry points "flask.commands"),
+# so that `crm --help` lists them without importing them: Flask-Limiter's imports its whole extension and
+# rich. A plugin not named here is imported to be listed. (tests/test_cli.py compares these with the real ones.)
+PLUGIN_HELP = {"limiter": "Flask-Limiter maintenance & utility commands"}
+
+
+class CrmGroup(FlaskGroup):
+    """Flask's command group that finds the ``crm`` commands without building the app.
+
+    The core commands are defined below and the features name theirs by import string
+    (``crm.features.Feature.cli``), imported when listed or run. So ``crm --help`` and ``crm GROUP --help``
+    build no app; a command that needs one builds it when it runs (``with_appcontext``). The commands of
+    ``app.cli`` are the same objects (``init_app``): ``flask --app wsgi`` and the test runner see them too.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._feature_commands: dict[str, click.Command] = {}
+        self._unresolved: list[str] | None = None
+
+    def _declared(self) -> tuple[list[str], list[str]]:
+        """The import strings of the features' commands and of their ``crm import`` commands."""
+        from crm import FEATURES
+        from crm.features import declarations
+
+        features = declarations(FEATURES)
+        return ([ref for f in features for ref in f.cli], [ref for f in features for ref in f.cli_imports])
+
+    def _lazy_command(self, name: str) -> click.Command | None:
+        core = {command.name: command for command in CORE_COMMANDS}
+        if name in core:
+            return core[name]
+        refs, import_refs = self._declared()
+        if name == "import":
+            return import_group(import_refs) if import_refs else None
+        # Import first the modules whose import string holds the name ("crm.searchui.commands:peers").
+        while name not in self._feature_commands and self._resolve_one(refs, first=lambda ref: name not in ref):
+            pass
+        return self._feature_commands.get(name)
+
+    def _resolve_one(self, refs: list[str], first=None) -> bool:
+        """Import one more of the features' commands (the least ``first`` of them); False when all are."""
+        from crm.features import resolve
+
+        if self._unresolved is None:
+            self._unresolved = list(refs)
+        if not self._unresolved:
+            return False
+        ref = min(self._unresolved, key=first) if first else self._unresolved[0]
+        self._unresolved.remove(ref)
+        command = resolve(ref)
+        self._feature_commands.setdefault(command.name, command)
+        return True
+
+    def _load_plugin_commands(self) -> None:
+        """Load no plugin command up front: ``_plugin_command`` loads each when it is asked for."""
+
+    @functools.cached_property
+    def _plugins(self) -> dict:
+        from importlib import metadata
+
+        return {ep.name: ep for ep in metadata.entry_points(group="flask.commands")}
+
+    def _plugin_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name not in self._plugins:
+            return None
+        if ctx.meta.get("crm.listing") and name in PLUGIN_HELP:
+            return click.Group(name, help=PLUGIN_HELP[name])  # listed only: it is imported to run
+        self.add_command(self._plugins.pop(name).load(), name)
+        return click.Group.get_command(self, ctx, name)
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        # Flask's order: its own and the plugin commands, then the app's (core and features' here).
+        command = (click.Group.get_command(self, ctx, name) or self._plugin_command(ctx, name)
+                   or self._lazy_command(name))
+        return command or super().get_command(ctx, name)  # a command the app adds to app.cli itself
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        refs, import_refs = self._declared()
+        while self._resolve_one(refs):  # every feature's commands, to learn their names
+            pass
+        names = set(click.Group.list_commands(self, ctx)) | set(self._plugins) | {c.name for c in CORE_COMMANDS}
+        names |= set(self._feature_commands) | ({"import"} if import_refs else set())
+        return sorted(names)
+
+    def format_commands(self, ctx: click.Context, formatter) -> None:
+        ctx.meta["crm.listing"] = True
+        try:
+            super().format_commands(ctx, formatter)
+        finally:
+            ctx.meta.pop("crm.listing", None)
+
+
+@click.group(cls=CrmGroup, create_app=_create_app, add_version_option=False,
              help="Run and manage the Strong Cities CRM.")
 def main():
     """Run and manage the Strong Cities CRM."""
@@ -227,19 +321,28 @@ def show_config():
     click.echo(settings_table())
 
 
+CORE_COMMANDS = (db, seed, users, mail_group, show_config)
+
+
 def init_app(app) -> None:
     """Add the core commands and those the app's features declare to ``app.cli`` (``crm`` lists them)."""
     from crm.features import registry
 
     features = registry(app)
-    for command in (db, seed, users, mail_group, show_config, *features.commands()):
+    for command in (*CORE_COMMANDS, *features.commands()):
         app.cli.add_command(command)
-    imports = features.import_commands()
-    if imports:
-        group = AppGroup("import", help=IMPORT_GROUP_HELP)
-        for command in imports:
-            group.add_command(command)
-        app.cli.add_command(group)
+    if any(f.cli_imports for f in features.features):
+        app.cli.add_command(import_group([ref for f in features.features for ref in f.cli_imports]))
+
+
+def import_group(refs: list[str]) -> AppGroup:
+    """Return the ``crm import`` group with the commands that ``refs`` (import strings) name."""
+    from crm.features import resolve
+
+    group = AppGroup("import", help=IMPORT_GROUP_HELP)
+    for ref in refs:
+        group.add_command(resolve(ref))
+    return group
 
 
 # --- imports: the shared `crm import` group's helpers (features add its commands) ----------------

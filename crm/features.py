@@ -107,12 +107,16 @@ def marked(module, attribute: str) -> list:
             and getattr(value, "__module__", None) == module.__name__]
 
 
+def declarations(features: Iterable[Feature | str]) -> tuple[Feature, ...]:
+    """Return the ``Feature`` of each feature listed by package name (or given as is), importing only its package."""
+    return tuple(resolve(f"{f}:feature") if isinstance(f, str) else f for f in features)
+
+
 class Registry:
     """The features of one application, in the order the factory lists them."""
 
     def __init__(self, features: Iterable[Feature | str]):
-        self.features: tuple[Feature, ...] = tuple(
-            resolve(f"{f}:feature") if isinstance(f, str) else f for f in features)
+        self.features: tuple[Feature, ...] = declarations(features)
         for ref in (ref for f in self.features for ref in f.receivers):
             resolve(ref)  # connects the feature's signal receivers
         names = [f.name for f in self.features]

@@ -36,7 +36,6 @@ import peewee
 from flask import current_app, g, render_template
 
 from crm.db import BaseModel, database, utcnow
-from crm.extensions import mail
 
 log = logging.getLogger(__name__)
 
@@ -392,6 +391,10 @@ def _deliver_after_response(app, ids, budget) -> None:
 
 def init_app(app) -> None:
     """Deliver after each request, and at the end of app contexts used by commands."""
+    # Imported here: crm.extensions loads every Flask extension (Flask-Limiter is slow to import), which
+    # the modules importing the outbox (and `crm --help`, through their commands) do not otherwise need.
+    from crm.extensions import mail
+
     mail.init_app(app)
 
     @app.after_request

@@ -126,3 +126,58 @@ def test_an_import_into_a_fresh_folder_needs_no_other_step(tmp_path):
     served = subprocess.run(crm + ["run", "--port", "1"], env=env, cwd=tmp_path, capture_output=True, text=True,
                             timeout=60)
     assert served.returncode != 0 and "CRM_SECRET_KEY is not set" in served.stderr
+
+
+def _help_rows(output: str) -> dict[str, str]:
+    """The ``name: one-line help`` rows of the Commands section of a help text."""
+    rows, section = {}, output.split("Commands:\n", 1)[1]
+    for line in section.splitlines():
+        if line.startswith("  ") and not line.startswith("   "):
+            name, _, text = line.strip().partition(" ")
+            rows[name] = text.strip()
+    return rows
+
+
+def test_crm_help_lists_every_command_of_the_app_without_building_it(app, monkeypatch):
+    """`crm --help` and each `crm COMMAND --help` work without the app, and list exactly what the app offers."""
+    import click
+    from click.testing import CliRunner
+    from flask.cli import FlaskGroup, ScriptInfo
+
+    import crm
+    from crm.cli import PLUGIN_HELP, main
+
+    def no_app(*args, **kwargs):
+        raise AssertionError("help built the app")
+
+    # What Flask's own group lists with the app built: its commands, the plugins' and the app's.
+    flask_group = FlaskGroup(create_app=lambda: app)
+    with click.Context(flask_group, obj=ScriptInfo(create_app=lambda: app)) as ctx:
+        expected = {name: flask_group.get_command(ctx, name) for name in flask_group.list_commands(ctx)}
+    assert set(PLUGIN_HELP) <= set(expected)
+    monkeypatch.setattr(crm, "create_app", no_app)
+    runner = CliRunner()
+    listed = runner.invoke(main, ["--help"], terminal_width=200)
+    assert listed.exit_code == 0, listed.output
+    rows = _help_rows(listed.output)
+    assert sorted(rows) == sorted(expected)
+    for name, command in expected.items():
+        assert rows[name] == command.get_short_help_str(200), name
+    for name in sorted(rows):
+        result = runner.invoke(main, [name, "--help"], terminal_width=200)
+        assert result.exit_code == 0, (name, result.output)
+        assert f"Usage: main {name}" in result.output
+        if hasattr(expected[name], "commands"):  # a group: its help lists its commands
+            assert sorted(_help_rows(result.output)) == sorted(expected[name].list_commands(None)), name
+
+
+def test_crm_builds_the_app_for_a_command_only_when_it_runs(app, monkeypatch):
+    """A command found without the app still gets one when it runs (here `crm db status` on the test app)."""
+    from click.testing import CliRunner
+    from flask.cli import ScriptInfo
+
+    from crm.cli import main
+
+    result = CliRunner().invoke(main, ["db", "status"], obj=ScriptInfo(create_app=lambda: app))
+    assert result.exit_code == 0, result.output
+    assert "0 pending" in result.output
