@@ -29,7 +29,7 @@ REQUIRES = {
     "lessons": {"accounts", "audit", "events", "incidents", "membership", "peers"},
     "workspace": {"accounts", "audit", "contacts", "incidents", "lessons", "membership", "peers"},
     "searchui": {"accounts", "membership", "peers"},
-    "mailings": {"accounts", "audit", "contacts"},
+    "mailings": {"accounts", "audit", "contacts", "events", "membership"},
     "anniversaries": {"accounts", "audit", "contacts", "incidents", "lessons", "mailings", "membership"},
 }
 KNOWN_CYCLES: set[frozenset[str]] = set()  # none left: features that react to another answer its signals

@@ -7,6 +7,7 @@ from wtforms import (
     BooleanField,
     DateTimeLocalField,
     SelectField,
+    SelectMultipleField,
     StringField,
     TextAreaField,
     ValidationError,
@@ -14,7 +15,8 @@ from wtforms import (
 )
 
 from crm.forms import strip
-from crm.mailings.models import MailingList
+from crm.mailings import segments
+from crm.mailings.models import MailingList, Segment
 from crm.mailings.services import MERGE_FIELDS, merge_field_error
 
 FIELDS_HELP = "Merge fields: " + ", ".join(f"{{{{ {name} }}}} ({meaning})" for name, meaning in MERGE_FIELDS.items()) + "."
@@ -42,11 +44,17 @@ class SubscribeForm(FlaskForm):
                            description="One a line. Contacts who unsubscribed are not put back.")
 
 
-class MailingForm(FlaskForm):
-    """Subject and Markdown body of a mailing, to one list."""
+SEGMENT_PREFIX = "segment-"
 
-    mailing_list = SelectField("List", coerce=int, validate_choice=True,
-                               description="Who gets it: the list's subscribers who consent and can be reached.")
+
+class MailingForm(FlaskForm):
+    """Subject and Markdown body of a mailing, to one list or one segment."""
+
+    mailing_list = SelectField("To", validate_choice=True,
+                               validators=[validators.InputRequired(message="Choose a list or a segment.")],
+                               description="A list (its subscribers) or a segment (those of its contacts who get "
+                                           "the segment's list). Consent, do-not-contact, unsubscribes and bounces "
+                                           "always apply.")
     subject = StringField("Subject", filters=[strip], validators=[
         validators.InputRequired(message="Write a subject."), validators.Length(max=200)],
         description="Merge fields work here too.")
@@ -56,8 +64,17 @@ class MailingForm(FlaskForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.mailing_list.choices = [(found.id, found.name) for found in
-                                     MailingList.select().order_by(MailingList.name)]
+        lists = [(str(found.id), found.name) for found in MailingList.select().order_by(MailingList.name)]
+        chosen = [(f"{SEGMENT_PREFIX}{found.id}", f"{found.name} (segment of {found.mailing_list.name})")
+                  for found in Segment.select(Segment, MailingList).join(MailingList).order_by(Segment.name)]
+        self.mailing_list.choices = {"Lists": lists, "Segments": chosen} if chosen else lists
+
+    def audience(self) -> tuple[MailingList | None, Segment | None]:
+        """Return the list or the segment chosen (after validation)."""
+        value = self.mailing_list.data or ""
+        if value.startswith(SEGMENT_PREFIX):
+            return None, Segment.get_by_id(int(value[len(SEGMENT_PREFIX):]))
+        return MailingList.get_by_id(int(value)), None
 
     def validate_subject(self, field):
         problem = merge_field_error(field.data)
@@ -68,6 +85,36 @@ class MailingForm(FlaskForm):
         problem = merge_field_error(field.data)
         if problem:
             raise ValidationError(problem)
+
+
+class SegmentForm(FlaskForm):
+    """A segment: a name, the list whose consent it uses, and the filters (all optional, combined with AND)."""
+
+    name = StringField("Name", filters=[strip], validators=[
+        validators.InputRequired(message="Give the segment a name."), validators.Length(max=120)],
+        description="What staff see when they choose whom to send to, e.g. “European police contacts”.")
+    mailing_list = SelectField("Sent under the list", coerce=int, validate_choice=True,
+                               description="Only the segment's contacts who get this list (their consent) receive "
+                                           "its mailings, and its unsubscribe link leaves this list.")
+    regions = SelectMultipleField("Region of the city", description="Any of these regions.")
+    statuses = SelectMultipleField("Status of the city", description="Any of these membership statuses.")
+    sectors = SelectMultipleField("Sector", description="Any of these sectors.")
+    languages = SelectMultipleField("Language", description="Speaks any of these (the contact's languages, or "
+                                                            "else their city's).")
+    expertise = SelectMultipleField("City expertise", description="The city has any of these themes.")
+    attended_last_year = BooleanField("Attended an event in the last year",
+                                      description="Checked in at an event that started in the last 365 days.")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.mailing_list.choices = [(found.id, found.name) for found in MailingList.select().order_by(MailingList.name)]
+        for key, values in segments.choices().items():
+            getattr(self, key).choices = list(values.items())
+
+    def filters(self) -> dict:
+        """Return the chosen filters."""
+        return {key: getattr(self, key).data for key in segments.choices()} | {
+            "attended_last_year": self.attended_last_year.data}
 
 
 class ConfirmForm(FlaskForm):

@@ -1,6 +1,8 @@
-"""Mailing lists, subscriptions and unsubscribes, mailings and their per-recipient deliveries."""
+"""Mailing lists, subscriptions and unsubscribes, segments, mailings and their per-recipient deliveries."""
 
 from __future__ import annotations
+
+import json
 
 import peewee
 
@@ -34,10 +36,37 @@ class Subscription(BaseModel):
         indexes = ((("contact", "mailing_list"), True),)
 
 
+class Segment(BaseModel):
+    """A saved filter of contacts and their cities (region, city status, sector, language, expertise, attendance).
+
+    A mailing to a segment goes to those of its contacts who get ``mailing_list`` (the consent they gave):
+    a filter never reaches anyone who did not agree to the network's mail.
+    """
+
+    name = peewee.CharField(max_length=120, unique=True)
+    mailing_list = peewee.ForeignKeyField(MailingList, backref="segments", on_delete="RESTRICT")
+    filters_json = peewee.TextField(default="{}")  # see crm.mailings.segments.FILTERS
+    created_by = peewee.ForeignKeyField(User, null=True, backref="segments", on_delete="SET NULL")
+    created_at = peewee.DateTimeField(default=utcnow)
+    updated_at = peewee.DateTimeField(default=utcnow)
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def filters(self) -> dict:
+        return json.loads(self.filters_json or "{}")
+
+    @filters.setter
+    def filters(self, value: dict) -> None:
+        self.filters_json = json.dumps(value or {}, sort_keys=True)
+
+
 class Mailing(BaseModel):
-    """A message to a list: a draft until it is queued, then a record of who got it."""
+    """A message to a list or a segment: a draft until it is queued, then a record of who got it."""
 
     mailing_list = peewee.ForeignKeyField(MailingList, backref="mailings", on_delete="RESTRICT")
+    segment = peewee.ForeignKeyField(Segment, null=True, backref="mailings", on_delete="RESTRICT")  # None: the whole list
     subject = peewee.CharField(max_length=200)
     body = peewee.TextField(default="")  # Markdown with merge fields, rendered per recipient
     created_by = peewee.ForeignKeyField(User, null=True, backref="mailings", on_delete="SET NULL")
@@ -52,6 +81,13 @@ class Mailing(BaseModel):
     @property
     def is_draft(self) -> bool:
         return self.queued_at is None
+
+    @property
+    def audience_name(self) -> str:
+        """Who it goes to, in words: the list, or the segment (of the list's subscribers)."""
+        if self.segment_id:
+            return f"{self.segment.name} (segment of {self.mailing_list.name})"
+        return self.mailing_list.name
 
 
 class Unsubscribe(BaseModel):

@@ -28,9 +28,11 @@ from crm.mailings.models import (
     MailBounce,
     Mailing,
     MailingList,
+    Segment,
     Subscription,
     Unsubscribe,
 )
+from crm.mailings.segments import matching_contacts, save_segment
 from crm.templating import render_markdown
 
 TEMPLATE = "mailing"  # templates/mail/mailing.txt|html; also marks the outbox rows of mailings
@@ -167,16 +169,28 @@ def unsubscribe(contact: Contact, mailing_list: MailingList | None, *, mailing: 
     return found
 
 
-SKIP_REASONS = {"unsubscribed": "unsubscribed", "do_not_contact": "do not contact", "bouncing": "bouncing",
-                "no_email": "no email"}
+SKIP_REASONS = {"unsubscribed": "unsubscribed", "do_not_contact": "do not contact", "no_consent": "no consent",
+                "bouncing": "bouncing", "no_email": "no email"}
+SKIP_EXPLAINED = {"unsubscribed": "unsubscribed (from this list or from all mail)",
+                  "do_not_contact": "marked do not contact",
+                  "no_consent": "not subscribed to the list the segment is sent under",
+                  "bouncing": "the address is bouncing", "no_email": "no email address"}
 
 
 @dataclass
 class Audience:
-    """Who of a list will get a mailing, and why the others will not."""
+    """Who of a list or segment will get a mailing, and why the others will not."""
 
     recipients: list[Contact] = field(default_factory=list)
     skipped: dict[str, list[Contact]] = field(default_factory=lambda: {key: [] for key in SKIP_REASONS})
+
+    @property
+    def total(self) -> int:
+        return len(self.recipients) + self.skipped_count
+
+    def reasons(self) -> list[tuple[str, str, list[Contact]]]:
+        """Return ``(key, explanation, contacts)`` for each reason someone is left out, in a fixed order."""
+        return [(key, SKIP_EXPLAINED[key], found) for key, found in self.skipped.items() if found]
 
     @property
     def skipped_count(self) -> int:
@@ -191,8 +205,14 @@ class Audience:
         return text + "."
 
 
-def audience(mailing_list: MailingList) -> Audience:
-    """Sort the list's contacts (and those who left it) into recipients and skipped, with the reason."""
+def audience(mailing_list: MailingList, segment: Segment | None = None) -> Audience:
+    """Sort the list's contacts (and those who left it) into recipients and skipped, with the reason.
+
+    With a ``segment``, every contact the segment's filter selects is sorted instead: those not getting the
+    list are skipped for "no consent".
+    """
+    if segment is not None:
+        return _segment_audience(mailing_list, segment)
     on_list = _on_list_ids(mailing_list)
     left = _unsubscribed_ids(mailing_list)
     left_this = {row.contact_id for row in Unsubscribe.select(Unsubscribe.contact).where(
@@ -218,6 +238,33 @@ def audience(mailing_list: MailingList) -> Audience:
         else:
             found.recipients.append(contact)
     return found
+
+
+def _segment_audience(mailing_list: MailingList, segment: Segment) -> Audience:
+    members = matching_contacts(segment.filters)
+    on_list = _on_list_ids(mailing_list)
+    left = _unsubscribed_ids(mailing_list)
+    bouncing = bouncing_emails()
+    found = Audience()
+    for contact in members:
+        if contact.id in left:
+            found.skipped["unsubscribed"].append(contact)
+        elif contact.do_not_contact:
+            found.skipped["do_not_contact"].append(contact)
+        elif contact.id not in on_list:
+            found.skipped["no_consent"].append(contact)
+        elif not (contact.email or "").strip():
+            found.skipped["no_email"].append(contact)
+        elif contact.email.strip().lower() in bouncing:
+            found.skipped["bouncing"].append(contact)
+        else:
+            found.recipients.append(contact)
+    return found
+
+
+def mailing_audience(mailing: Mailing) -> Audience:
+    """Who will get ``mailing`` (its segment of the list, or the whole list), and why the others will not."""
+    return audience(mailing.mailing_list, mailing.segment if mailing.segment_id else None)
 
 
 # --- composing ---------------------------------------------------------------------------------------
@@ -284,25 +331,55 @@ def render_body(body: str, values: dict[str, str]) -> tuple[str, Markup]:
     return merge_text(body, values), Markup(rendered)
 
 
-def save_mailing(mailing: Mailing | None, *, mailing_list: MailingList, subject: str, body: str, actor=None) -> Mailing:
-    """Create or update a draft; refuse unknown merge fields and changes to a mailing already queued."""
+def save_mailing(mailing: Mailing | None, *, mailing_list: MailingList | None = None, subject: str, body: str,
+                 actor=None, segment: Segment | None = None) -> Mailing:
+    """Create or update a draft to a list or to a segment (sent under its list); refuse unknown merge fields
+    and changes to a mailing already queued."""
+    if segment is not None:
+        mailing_list = segment.mailing_list
+    if mailing_list is None:
+        raise MailingError("Choose a list or a segment to send the mailing to.")
     for text in (subject, body):
         problem = merge_field_error(text)
         if problem:
             raise MailingError(problem)
     with database.atomic():
         if mailing is None:
-            mailing = Mailing.create(mailing_list=mailing_list, subject=subject.strip(), body=body,
+            mailing = Mailing.create(mailing_list=mailing_list, segment=segment, subject=subject.strip(), body=body,
                                      created_by=actor if getattr(actor, "id", None) else None)
             record(actor, "mailing.create", mailing, summary=f"Drafted mailing “{mailing.subject}”")
         else:
             if not mailing.is_draft:
                 raise MailingError("This mailing has been queued already; it can no longer be changed.")
-            mailing.mailing_list, mailing.subject, mailing.body = mailing_list, subject.strip(), body
+            mailing.mailing_list, mailing.segment = mailing_list, segment
+            mailing.subject, mailing.body = subject.strip(), body
             mailing.updated_at = utcnow()
             mailing.save()
             record(actor, "mailing.update", mailing, summary=f"Edited mailing “{mailing.subject}”")
     return mailing
+
+
+def create_draft(subject: str, body: str, *, recipients=None, mailing_list: MailingList | None = None,
+                 segment: Segment | None = None, name: str | None = None, actor=None) -> Mailing:
+    """Create a draft mailing for staff to review and send: to a segment, a list, or chosen contacts.
+
+    ``recipients`` (contacts) become a segment of exactly those people, sent under ``mailing_list`` (default
+    Network news), so consent and do-not-contact still decide who of them gets it.
+    """
+    if recipients is not None:
+        recipients = [c for c in recipients if getattr(c, "id", None)]
+        if not recipients:  # an empty filter would select everyone
+            raise MailingError("Choose at least one recipient.")
+        ensure_default_lists()
+        under = mailing_list or MailingList.get(MailingList.slug == NETWORK_NEWS)
+        label = name or f"Recipients of “{subject.strip()[:60]}”"
+        base, number = label[:110], 1
+        while Segment.select().where(peewee.fn.LOWER(Segment.name) == label.lower()).exists():
+            number += 1
+            label = f"{base} ({number})"
+        segment = save_segment(None, name=label, mailing_list=under,
+                               filters={"contacts": [str(c.id) for c in recipients]}, actor=actor)
+    return save_mailing(None, mailing_list=mailing_list, segment=segment, subject=subject, body=body, actor=actor)
 
 
 def unsubscribe_token(contact: Contact, mailing: Mailing | None) -> str:
@@ -375,7 +452,7 @@ def queue_mailing(mailing: Mailing, actor=None, *, limit: int | None = None) -> 
     Each recipient gets one ``Delivery`` (unique per mailing and contact), created in the same transaction as
     its outbox mail, so a send that stopped half-way and is started again queues only the rest.
     """
-    found = audience(mailing.mailing_list)
+    found = mailing_audience(mailing)
     if mailing.queued_at is None:
         Mailing.update(queued_at=utcnow()).where(Mailing.id == mailing.id, Mailing.queued_at.is_null()).execute()
         mailing.queued_at = Mailing.get_by_id(mailing.id).queued_at

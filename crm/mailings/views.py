@@ -8,7 +8,7 @@ from flask_login import current_user
 from crm.accounts.access import public, secretariat_required
 from crm.contacts.models import Contact
 from crm.extensions import csrf
-from crm.mailings import bp
+from crm.mailings import bp, segments
 from crm.mailings import services as svc
 from crm.mailings.bounces import bounces_of, bouncing_emails
 from crm.mailings.forms import (
@@ -16,10 +16,11 @@ from crm.mailings.forms import (
     MailingForm,
     MailingListForm,
     PreferencesForm,
+    SegmentForm,
     SendForm,
     SubscribeForm,
 )
-from crm.mailings.models import Mailing, MailingList
+from crm.mailings.models import Mailing, MailingList, Segment
 
 
 def _mailing(mailing_id: int) -> Mailing:
@@ -33,7 +34,8 @@ def mailing_list():
     svc.ensure_default_lists()
     mailings = Mailing.select().order_by(Mailing.id.desc())
     lists = [(found, svc.audience(found)) for found in MailingList.select().order_by(MailingList.name)]
-    return render_template("mailings/mailing_list.html", mailings=mailings, lists=lists)
+    return render_template("mailings/mailing_list.html", mailings=mailings, lists=lists,
+                           segments=Segment.select().order_by(Segment.name), describe=segments.describe)
 
 
 @bp.route("/lists/new", methods=["GET", "POST"])
@@ -69,15 +71,66 @@ def list_detail(list_id):
     return render_template("mailings/list_detail.html", found=found, audience=svc.audience(found), form=form)
 
 
+def _segment_form(segment: Segment | None):
+    form = SegmentForm(obj=segment)
+    if segment is not None and request.method == "GET":
+        form.mailing_list.data = segment.mailing_list_id
+        for key, values in segment.filters.items():
+            if key in form and key != "attended_last_year":
+                form[key].data = values
+        form.attended_last_year.data = bool(segment.filters.get("attended_last_year"))
+    elif segment is None and request.method == "GET":
+        news = MailingList.get_or_none(MailingList.slug == "network-news")
+        form.mailing_list.data = news.id if news else None
+    if form.validate_on_submit():
+        try:
+            segment = segments.save_segment(segment, name=form.name.data, filters=form.filters(),
+                                            mailing_list=MailingList.get_by_id(form.mailing_list.data),
+                                            actor=current_user)
+        except segments.SegmentError as exc:
+            form.name.errors.append(str(exc))
+        else:
+            flash(f"Segment “{segment.name}” saved.", "success")
+            return redirect(url_for("mailings.segment_detail", segment_id=segment.id))
+    return render_template("mailings/segment_form.html", form=form, segment=segment)
+
+
+@bp.route("/segments/new", methods=["GET", "POST"])
+@secretariat_required
+def segment_new():
+    """Save a filter of contacts and cities as a segment to send mailings to (secretariat)."""
+    svc.ensure_default_lists()
+    return _segment_form(None)
+
+
+@bp.route("/segments/<int:segment_id>/edit", methods=["GET", "POST"])
+@secretariat_required
+def segment_edit(segment_id):
+    """Change a segment's name, list or filters (secretariat)."""
+    return _segment_form(Segment.get_or_none(Segment.id == segment_id) or abort(404))
+
+
+@bp.route("/segments/<int:segment_id>")
+@secretariat_required
+def segment_detail(segment_id):
+    """Show who of a segment would get a mailing now, and why the others would not (secretariat)."""
+    segment = Segment.get_or_none(Segment.id == segment_id) or abort(404)
+    return render_template("mailings/segment_detail.html", segment=segment, description=segments.describe(
+        segment.filters), audience=svc.audience(segment.mailing_list, segment))
+
+
 def _edit(mailing: Mailing | None):
     form = MailingForm(obj=mailing)
     if mailing is not None and request.method == "GET":
-        form.mailing_list.data = mailing.mailing_list_id
+        form.mailing_list.data = (f"segment-{mailing.segment_id}" if mailing.segment_id
+                                  else str(mailing.mailing_list_id))
+    elif mailing is None and request.method == "GET" and request.args.get("to"):
+        form.mailing_list.data = request.args["to"]  # "Compose a mailing to it" from a segment's page
     if form.validate_on_submit():
-        chosen = MailingList.get_by_id(form.mailing_list.data)
+        chosen, segment = form.audience()
         try:
-            mailing = svc.save_mailing(mailing, mailing_list=chosen, subject=form.subject.data, body=form.body.data,
-                                       actor=current_user)
+            mailing = svc.save_mailing(mailing, mailing_list=chosen, segment=segment, subject=form.subject.data,
+                                       body=form.body.data, actor=current_user)
         except svc.MailingError as exc:
             form.body.errors.append(str(exc))
         else:
@@ -110,7 +163,7 @@ def mailing_edit(mailing_id):
 def mailing_detail(mailing_id):
     """Preview a mailing as a chosen recipient, and show its audience or delivery report (secretariat)."""
     mailing = _mailing(mailing_id)
-    audience = svc.audience(mailing.mailing_list)
+    audience = svc.mailing_audience(mailing)
     as_id = request.args.get("as", type=int)
     candidates = audience.recipients[:500]
     contact = next((c for c in candidates if c.id == as_id), None) if as_id else None
@@ -134,7 +187,7 @@ def mailing_test(mailing_id):
     form = ConfirmForm()
     if not form.validate_on_submit():
         abort(400)
-    audience = svc.audience(mailing.mailing_list)
+    audience = svc.mailing_audience(mailing)
     as_id = request.form.get("as", type=int)
     contact = Contact.get_or_none((Contact.id == as_id) & Contact.erased_at.is_null()) if as_id else None
     contact = contact or (audience.recipients[0] if audience.recipients else None)
@@ -153,7 +206,7 @@ def mailing_send(mailing_id):
     """Confirm the recipients, then queue the mailing for each of them once (secretariat)."""
     mailing = _mailing(mailing_id)
     form = SendForm()
-    audience = svc.audience(mailing.mailing_list)
+    audience = svc.mailing_audience(mailing)
     if form.validate_on_submit() and form.schedule_at.data:
         try:
             svc.schedule_mailing(mailing, form.schedule_at.data, current_user)

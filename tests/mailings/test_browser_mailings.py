@@ -20,7 +20,7 @@ def test_compose_preview_test_confirm_status_and_unsubscribe(page, browser, live
     page.wait_for_url("**/")
 
     page.goto("/mailings/new")
-    page.get_by_label("List").select_option(label="Network news")
+    page.get_by_label("To", exact=True).select_option(label="Network news")
     page.get_by_label("Subject").fill("Spring news for {{ first_name }}")
     page.get_by_label("Message").fill("Dear {{ frist_name }},\n\nThe **workshop** is in {{ city }}.")
     page.get_by_role("button", name="Save and preview").click()
