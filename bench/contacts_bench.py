@@ -8,16 +8,15 @@ fills the table to 100,000 contacts and times the list page: first page, a filte
 from __future__ import annotations
 
 import argparse
-import os
 import random
 import statistics
 import sys
-import tempfile
 import time
-import uuid
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.common import databases, migrated_app  # noqa: E402
 
 FIRST = "Anna Omar Kari Lena Björn Claire Ahmed Sofia Marco Yuki Amina Pedro Ingrid Jonas Fatima Elif Noor Ivan".split()
 LAST = "Berg Said Nordvik Ek Roux Haddad Rossi Tanaka Diallo García Solberg Weber Yılmaz Khan Petrov Novak".split()
@@ -46,20 +45,13 @@ def timed(func, repeat=1):
 
 
 def run(url: str, total: int, to_import: int) -> None:
-    from crm import create_app
     from crm.contacts.imports import check_contacts, import_contacts
     from crm.contacts.models import Contact
     from crm.core.names import fold_name
-    from crm.db import database, open_database, router
+    from crm.db import database
     from crm.membership.models import City
 
-    db = open_database(url)
-    database.initialize(db)
-    with db.connection_context():
-        router(db).run()
-    tmp = tempfile.mkdtemp(prefix="crm-bench-")
-    app = create_app({"TESTING": True, "SECRET_KEY": "bench", "DATABASE_URL": url, "INDEX_DIR": f"{tmp}/index",
-                      "MAIL_SUPPRESS_SEND": True, "WTF_CSRF_ENABLED": False, "RATELIMIT_ENABLED": False})
+    app = migrated_app(url, MAIL_SUPPRESS_SEND=True, WTF_CSRF_ENABLED=False, RATELIMIT_ENABLED=False)
     with app.app_context():
         database.connect(reuse_if_open=True)
         cities = [(f"Benchcity {i}", code) for i, code in enumerate(["FR", "DE", "NO", "KE", "US", "IN"] * 8)]
@@ -119,26 +111,8 @@ def main():
     parser.add_argument("--contacts", type=int, default=100_000)
     parser.add_argument("--import-rows", type=int, default=10_000)
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as tmp:
-        print("== SQLite ==")
-        run(f"sqlite:///{tmp}/bench.sqlite3", args.contacts, args.import_rows)
-    pg = os.environ.get("CRM_DATABASE_URL", "")
-    if args.pg or pg.startswith("postgres"):
-        base = pg if pg.startswith("postgres") else "postgresql://postgres@127.0.0.1:5432/postgres"
-        sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
-        from conftest import pg_create_database, pg_drop_database
-
-        name = f"crm_bench_{uuid.uuid4().hex[:6]}"
-        url = pg_create_database(base, name)
-        print("== PostgreSQL ==")
-        try:
-            run(url, args.contacts, args.import_rows)
-        finally:
-            from crm.db import database
-
-            if not database.is_closed():
-                database.close()
-            pg_drop_database(base, name)
+    for url in databases(args.pg):
+        run(url, args.contacts, args.import_rows)
 
 
 if __name__ == "__main__":

@@ -10,14 +10,14 @@ from __future__ import annotations
 
 import argparse
 import io
-import os
 import sys
 import tempfile
 import time
-import uuid
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.common import migrated_app, pg_server, temporary_pg_database  # noqa: E402
 
 
 def contacts_csv(rows: int) -> str:
@@ -35,18 +35,11 @@ def wait(client, url: str) -> str:
 
 
 def run(url: str, rows: int) -> None:
-    from crm import create_app
     from crm.accounts.services import create_user
-    from crm.db import database, open_database, router
+    from crm.db import database
     from crm.membership.models import City
 
-    db = open_database(url)
-    database.initialize(db)
-    with db.connection_context():
-        router(db).run()
-    tmp = tempfile.mkdtemp(prefix="crm-bench-")
-    app = create_app({"TESTING": True, "SECRET_KEY": "bench", "DATABASE_URL": url, "INDEX_DIR": f"{tmp}/index",
-                      "WTF_CSRF_ENABLED": False, "RATELIMIT_ENABLED": False})
+    app = migrated_app(url, WTF_CSRF_ENABLED=False, RATELIMIT_ENABLED=False)
     with app.app_context():
         database.connect(reuse_if_open=True)
         City.create(name="Oslo", name_key="oslo", country="NO", status="active")
@@ -78,16 +71,10 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=150_000)
     parser.add_argument("--pg", action="store_true", help="use a temporary PostgreSQL database")
     args = parser.parse_args()
-    url = os.environ.get("CRM_DATABASE_URL", "")
-    if args.pg or url.startswith("postgres"):
-        from tests.conftest import pg_create_database, pg_drop_database
-
-        base = url if url.startswith("postgres") else "postgresql://postgres@127.0.0.1:5432/postgres"
-        name = f"crm_bench_{uuid.uuid4().hex[:8]}"
-        try:
-            run(pg_create_database(base, name), args.rows)
-        finally:
-            pg_drop_database(base, name)
+    server = pg_server(args.pg)
+    if server:
+        with temporary_pg_database(server) as url:
+            run(url, args.rows)
     else:
         run(f"sqlite:///{tempfile.mkdtemp(prefix='crm-bench-')}/bench.sqlite3", args.rows)
 

@@ -9,15 +9,14 @@ aiosmtpd server on 127.0.0.1 and prints messages per second for both steps.
 from __future__ import annotations
 
 import argparse
-import os
-import socket
 import sys
-import tempfile
 import time
-import uuid
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.common import databases, migrated_app  # noqa: E402
+from tests.events.server import free_port  # noqa: E402
 
 
 class Counter:
@@ -31,34 +30,21 @@ class Counter:
         return "250 OK"
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def run(url: str, recipients: int) -> None:
     from aiosmtpd.controller import Controller
 
-    from crm import create_app
     from crm.contacts.models import Contact
-    from crm.db import database, open_database, router
+    from crm.db import database
     from crm.mailings import services
     from crm.mailings.models import Delivery, MailingList
 
-    db = open_database(url)
-    database.initialize(db)
-    with db.connection_context():
-        router(db).run()
     handler = Counter()
-    port = _free_port()
+    port = free_port()
     controller = Controller(handler, hostname="127.0.0.1", port=port)
     controller.start()
-    tmp = tempfile.mkdtemp(prefix="crm-bench-")
-    app = create_app({"TESTING": True, "SECRET_KEY": "bench", "DATABASE_URL": url, "INDEX_DIR": f"{tmp}/index",
-                      "MAIL_SERVER": "127.0.0.1", "MAIL_PORT": port, "MAIL_SUPPRESS_SEND": False,
-                      "MAIL_RATE": 1,  # queue only: delivery is timed on its own below
-                      "BASE_URL": "https://crm.example.org"})
+    app = migrated_app(url, MAIL_SERVER="127.0.0.1", MAIL_PORT=port, MAIL_SUPPRESS_SEND=False,
+                       MAIL_RATE=1,  # queue only: delivery is timed on its own below
+                       BASE_URL="https://crm.example.org")
     try:
         with app.app_context():
             database.connect(reuse_if_open=True)
@@ -94,26 +80,8 @@ def main():
     parser.add_argument("--pg", action="store_true", help="Also run on PostgreSQL (CRM_DATABASE_URL or localhost).")
     parser.add_argument("--recipients", type=int, default=10_000)
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as tmp:
-        print("== SQLite ==")
-        run(f"sqlite:///{tmp}/bench.sqlite3", args.recipients)
-    pg = os.environ.get("CRM_DATABASE_URL", "")
-    if args.pg or pg.startswith("postgres"):
-        base = pg if pg.startswith("postgres") else "postgresql://postgres@127.0.0.1:5432/postgres"
-        sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
-        from conftest import pg_create_database, pg_drop_database
-
-        name = f"crm_bench_{uuid.uuid4().hex[:6]}"
-        url = pg_create_database(base, name)
-        print("== PostgreSQL ==")
-        try:
-            run(url, args.recipients)
-        finally:
-            from crm.db import database
-
-            if not database.is_closed():
-                database.close()
-            pg_drop_database(base, name)
+    for url in databases(args.pg):
+        run(url, args.recipients)
 
 
 if __name__ == "__main__":

@@ -16,6 +16,7 @@ Run: .venv/bin/python bench/pages_bench.py [--pg] [--big] [--registrations] [--r
 from __future__ import annotations
 
 import argparse
+import contextlib
 import http.client
 import json
 import os
@@ -41,7 +42,8 @@ sys.path.insert(0, str(APP_ROOT))
 
 import peewee  # noqa: E402
 
-from tests.events.server import free_port  # noqa: E402
+from bench.common import temporary_pg_database  # noqa: E402
+from tests.events.server import free_port, terminate  # noqa: E402
 
 BIN = Path(sys.executable).parent
 PG_URL = os.environ.get("CRM_BENCH_PG_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
@@ -73,13 +75,7 @@ class Server:
         raise RuntimeError(f"gunicorn {target} did not answer in time")
 
     def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(timeout=5)
+        terminate(self.process)
 
 
 def request(port: int, path: str, *, method: str = "GET", body: bytes | None = None,
@@ -442,22 +438,13 @@ def main(argv=None) -> None:
             folder = Path(tmp) / "sqlite"
             bench_database("SQLite", f"sqlite:///{folder}/crm.sqlite3", folder, args)
         if args.pg:
-            from conftest import pg_create_database, pg_drop_database
-
-            name = f"crm_pages_bench_{uuid.uuid4().hex[:6]}"
-            try:
-                url = pg_create_database(PG_URL, name)
-            except Exception as exc:  # noqa: BLE001 (no server: say so, keep the SQLite figures)
-                print(f"PostgreSQL not reachable ({exc}); skipped.")
-                return
-            try:
+            with contextlib.ExitStack() as stack:
+                try:
+                    url = stack.enter_context(temporary_pg_database(PG_URL, prefix="crm_pages_bench"))
+                except Exception as exc:  # noqa: BLE001 (no server: say so, keep the SQLite figures)
+                    print(f"PostgreSQL not reachable ({exc}); skipped.")
+                    return
                 bench_database("PostgreSQL", url, Path(tmp) / "pg", args)
-            finally:
-                from crm.db import database
-
-                if not database.is_closed():
-                    database.close()
-                pg_drop_database(PG_URL, name)
 
 
 if __name__ == "__main__":

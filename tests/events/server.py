@@ -19,6 +19,17 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def terminate(process: subprocess.Popen) -> None:
+    """End a server process: SIGTERM (gunicorn's graceful stop), then SIGKILL if it is still there after 15 s."""
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=5)
+
+
 class Gunicorn:
     """Start ``gunicorn -w N wsgi:app`` against a database URL; ``stop()`` ends it."""
 
@@ -52,13 +63,7 @@ class Gunicorn:
         raise RuntimeError("gunicorn did not answer in time")
 
     def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(timeout=5)
+        terminate(self.process)
         if self.log:
             self.log.close()
 
