@@ -7,7 +7,6 @@ from crm.audit.services import record
 from crm.contacts.models import Contact
 from crm.core.csvimport import (
     PROGRESS_EVERY,
-    ImportRefused,
     Plan,
     Result,
     Row,
@@ -112,9 +111,7 @@ def check_contacts(text: str, *, progress=None) -> Plan:
 def import_contacts(plan: Plan, *, mode: str = "skip", only_valid: bool = False, actor=None,
                     progress=None) -> Result:
     """Write a checked plan in one transaction: new contacts are created; existing ones skipped, updated or filled."""
-    if plan.file_errors or (plan.invalid and not only_valid):
-        raise ImportRefused("The file has errors: fix them, or choose to import only the valid rows.")
-    result = Result(rejected=len(plan.invalid))
+    result = Result.for_plan(plan, only_valid=only_valid)
     now = utcnow()
     new_rows = []
     with database.atomic():
@@ -149,8 +146,7 @@ def import_contacts(plan: Plan, *, mode: str = "skip", only_valid: bool = False,
         result.created = len(new_rows)
         record(actor, "contact.import", None, object_type="Contact",
                summary=f"Imported contacts from CSV: {result}"[:300],
-               changes={"created": result.created, "updated": result.updated, "skipped": result.skipped,
-                        "rejected": result.rejected, "mode": mode})
+               changes=result.changes(mode))
     return result
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 
 import click
 
@@ -95,6 +95,17 @@ class Result:
     def __str__(self) -> str:
         return (f"{self.created} created, {self.updated} updated, {self.skipped} skipped (already there)"
                 + (f", {self.rejected} invalid row(s) left out" if self.rejected else ""))
+
+    @classmethod
+    def for_plan(cls, plan: Plan, *, only_valid: bool) -> Result:
+        """Start counting the import of ``plan``: refused while it has errors, unless only its valid rows go in."""
+        if plan.file_errors or (plan.invalid and not only_valid):
+            raise ImportRefused("The file has errors: fix them, or choose to import only the valid rows.")
+        return cls(rejected=len(plan.invalid))
+
+    def changes(self, mode: str) -> dict:
+        """The counts and the mode, as the audit log records an import."""
+        return {**asdict(self), "mode": mode}
 
 
 def read_rows(text: str, *, required: tuple[str, ...], known: set[str],

@@ -82,9 +82,7 @@ def check_lessons(text: str) -> Plan:
 
 def import_lessons(plan: Plan, *, only_valid: bool = False, actor=None) -> Result:
     """Write a checked plan: new lessons are published with network visibility; existing titles are skipped."""
-    if plan.file_errors or (plan.invalid and not only_valid):
-        raise ImportRefused("The file has errors: fix them, or choose to import only the valid rows.")
-    result = Result(rejected=len(plan.invalid))
+    result = Result.for_plan(plan, only_valid=only_valid)
     with database.atomic():
         for row in plan.valid:
             if row.existing is not None:

@@ -8,7 +8,6 @@ from crm import vocabulary
 from crm.audit.services import record
 from crm.core.csvimport import (
     PROGRESS_EVERY,
-    ImportRefused,
     Plan,
     Result,
     Row,
@@ -137,9 +136,7 @@ def check_cities(text: str, *, progress=None) -> Plan:
 def import_cities(plan: Plan, *, mode: str = "update", only_valid: bool = False, actor=None,
                   progress=None) -> Result:
     """Write a checked plan: new cities become active members; existing ones are skipped, updated or filled."""
-    if plan.file_errors or (plan.invalid and not only_valid):
-        raise ImportRefused("The file has errors: fix them, or choose to import only the valid rows.")
-    result = Result(rejected=len(plan.invalid))
+    result = Result.for_plan(plan, only_valid=only_valid)
     today = utcnow().date()
     handlers = extra_columns()
     with database.atomic():
@@ -175,8 +172,7 @@ def import_cities(plan: Plan, *, mode: str = "update", only_valid: bool = False,
                 handlers[column](city, value)
         record(actor, "city.import", None, object_type="City",
                summary=f"Imported cities from CSV: {result}"[:300],
-               changes={"created": result.created, "updated": result.updated, "skipped": result.skipped,
-                        "rejected": result.rejected, "mode": mode})
+               changes=result.changes(mode))
     return result
 
 
