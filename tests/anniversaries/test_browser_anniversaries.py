@@ -19,6 +19,9 @@ def test_staff_open_the_calendar_and_draft_a_solidarity_mailing(page, live_serve
     from crm.mailings.services import audience
 
     SHOTS.mkdir(exist_ok=True)
+    problems = []
+    page.on("console", lambda m: problems.append(m.text) if "Content Security Policy" in m.text else None)
+    page.on("pageerror", lambda e: problems.append(str(e)))
     user = make_user("staff", email="desk@example.org")
     sign_in_page(page, user.email)
 
@@ -47,3 +50,4 @@ def test_staff_open_the_calendar_and_draft_a_solidarity_mailing(page, live_serve
     assert sorted(c.email for c in audience(mailing.mailing_list).recipients) == [
         "bo@bergen.example.org", "lou@lyon.example.org", "mia@bergen.example.org"]
     assert mail.OutboxMail.select().count() == 0
+    assert problems == []  # no inline script or style the content security policy would block
