@@ -230,6 +230,7 @@ class InviteForm(FlaskForm):
                                    description="Only people who may be invited can be ticked.")
     message = TextAreaField("Personal message", filters=[strip], validators=[validators.Length(max=3000)],
                             description="Added to each invitation, e.g. why you think they should come.")
+    confirmed = HiddenField(default="")
 
 
 class MoveForm(FlaskForm):

@@ -11,7 +11,18 @@ from crm.contacts.models import Contact
 from crm.db import database, utcnow
 from crm.events.errors import EventError
 from crm.events.links import INVITATION_SALT, absolute_url, mail_context, make_token
-from crm.events.models import DECLINED, DRAFT, PENDING, PUBLISHED, Event, Invitation, Registration
+from crm.events.models import (
+    DECLINED,
+    DRAFT,
+    OFFERED,
+    PENDING,
+    PUBLISHED,
+    REGISTERED,
+    WAITING,
+    Event,
+    Invitation,
+    Registration,
+)
 from crm.events.registration import ACTIVE_REGISTRATION, register, registration_of
 from crm.mail import FAILED, QUEUED, SENDING, SENT, OutboxMail, queue_mail
 from crm.membership.models import City
@@ -80,7 +91,7 @@ def send_invitations(event: Event, contacts, *, actor, message: str = "") -> tup
                 skipped.append((contact, reason))
                 continue
             inv = Invitation.create(event=event, contact=contact, invited_by=actor.id if actor else None,
-                                    message=message.strip())
+                                    message=(message or "").strip())
             _invitation_mail(event, inv, reminder=False)
             sent.append(inv)
         record(actor, "event.invite", event, summary=f"Invited {len(sent)} people to {event.title}",
@@ -126,6 +137,46 @@ def delivery_counts(event: Event, statuses: dict[int, OutboxMail] | None = None)
     for mail in statuses.values():
         counts[mail.status] = counts.get(mail.status, 0) + 1
     return counts
+
+
+# A mailing to more people than this asks for a confirmation, with a preview and the count, first.
+CONFIRM_ABOVE = 5
+
+
+def pipeline(event: Event) -> dict[str, int]:
+    """Where the invitations of ``event`` stand, as Indico shows it: invited, then answered yes (registered or
+    on the waiting list), answered no, or no answer yet."""
+    rows = (Invitation
+            .select(Invitation.status, Registration.status.alias("registration"))
+            .join(Registration, peewee.JOIN.LEFT_OUTER,
+                  on=(Registration.event == Invitation.event) & (Registration.contact == Invitation.contact))
+            .where(Invitation.event == event)
+            .dicts())
+    stages = {"invited": 0, "accepted": 0, "registered": 0, "waiting": 0, "declined": 0, "no_answer": 0}
+    for row in rows:
+        stages["invited"] += 1
+        registered = row["registration"]
+        if row["status"] == DECLINED:
+            stages["declined"] += 1
+        elif row["status"] == PENDING and registered is None:
+            stages["no_answer"] += 1
+        else:
+            stages["accepted"] += 1
+        if registered == REGISTERED:
+            stages["registered"] += 1
+        elif registered in (WAITING, OFFERED):
+            stages["waiting"] += 1
+    return stages
+
+
+def preview_invitation(event: Event, contact: Contact, message: str = "") -> str:
+    """The text of the invitation mail ``contact`` would get (nothing stored, no working link)."""
+    from flask import current_app, render_template
+
+    draft = Invitation(event=event, contact=contact, message=message.strip(), sent_at=utcnow())
+    return render_template("mail/event_invitation.txt", subject=_invitation_subjects(event)[0], invitation=draft,
+                           link="[their personal link to accept or decline]", contact=contact,
+                           base_url=current_app.config["BASE_URL"].rstrip("/"), **mail_context(event))
 
 
 def invitation_link(inv: Invitation) -> str:

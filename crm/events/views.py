@@ -402,8 +402,17 @@ def invite(event_id):
     form.contacts.choices = choices([(str(c.id), c.name) for c in found])
     if form.validate_on_submit():
         chosen = [c for c in found if str(c.id) in set(form.contacts.data)]
+        going = [c for c in chosen if c.id not in invited and invitations.why_not_invitable(c) is None]
+        if len(going) > invitations.CONFIRM_ABOVE and form.confirmed.data != "yes":
+            # More than a few people: show what will go out, to whom, and ask first.
+            form.confirmed.data = "yes"
+            back = url_for("events.invite", event_id=event.id, **{k: v for k, v in filters.items() if v})
+            return render_template("events/invite_confirm.html", event=event, form=form, chosen=chosen,
+                                   going=going, filters=filters, back=back, preview=invitations.preview_invitation(
+                                       event, going[0], form.message.data or ""))
         try:
-            sent, skipped = invitations.send_invitations(event, chosen, actor=current_user, message=form.message.data)
+            sent, skipped = invitations.send_invitations(event, chosen, actor=current_user,
+                                                         message=form.message.data or "")
         except EventError as exc:
             flash(str(exc), "error")
         else:
@@ -419,6 +428,7 @@ def invite(event_id):
     delivery = invitations.delivery_status(event)
     return render_template("events/invite.html", event=event, form=form, found=found, invited=invited,
                            delivery=delivery, delivery_counts=invitations.delivery_counts(event, delivery),
+                           pipeline=invitations.pipeline(event), sector_labels=dict(vocabulary("sectors")),
                            delivery_labels=invitations.DELIVERY_LABELS,
                            filters=filters, why=invitations.why_not_invitable, sectors=vocabulary("sectors"),
                            regions=vocabulary("regions"), cities=City.select().order_by(City.name),
@@ -466,7 +476,8 @@ def participant_list(event_id):
     regs = list(registration.participants(event, status=status, q=q))
     return render_template("events/participants.html", event=event, regs=regs, status=status, q=q,
                            counts=registration.counts(event), statuses=REGISTRATION_STATUSES, move_form=MoveForm(),
-                           seats_left=seats_left(event), fmt=timezones.format_local)
+                           seats_left=seats_left(event), fmt=timezones.format_local,
+                           pipeline=invitations.pipeline(event))
 
 
 @bp.route("/<int:event_id>/participants/<int:reg_id>/move", methods=["POST"])

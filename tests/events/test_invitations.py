@@ -6,7 +6,7 @@ import datetime as dt
 
 from crm.audit.models import AuditEntry
 from crm.db import utcnow
-from crm.events import services
+from crm.events import invitations, services
 from crm.events.models import Invitation, Registration
 from tests.events.conftest import flush_mail, reload
 
@@ -126,3 +126,56 @@ def test_invitation_only_events_are_listed_only_for_the_invited(make_event, make
     assert "Closed table-top exercise" in staff.get("/events/").get_data(as_text=True)
     # by its link, the outsider reads why they cannot register
     assert "by invitation only" in outsider.get(f"/events/{event.id}").get_data(as_text=True)
+
+
+def test_inviting_more_than_a_few_asks_first_with_a_preview_and_the_count(app, login_as, make_event, make_contact,
+                                                                        smtp):
+    from crm.mail import OutboxMail
+
+    staff = login_as("staff")
+    event = make_event()
+    people = [make_contact(name=f"Person {n}", email=f"p{n}@example.org", sector="city_government")
+              for n in range(7)]
+    refused = make_contact(name="Dina", do_not_contact=True)
+    data = {"contacts": [str(c.id) for c in [*people, refused]], "message": "Your city's experience matters."}
+    first = staff.post(f"/events/{event.id}/invite", data=data)
+    html = first.get_data(as_text=True)
+    assert first.status_code == 200 and "Send 7 invitations?" in html and "Nothing has been sent yet" in html
+    assert "1 of those chosen will not get one" in html
+    preview = html.split('data-testid="invitation-preview">', 1)[1].split("</pre>", 1)[0]
+    assert "Dear Person 0" in preview and "Your city&#39;s experience matters." in preview
+    assert "[their personal link to accept or decline]" in preview and "/events/invitation/" not in preview
+    assert Invitation.select().count() == 0 and OutboxMail.select().count() == 0  # nothing stored, nothing queued
+    confirmed = staff.post(f"/events/{event.id}/invite", data={**data, "confirmed": "yes"})
+    assert confirmed.status_code == 302
+    assert sorted(i.contact_id for i in Invitation.select()) == sorted(c.id for c in people)
+    # A few people (five or fewer) go at once, as before.
+    few = [make_contact(name=f"Few {n}", email=f"f{n}@example.org") for n in range(3)]
+    assert staff.post(f"/events/{event.id}/invite", data={"contacts": [str(c.id) for c in few]}).status_code == 302
+    assert Invitation.select().count() == 10
+
+
+def test_the_pipeline_shows_where_invitations_stand(login_as, make_event, make_contact):
+    staff = login_as("staff")
+    event = make_event()
+    a, b, c, d = (make_contact(name=n, email=f"{n.lower()}@example.org", sector="city_government")
+                  for n in ("Ann", "Bo", "Cy", "Di"))
+    participants = staff.get(f"/events/{event.id}/participants").get_data(as_text=True)
+    assert "Nobody yet." in participants and "invitation-pipeline" not in participants
+    for contact in (a, b, c, d):
+        Invitation.create(event=event, contact=contact)
+    Invitation.update(status="declined").where(Invitation.contact == b).execute()
+    Invitation.update(status="accepted").where(Invitation.contact.in_([c.id, d.id])).execute()
+    Registration.create(event=event, contact=c, status="registered")
+    Registration.create(event=event, contact=d, status="waiting", waiting_position=1)
+    assert invitations.pipeline(event) == {"invited": 4, "accepted": 2, "registered": 1, "waiting": 1,
+                                                    "declined": 1, "no_answer": 1}
+    page = " ".join(staff.get(f"/events/{event.id}/invite").get_data(as_text=True).split())
+    assert "<strong>4</strong> invited" in page and "<strong>1</strong> no answer yet" in page
+    assert "(1 registered, 1 waiting)" in page
+    assert "City government" in page and ">city_government<" not in page  # sector labels, not codes
+    Registration.delete().execute()
+    Invitation.update(status="pending").execute()
+    participants = staff.get(f"/events/{event.id}/participants").get_data(as_text=True)
+    assert "Nobody has registered yet: 4 invitations out, 4 not answered yet." in participants
+    assert 'data-testid="invitation-pipeline"' in participants

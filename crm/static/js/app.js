@@ -26,3 +26,38 @@ document.addEventListener("DOMContentLoaded", function () {
     field.focus();
   }
 });
+
+// Lists with checkboxes named N: <button data-check-all="N">, <button data-check-none="N"> and a live
+// <span data-chosen-count="N">. The buttons are hidden until this script runs ([data-select-tools]).
+(function () {
+  function boxes(name) {
+    return Array.prototype.slice.call(document.querySelectorAll("input[type=checkbox][name='" + name + "']"));
+  }
+  function count(name) {
+    var chosen = boxes(name).filter(function (box) { return box.checked; }).length;
+    document.querySelectorAll("[data-chosen-count='" + name + "']").forEach(function (span) {
+      span.textContent = chosen + " chosen";
+    });
+  }
+  document.addEventListener("click", function (event) {
+    var all = event.target.closest && event.target.closest("[data-check-all],[data-check-none]");
+    if (!all) {
+      return;
+    }
+    var name = all.getAttribute("data-check-all") || all.getAttribute("data-check-none");
+    var value = all.hasAttribute("data-check-all");
+    boxes(name).forEach(function (box) { box.checked = value; });
+    count(name);
+  });
+  document.addEventListener("change", function (event) {
+    if (event.target.matches && event.target.matches("input[type=checkbox][name]")) {
+      count(event.target.name);
+    }
+  });
+  document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("[data-select-tools]").forEach(function (tools) { tools.hidden = false; });
+    document.querySelectorAll("[data-chosen-count]").forEach(function (span) {
+      count(span.getAttribute("data-chosen-count"));
+    });
+  });
+}());
