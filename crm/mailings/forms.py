@@ -14,6 +14,7 @@ from wtforms import (
     validators,
 )
 
+from crm import vocabulary
 from crm.forms import strip
 from crm.mailings import segments
 from crm.mailings.models import MailingList, Segment
@@ -55,6 +56,9 @@ class MailingForm(FlaskForm):
                                description="A list (its subscribers) or a segment (those of its contacts who get "
                                            "the segment's list). Consent, do-not-contact, unsubscribes and bounces "
                                            "always apply.")
+    language = SelectField("Language of this text", default="en", validate_choice=True,
+                           description="The default version: recipients get it unless a version in their language "
+                                       "is added (their own language, else their city's first language).")
     subject = StringField("Subject", filters=[strip], validators=[
         validators.InputRequired(message="Write a subject."), validators.Length(max=200)],
         description="Merge fields work here too.")
@@ -64,6 +68,7 @@ class MailingForm(FlaskForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.language.choices = list(vocabulary.languages().items())
         lists = [(str(found.id), found.name) for found in MailingList.select().order_by(MailingList.name)]
         chosen = [(f"{SEGMENT_PREFIX}{found.id}", f"{found.name} (segment of {found.mailing_list.name})")
                   for found in Segment.select(Segment, MailingList).join(MailingList).order_by(Segment.name)]
@@ -75,6 +80,32 @@ class MailingForm(FlaskForm):
         if value.startswith(SEGMENT_PREFIX):
             return None, Segment.get_by_id(int(value[len(SEGMENT_PREFIX):]))
         return MailingList.get_by_id(int(value)), None
+
+    def validate_subject(self, field):
+        problem = merge_field_error(field.data)
+        if problem:
+            raise ValidationError(problem)
+
+    def validate_body(self, field):
+        problem = merge_field_error(field.data)
+        if problem:
+            raise ValidationError(problem)
+
+
+class VersionForm(FlaskForm):
+    """The mailing in one more language: subject and body."""
+
+    language = SelectField("Language", validate_choice=True,
+                           description="Recipients whose own language (or else their city's first) is this one get "
+                                       "this version.")
+    subject = StringField("Subject", filters=[strip], validators=[
+        validators.InputRequired(message="Write a subject."), validators.Length(max=200)])
+    body = TextAreaField("Message", validators=[validators.InputRequired(message="Write the message.")],
+                         description="Markdown, with the same merge fields. " + FIELDS_HELP, render_kw={"rows": 14})
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.language.choices = list(vocabulary.languages().items())
 
     def validate_subject(self, field):
         problem = merge_field_error(field.data)

@@ -69,6 +69,7 @@ class Mailing(BaseModel):
     segment = peewee.ForeignKeyField(Segment, null=True, backref="mailings", on_delete="RESTRICT")  # None: the whole list
     subject = peewee.CharField(max_length=200)
     body = peewee.TextField(default="")  # Markdown with merge fields, rendered per recipient
+    language = peewee.CharField(max_length=8, default="en")  # of subject and body: the default version
     created_by = peewee.ForeignKeyField(User, null=True, backref="mailings", on_delete="SET NULL")
     created_at = peewee.DateTimeField(default=utcnow)
     updated_at = peewee.DateTimeField(default=utcnow)
@@ -88,6 +89,20 @@ class Mailing(BaseModel):
         if self.segment_id:
             return f"{self.segment.name} (segment of {self.mailing_list.name})"
         return self.mailing_list.name
+
+
+class MailingVersion(BaseModel):
+    """The mailing in another language than its default one (``Mailing.language``): subject and body."""
+
+    mailing = peewee.ForeignKeyField(Mailing, backref="versions", on_delete="CASCADE")
+    language = peewee.CharField(max_length=8)  # ISO 639-1
+    subject = peewee.CharField(max_length=200)
+    body = peewee.TextField(default="")
+    created_at = peewee.DateTimeField(default=utcnow)
+    updated_at = peewee.DateTimeField(default=utcnow)
+
+    class Meta:
+        indexes = ((("mailing", "language"), True),)
 
 
 class Unsubscribe(BaseModel):
@@ -112,6 +127,7 @@ class Delivery(BaseModel):
     contact = peewee.ForeignKeyField(Contact, backref="mailing_deliveries", on_delete="CASCADE")
     outbox_mail_id = peewee.IntegerField(null=True, index=True)  # crm.mail.OutboxMail
     email = peewee.CharField(max_length=254)
+    language = peewee.CharField(max_length=8, default="")  # the version the recipient got
     created_at = peewee.DateTimeField(default=utcnow)
 
     class Meta:

@@ -13,7 +13,7 @@ import peewee
 from flask import current_app
 from markupsafe import Markup
 
-from crm import mail
+from crm import mail, vocabulary
 from crm.audit.services import record
 from crm.contacts.models import Contact
 from crm.core.errors import DomainError
@@ -28,6 +28,7 @@ from crm.mailings.models import (
     MailBounce,
     Mailing,
     MailingList,
+    MailingVersion,
     Segment,
     Subscription,
     Unsubscribe,
@@ -332,9 +333,15 @@ def render_body(body: str, values: dict[str, str]) -> tuple[str, Markup]:
 
 
 def save_mailing(mailing: Mailing | None, *, mailing_list: MailingList | None = None, subject: str, body: str,
-                 actor=None, segment: Segment | None = None) -> Mailing:
+                 actor=None, segment: Segment | None = None, language: str | None = None) -> Mailing:
     """Create or update a draft to a list or to a segment (sent under its list); refuse unknown merge fields
-    and changes to a mailing already queued."""
+    and changes to a mailing already queued. ``language`` is that of this subject and body (the default version;
+    unchanged when None, English for a new mailing)."""
+    language = _check_language(language) if language else None
+    if mailing is not None and language and language != mailing.language and any(
+            v.language == language for v in mailing.versions):
+        raise MailingError(f"There is already a {vocabulary.languages().get(language, language)} version; "
+                           "edit that one, or choose another language.")
     if segment is not None:
         mailing_list = segment.mailing_list
     if mailing_list is None:
@@ -346,6 +353,7 @@ def save_mailing(mailing: Mailing | None, *, mailing_list: MailingList | None = 
     with database.atomic():
         if mailing is None:
             mailing = Mailing.create(mailing_list=mailing_list, segment=segment, subject=subject.strip(), body=body,
+                                     language=language or "en",
                                      created_by=actor if getattr(actor, "id", None) else None)
             record(actor, "mailing.create", mailing, summary=f"Drafted mailing “{mailing.subject}”")
         else:
@@ -353,10 +361,89 @@ def save_mailing(mailing: Mailing | None, *, mailing_list: MailingList | None = 
                 raise MailingError("This mailing has been queued already; it can no longer be changed.")
             mailing.mailing_list, mailing.segment = mailing_list, segment
             mailing.subject, mailing.body = subject.strip(), body
+            mailing.language = language or mailing.language
             mailing.updated_at = utcnow()
             mailing.save()
             record(actor, "mailing.update", mailing, summary=f"Edited mailing “{mailing.subject}”")
     return mailing
+
+
+# --- versions by language ------------------------------------------------------------------------------
+
+def _check_language(language: str) -> str:
+    code = (language or "").strip().lower()
+    if code not in vocabulary.languages():
+        raise MailingError(f"“{language}” is not a language we know: use a two-letter code such as en, fr or es.")
+    return code
+
+
+def versions(mailing: Mailing) -> dict[str, tuple[str, str]]:
+    """Return ``{language: (subject, body)}``, the default language first, then the others by code."""
+    found = {mailing.language: (mailing.subject, mailing.body)}
+    for version in sorted(mailing.versions, key=lambda v: v.language):
+        found.setdefault(version.language, (version.subject, version.body))
+    return found
+
+
+def save_version(mailing: Mailing, language: str, *, subject: str, body: str, actor=None) -> MailingVersion | Mailing:
+    """Add or change the version of a draft in ``language`` (the default language changes the mailing itself)."""
+    language = _check_language(language)
+    if not mailing.is_draft:
+        raise MailingError("This mailing has been queued already; it can no longer be changed.")
+    for text in (subject, body):
+        problem = merge_field_error(text)
+        if problem:
+            raise MailingError(problem)
+    if not subject.strip():
+        raise MailingError("Write a subject.")
+    if language == mailing.language:
+        return save_mailing(mailing, mailing_list=mailing.mailing_list, segment=mailing.segment, subject=subject,
+                            body=body, actor=actor)
+    name = vocabulary.languages()[language]
+    with database.atomic():
+        found = MailingVersion.get_or_none(MailingVersion.mailing == mailing, MailingVersion.language == language)
+        if found is None:
+            found = MailingVersion.create(mailing=mailing, language=language, subject=subject.strip(), body=body)
+        else:
+            found.subject, found.body, found.updated_at = subject.strip(), body, utcnow()
+            found.save()
+        record(actor, "mailing.version", mailing, summary=f"Saved the {name} version of “{mailing.subject}”")
+    return found
+
+
+def delete_version(mailing: Mailing, language: str, actor=None) -> None:
+    """Remove the version of a draft in ``language`` (not the default one)."""
+    if not mailing.is_draft:
+        raise MailingError("This mailing has been queued already; it can no longer be changed.")
+    if language == mailing.language:
+        raise MailingError("The default version cannot be removed; change its language or text instead.")
+    with database.atomic():
+        gone = (MailingVersion
+                .delete()
+                .where(MailingVersion.mailing == mailing, MailingVersion.language == language)
+                .execute())
+        if gone:
+            record(actor, "mailing.version_delete", mailing,
+                   summary=f"Removed the {vocabulary.languages().get(language, language)} version of “{mailing.subject}”")
+
+
+def recipient_language(contact: Contact, available, default: str) -> str:
+    """The version ``contact`` gets: their own languages in order, then their city's first language, then ``default``."""
+    city = contact.city if contact.city_id else None
+    for code in [*(contact.languages or []), *((city.languages or [])[:1] if city else [])]:
+        if code in available:
+            return code
+    return default
+
+
+def language_split(mailing: Mailing, recipients) -> list[tuple[str, str, int]]:
+    """Return ``(code, name, how many)`` of the recipients by the version they will get, default language first."""
+    available = versions(mailing)
+    counts = dict.fromkeys(available, 0)
+    for contact in recipients:
+        counts[recipient_language(contact, available, mailing.language)] += 1
+    names = vocabulary.languages()
+    return [(code, names.get(code, code), n) for code, n in counts.items()]
 
 
 def create_draft(subject: str, body: str, *, recipients=None, mailing_list: MailingList | None = None,
@@ -409,10 +496,17 @@ def _mailto_address() -> str:
     return re.sub(r".*<([^>]+)>.*", r"\1", sender).strip()
 
 
-def compose(mailing: Mailing, contact: Contact) -> dict:
-    """Return what ``contact`` gets: subject, text, HTML, the unsubscribe link and the mail headers."""
+def compose(mailing: Mailing, contact: Contact, language: str | None = None) -> dict:
+    """Return what ``contact`` gets: subject, text, HTML, the unsubscribe link and the mail headers.
+
+    The version is ``language`` if given and written, else the contact's (``recipient_language``).
+    """
+    available = versions(mailing)
+    if language not in available:
+        language = recipient_language(contact, available, mailing.language)
+    subject, body = available[language]
     values = merge_values(contact)
-    text, body_html = render_body(mailing.body, values)
+    text, body_html = render_body(body, values)
     token = unsubscribe_token(contact, mailing)
     link = absolute_url("mailings.unsubscribe", token=token)
     headers = {
@@ -420,7 +514,7 @@ def compose(mailing: Mailing, contact: Contact) -> dict:
         "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
         "List-Id": f"{mailing.mailing_list.name} <{mailing.mailing_list.slug}.lists.{_list_domain()}>",
     }
-    return {"subject": merge_text(mailing.subject, values), "text": text, "html": body_html,
+    return {"subject": merge_text(subject, values), "text": text, "html": body_html, "language": language,
             "unsubscribe_url": link, "headers": headers, "list_name": mailing.mailing_list.name}
 
 
@@ -434,9 +528,10 @@ def _queue(recipient: str, composed: dict, *, deliver_now: bool) -> mail.OutboxM
                            unsubscribe_url=composed["unsubscribe_url"], list_name=composed["list_name"])
 
 
-def send_test(mailing: Mailing, contact: Contact, to_address: str, actor=None) -> mail.OutboxMail:
-    """Queue the mailing as ``contact`` would get it, to ``to_address`` (the sender's own), marked as a test."""
-    composed = compose(mailing, contact)
+def send_test(mailing: Mailing, contact: Contact, to_address: str, actor=None,
+              language: str | None = None) -> mail.OutboxMail:
+    """Queue the mailing as ``contact`` would get it (in ``language`` if given), to ``to_address``, marked as a test."""
+    composed = compose(mailing, contact, language)
     composed["subject"] = "[Test] " + composed["subject"]
     with database.atomic():
         row = _queue(to_address, composed, deliver_now=True)
@@ -462,18 +557,20 @@ def queue_mailing(mailing: Mailing, actor=None, *, limit: int | None = None) -> 
     if limit is not None:
         todo = todo[:limit]
     deliver_now = not current_app.config.get("MAIL_RATE")
+    available = versions(mailing)
     queued = 0
     for start in range(0, len(todo), BATCH):
         with database.atomic():
             for contact in todo[start:start + BATCH]:
+                language = recipient_language(contact, available, mailing.language)
                 inserted = (Delivery
-                            .insert(mailing=mailing, contact=contact, email=contact.email.strip())
+                            .insert(mailing=mailing, contact=contact, email=contact.email.strip(), language=language)
                             .on_conflict_ignore()
                             .execute())
                 delivery = Delivery.get_or_none(Delivery.mailing == mailing, Delivery.contact == contact)
                 if not inserted or delivery is None or delivery.outbox_mail_id is not None:
                     continue  # another sender queued this one
-                row = _queue(delivery.email, compose(mailing, contact), deliver_now=deliver_now)
+                row = _queue(delivery.email, compose(mailing, contact, language), deliver_now=deliver_now)
                 Delivery.update(outbox_mail_id=row.id).where(Delivery.id == delivery.id).execute()
                 queued += 1
     return queued
@@ -562,7 +659,14 @@ def report(mailing: Mailing) -> dict:
         rows.append({"delivery": delivery, "contact": delivery.contact, "status": status,
                      "label": STATUS_LABELS[status], "reason": reason, "mail": row})
     counts = {key: sum(1 for r in rows if r["status"] == key) for key in STATUS_LABELS}
-    return {"rows": rows, "counts": counts, "failures": [r for r in rows if r["status"] == "failed"]}
+    names = vocabulary.languages()
+    by_language = {}
+    for r in rows:
+        code = r["delivery"].language or mailing.language
+        by_language.setdefault(code, {"name": names.get(code, code), **dict.fromkeys(STATUS_LABELS, 0)})
+        by_language[code][r["status"]] += 1
+    return {"rows": rows, "counts": counts, "failures": [r for r in rows if r["status"] == "failed"],
+            "by_language": dict(sorted(by_language.items()))}
 
 
 def mailings_of(contact: Contact) -> list[dict]:
@@ -578,7 +682,8 @@ def mailings_of(contact: Contact) -> list[dict]:
     for delivery in deliveries:
         row = outbox.get(delivery.outbox_mail_id)
         status = {mail.SENT: "Sent", mail.FAILED: "Failed"}.get(row.status if row else "", "Queued")
-        found.append({"mailing": delivery.mailing, "at": delivery.created_at, "status": status})
+        found.append({"mailing": delivery.mailing, "at": delivery.created_at, "status": status,
+                      "language": delivery.language})
     return found
 
 

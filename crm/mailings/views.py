@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from crm import vocabulary
 from crm.accounts.access import public, secretariat_required
 from crm.contacts.models import Contact
 from crm.extensions import csrf
@@ -19,6 +20,7 @@ from crm.mailings.forms import (
     SegmentForm,
     SendForm,
     SubscribeForm,
+    VersionForm,
 )
 from crm.mailings.models import Mailing, MailingList, Segment
 
@@ -130,7 +132,7 @@ def _edit(mailing: Mailing | None):
         chosen, segment = form.audience()
         try:
             mailing = svc.save_mailing(mailing, mailing_list=chosen, segment=segment, subject=form.subject.data,
-                                       body=form.body.data, actor=current_user)
+                                       body=form.body.data, actor=current_user, language=form.language.data)
         except svc.MailingError as exc:
             form.body.errors.append(str(exc))
         else:
@@ -170,13 +172,61 @@ def mailing_detail(mailing_id):
     if contact is None and as_id:
         contact = Contact.get_or_none((Contact.id == as_id) & Contact.erased_at.is_null())
     contact = contact or (candidates[0] if candidates else Contact(name="Alex Example", email="alex@example.org"))
-    preview = svc.compose(mailing, contact) if contact.id else None
+    versions = svc.versions(mailing)
+    language = request.args.get("lang") if request.args.get("lang") in versions else None
+    preview = svc.compose(mailing, contact, language) if contact.id else None
     if preview is None:  # nobody on the list yet: show the merge fields filled for an example person
-        text, body_html = svc.render_body(mailing.body, svc.merge_values(contact))
-        preview = {"subject": svc.merge_text(mailing.subject, svc.merge_values(contact)), "text": text,
-                   "html": body_html, "headers": {}}
+        subject, body = versions[language or mailing.language]
+        text, body_html = svc.render_body(body, svc.merge_values(contact))
+        preview = {"subject": svc.merge_text(subject, svc.merge_values(contact)), "text": text,
+                   "html": body_html, "headers": {}, "language": language or mailing.language}
     return render_template("mailings/mailing_detail.html", mailing=mailing, audience=audience, contact=contact,
-                           candidates=candidates, preview=preview, report=svc.report(mailing), form=ConfirmForm())
+                           candidates=candidates, preview=preview, report=svc.report(mailing), form=ConfirmForm(),
+                           versions=versions, languages=vocabulary.languages(),
+                           split=svc.language_split(mailing, audience.recipients))
+
+
+@bp.route("/<int:mailing_id>/versions", methods=["GET", "POST"])
+@secretariat_required
+def mailing_version(mailing_id):
+    """Add or edit the mailing's version in one more language (secretariat)."""
+    mailing = _mailing(mailing_id)
+    if not mailing.is_draft:
+        flash("This mailing has been queued already; it can no longer be changed.", "info")
+        return redirect(url_for("mailings.mailing_detail", mailing_id=mailing.id))
+    form = VersionForm()
+    existing = svc.versions(mailing)
+    asked = request.args.get("language")
+    if request.method == "GET" and asked in existing:
+        form.language.data = asked
+        form.subject.data, form.body.data = existing[asked]
+    if form.validate_on_submit():
+        try:
+            svc.save_version(mailing, form.language.data, subject=form.subject.data, body=form.body.data,
+                             actor=current_user)
+        except svc.MailingError as exc:
+            form.body.errors.append(str(exc))
+        else:
+            name = vocabulary.languages()[form.language.data]
+            flash(f"The {name} version is saved. Preview it below.", "success")
+            return redirect(url_for("mailings.mailing_detail", mailing_id=mailing.id, lang=form.language.data))
+    return render_template("mailings/version_form.html", form=form, mailing=mailing, existing=existing)
+
+
+@bp.route("/<int:mailing_id>/versions/<language>/delete", methods=["POST"])
+@secretariat_required
+def mailing_version_delete(mailing_id, language):
+    """Remove one language version of a draft (secretariat)."""
+    mailing = _mailing(mailing_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        svc.delete_version(mailing, language, current_user)
+    except svc.MailingError as exc:
+        flash(str(exc), "warning")
+    else:
+        flash(f"The {vocabulary.languages().get(language, language)} version is removed.", "success")
+    return redirect(url_for("mailings.mailing_detail", mailing_id=mailing.id))
 
 
 @bp.route("/<int:mailing_id>/test", methods=["POST"])
@@ -191,13 +241,15 @@ def mailing_test(mailing_id):
     as_id = request.form.get("as", type=int)
     contact = Contact.get_or_none((Contact.id == as_id) & Contact.erased_at.is_null()) if as_id else None
     contact = contact or (audience.recipients[0] if audience.recipients else None)
+    language = request.form.get("lang") or None
     if contact is None:
         flash("The list has no recipient yet to show the mailing as; add subscribers first.", "warning")
     else:
-        svc.send_test(mailing, contact, current_user.email, current_user)
+        svc.send_test(mailing, contact, current_user.email, current_user, language=language)
         flash(f"A test, as {contact.name} would get it, is queued for {current_user.email}; "
               "check the outbox if it does not arrive.", "success")
-    return redirect(url_for("mailings.mailing_detail", mailing_id=mailing.id, **({"as": contact.id} if contact else {})))
+    return redirect(url_for("mailings.mailing_detail", mailing_id=mailing.id,
+                            **({"as": contact.id} if contact else {}), **({"lang": language} if language else {})))
 
 
 @bp.route("/<int:mailing_id>/send", methods=["GET", "POST"])
