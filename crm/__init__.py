@@ -39,7 +39,8 @@ def create_app(config: dict | None = None) -> Flask:
     """Build the application: config, extensions, database, blueprints, error pages, commands.
 
     ``config["FEATURES"]`` replaces the feature list; ``config["VIEWS"] = False`` builds an app without
-    pages (no blueprint, so no view module is imported), for commands that serve none.
+    pages (no blueprint, so no view module is imported, and no login, CSRF or rate-limit extension), for
+    commands that serve none.
     """
     load_dotenv(Path.cwd() / ".env", override=False)
     app = Flask(__name__, template_folder=str(resources.templates_dir()))
@@ -54,7 +55,8 @@ def create_app(config: dict | None = None) -> Flask:
 
     app.extensions["crm_features"] = Registry(app.config.get("FEATURES") or FEATURES)
 
-    _init_extensions(app)
+    if app.config.get("VIEWS", True):  # login, CSRF and rate limits are for requests, which only pages get
+        _init_extensions(app)
     security_headers.init_app(app)
     from crm import db
 
