@@ -22,6 +22,7 @@ FEATURES = [
     "crm.membership",
     "crm.contacts",
     "crm.events",
+    "crm.onboarding",
     "crm.incidents",
     "crm.lessons",
     "crm.workspace",

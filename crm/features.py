@@ -43,7 +43,8 @@ class Feature:
     - ``cli_imports``: click commands added to the shared ``crm import`` group
     - ``index``: modules declaring ``KINDS`` (``crm.indexing.Kind``) and optionally ``WATCHED`` ((model, doc_ids))
     - ``seeds``: modules whose functions marked ``@crm.seeding.loader`` load reference or demo data
-    - ``panels``: modules whose functions marked ``@crm.features.panel`` return dashboard panels
+    - ``panels``: modules whose functions marked ``@crm.features.panel`` return dashboard panels, and
+      ``@crm.features.member_panel`` sections of a member's home page
     - ``export_hooks`` / ``erase_hooks``: what the feature holds about a contact, for privacy requests
       (``export(contact) -> (name, data)``; ``erase(contact, email_before_erasure)``)
     - ``nav``: ``(area, label, endpoint)`` links, area one of public, member, secretariat
@@ -100,6 +101,14 @@ def panel(provider: Callable[[], dict]) -> Callable[[], dict]:
     return provider
 
 
+def member_panel(provider: Callable) -> Callable:
+    """Mark a function ``(user) -> dict | None`` returning a section of a member's home page (title, template
+    and data), or None when it has nothing to show that user. Listed in the feature's ``panels`` modules too.
+    """
+    provider.member_panel = True
+    return provider
+
+
 def marked(module, attribute: str) -> list:
     """Return the functions of ``module`` defined there and marked with ``attribute``, in source order."""
     return [value for value in vars(module).values()
@@ -148,6 +157,10 @@ class Registry:
     @cached_property
     def panel_providers(self) -> tuple:
         return tuple(p for module in self._resolved("panels") for p in marked(module, "dashboard_panel"))
+
+    @cached_property
+    def member_panel_providers(self) -> tuple:
+        return tuple(p for module in self._resolved("panels") for p in marked(module, "member_panel"))
 
     @cached_property
     def export_hooks(self) -> tuple:

@@ -25,6 +25,7 @@ REQUIRES = {
     "membership": {"accounts", "audit", "peers"},
     "contacts": {"accounts", "audit", "membership", "peers"},
     "events": {"accounts", "audit", "contacts", "membership"},
+    "onboarding": {"contacts", "events", "membership"},
     "incidents": {"accounts", "audit", "membership", "peers"},
     "lessons": {"accounts", "audit", "events", "incidents", "membership", "peers"},
     "workspace": {"accounts", "audit", "contacts", "incidents", "lessons", "membership", "peers"},

@@ -26,6 +26,12 @@ def _recent_changes():
     return {"title": "Recent changes", "template": "main/_panel_audit.html", "data": entries}
 
 
+def member_home_panels(user) -> list[dict]:
+    """Return the sections of ``user``'s home page that the features have for them, in the features' order."""
+    found = [section for provider in current_registry().member_panel_providers if (section := provider(user))]
+    return sorted(found, key=lambda section: section.get("order", 50))
+
+
 def dashboard_panels() -> list[dict]:
     """Return the dashboard's panels: those of the app's features (``Feature.panels``), in their order."""
     return [provider() for provider in current_registry().panel_providers]

@@ -5,7 +5,7 @@ from flask_login import current_user
 
 from crm.accounts.access import public, secretariat_required
 from crm.main import bp
-from crm.main.services import dashboard_panels
+from crm.main.services import dashboard_panels, member_home_panels
 
 
 @bp.route("/")
@@ -16,7 +16,7 @@ def home():
         return render_template("main/welcome.html")
     if current_user.is_secretariat:
         return render_template("main/dashboard.html", panels=dashboard_panels())
-    return render_template("main/member_home.html")
+    return render_template("main/member_home.html", panels=member_home_panels(current_user))
 
 
 @bp.route("/dashboard")

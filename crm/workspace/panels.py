@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from crm.features import panel
+from crm.features import member_panel, panel
 
 
 @panel
@@ -11,3 +11,18 @@ def _overdue_advice():
 
     return {"title": "Advice requests", "template": "workspace/_panel_advice.html",
             "data": {"overdue": list(overdue_urgent().limit(10)), "open": advice_queue("open").count()}}
+
+
+@member_panel
+def _my_workspaces(user):
+    """A member's home: their city's open workspaces, and the advice asked from them."""
+    from crm.workspace.models import AdviceRequest, Workspace
+
+    if not user.city_id:
+        return None
+    open_ = list(Workspace.select().where(Workspace.city == user.city_id, Workspace.status == "open")
+                 .order_by(Workspace.updated_at.desc()).limit(5))
+    asked = list(AdviceRequest.select(AdviceRequest, Workspace).join(Workspace)
+                 .where(Workspace.city == user.city_id).order_by(AdviceRequest.id.desc()).limit(5))
+    return {"title": "Incident workspaces", "template": "workspace/_home_workspaces.html", "order": 1,
+            "data": {"open": open_, "asked": asked}}
