@@ -87,3 +87,26 @@ def test_participants_export(login_as):
     assert row["name"] == "'" + ATTACKS[0] and row["organisation"] == "'" + ATTACKS[1]
     assert row["position"] == "'@SUM(1)" and row["email"] == person.email
     _no_cell_runs([row])
+
+
+def test_the_excel_version_of_each_export_starts_with_a_byte_order_mark(login_as):
+    staff = login_as("staff")
+    City.create(name="Bærum", name_key=fold_name("Bærum"), country="NO", level="municipality", status="active",
+                region="northern_europe")
+    Contact.create(name="José Medellín", email="jose@example.org")
+    start = (utcnow() + dt.timedelta(days=10)).replace(microsecond=0)
+    event = Event.create(title="Workshop", kind="workshop", timezone="Europe/Oslo", starts_at=start,
+                         ends_at=start + dt.timedelta(hours=8), capacity=10, status="published", visibility="members")
+    events.register(event, contact=Contact.get(Contact.email == "jose@example.org"),
+                    details={"consent_listed": True})
+    pages = {"/contacts/": "/contacts/export.csv", "/cities/": "/cities/export.csv",
+             "/applications/": "/applications/export.csv", f"/events/{event.id}/participants":
+             f"/events/{event.id}/participants.csv"}
+    for page, export in pages.items():
+        html = staff.get(page).get_data(as_text=True)
+        assert f'href="{export}?excel=1' in html, page  # offered next to the plain CSV
+        plain, excel = staff.get(export).get_data(), staff.get(f"{export}?excel=1").get_data()
+        assert not plain.startswith(b"\xef\xbb\xbf") and excel.startswith(b"\xef\xbb\xbf"), export
+        assert excel[3:] == plain
+    text = staff.get("/cities/export.csv?excel=1").get_data().decode("utf-8-sig")
+    assert "Bærum" in text and "José Medellín" in staff.get("/contacts/export.csv?excel=1").get_data().decode("utf-8-sig")

@@ -16,7 +16,7 @@ from crm.contacts import (
 )
 from crm.contacts.forms import ContactForm, EraseForm
 from crm.contacts.models import CITY_ROLES, Contact
-from crm.core.csvexport import to_csv
+from crm.core.csvexport import csv_response, to_csv
 from crm.core.names import country_choices, country_name
 from crm.membership import importviews
 from crm.membership.models import City
@@ -62,8 +62,7 @@ def contact_export():
              "yes" if c.do_not_contact else "no"] for c in _query(_filters()))
     from crm.contacts.imports import CONTACT_COLUMNS
 
-    return Response(to_csv(list(CONTACT_COLUMNS), rows), mimetype="text/csv",
-                    headers={"Content-Disposition": "attachment; filename=contacts.csv"})
+    return csv_response(to_csv(list(CONTACT_COLUMNS), rows), "contacts.csv")
 
 
 def _contact_or_404(contact_id) -> Contact:

@@ -41,3 +41,14 @@ def to_csv(header: list[str], rows) -> str:
     for row in rows:
         writer.writerow([safe_cell(value) for value in row])
     return out.getvalue()
+
+
+def csv_response(text: str, filename: str):
+    """A CSV download of ``text``. With ``?excel=1`` the file starts with a UTF-8 byte order mark, without
+    which Excel reads "Bærum" or "Medellín" as "BÃ¦rum" and "MedellÃ­n"; LibreOffice and scripts do not need it.
+    """
+    from flask import Response, request
+
+    excel = request.args.get("excel") == "1"
+    return Response(("\ufeff" if excel else "") + text, mimetype="text/csv",
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})

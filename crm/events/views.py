@@ -9,6 +9,7 @@ from flask_login import current_user
 
 from crm.accounts.access import public, secretariat_required
 from crm.accounts.models import User
+from crm.core.csvexport import csv_response
 from crm.db import utcnow
 from crm.events import (
     bp,
@@ -604,8 +605,7 @@ def report(event_id):
 def participants_csv(event_id):
     """CSV of the participants who agreed to be listed (emails only of those who agreed to share them)."""
     event = _event_or_404(event_id)
-    return Response(reporting.participants_csv(event), mimetype="text/csv",
-                    headers={"Content-Disposition": f'attachment; filename="event-{event.id}-participants.csv"'})
+    return csv_response(reporting.participants_csv(event), f"event-{event.id}-participants.csv")
 
 
 @bp.route("/reports")

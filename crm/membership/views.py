@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import Response, abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_limiter.util import get_remote_address
 from flask_login import current_user
 from flask_wtf import FlaskForm
@@ -13,7 +13,7 @@ from limits import parse
 from crm import vocabulary
 from crm.accounts.access import public, roles_required, secretariat_required
 from crm.core import signals
-from crm.core.csvexport import to_csv
+from crm.core.csvexport import csv_response, to_csv
 from crm.core.names import country_choices, country_name
 from crm.extensions import limiter
 from crm.membership import bp, duplicates, importviews, services
@@ -171,8 +171,7 @@ def application_export():
                   ([a.reference, a.submitted_at.isoformat(timespec="minutes"), a.authority_name, a.level, a.country,
                     a.region, a.status, a.applicant_name, a.applicant_email,
                     a.decided_at.isoformat(timespec="minutes") if a.decided_at else ""] for a in query))
-    return Response(text, mimetype="text/csv",
-                    headers={"Content-Disposition": "attachment; filename=applications.csv"})
+    return csv_response(text, "applications.csv")
 
 
 def _application_or_404(application_id) -> Application:
@@ -253,8 +252,7 @@ def city_export():
                    "joined_on", "website"],
                   ([c.name, c.country, c.region, c.level, c.population, c.languages, c.expertise, c.status,
                     c.joined_on.isoformat() if c.joined_on else "", c.website] for c in query))
-    return Response(text, mimetype="text/csv",
-                    headers={"Content-Disposition": "attachment; filename=cities.csv"})
+    return csv_response(text, "cities.csv")
 
 
 def _city_or_404(city_id) -> City:
