@@ -55,6 +55,7 @@ from crm.search_backend import (  # noqa: F401  (re-exported: crm.search's names
     language_stemmer,
     language_stopwords,
     normalise_document,
+    search_request,
 )
 
 log = logging.getLogger(__name__)
@@ -502,12 +503,7 @@ class Index:
         Any text is accepted: it is analysed into words, never parsed as query syntax. An empty text
         matches every document the filters allow.
         """
-        try:
-            page = max(1, int(page))
-            pagelen = max(1, min(int(pagelen), 200))
-        except (TypeError, ValueError):
-            page, pagelen = 1, 20
-        text = str(query_text or "")[:MAX_QUERY_CHARS]
+        text, page, pagelen = search_request(query_text, page, pagelen)
         q = self._text_query(text) or (query.Every() if not text.strip() else None)
         if q is None:
             return SearchResult([], 0, page, pagelen, {})

@@ -146,6 +146,17 @@ def as_list(value) -> list[str]:
     return [str(value)]
 
 
+def search_request(query_text, page, pagelen) -> tuple[str, int, int]:
+    """Return a search's text cut at ``MAX_QUERY_CHARS``, its page (from 1) and page length (1 to 200), as every
+    backend reads them: a page or length that is no number gives the first page of 20."""
+    try:
+        page = max(1, int(page))
+        pagelen = max(1, min(int(pagelen), 200))
+    except (TypeError, ValueError):
+        page, pagelen = 1, 20
+    return str(query_text or "")[:MAX_QUERY_CHARS], page, pagelen
+
+
 def clean_term(value) -> str:
     """Return a keyword value as indexed: lower-case, inner spaces as underscores."""
     return re.sub(r"\s+", "_", str(value).strip().lower())

@@ -32,6 +32,7 @@ from crm.search_backend import (
     language_stemmer,
     language_stopwords,
     normalise_document,
+    search_request,
 )
 
 _WORD = re.compile(r"[^\W_]+")
@@ -197,12 +198,7 @@ class MemoryIndex:
                facets: Iterable[str] = ("kind", "region", "languages"), snippet_field: str = "body",
                ) -> SearchResult:
         """Documents holding any word of the text (all allowed ones for an empty text), best first."""
-        try:
-            page = max(1, int(page))
-            pagelen = max(1, min(int(pagelen), 200))
-        except (TypeError, ValueError):
-            page, pagelen = 1, 20
-        text = str(query_text or "")[:MAX_QUERY_CHARS]
+        text, page, pagelen = search_request(query_text, page, pagelen)
         wanted = {name: list(dict.fromkeys(self.analyse(name, text)))[:MAX_QUERY_TERMS] for name in TEXT_FIELDS}
         if text.strip() and not any(wanted.values()):
             return SearchResult([], 0, page, pagelen, {})
