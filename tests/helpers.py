@@ -1,8 +1,39 @@
 """Helpers shared by tests (fixtures live in conftest.py)."""
 
+import re
 import time
+from urllib.parse import urljoin, urlsplit
 
 PASSWORD = "correct horse battery"
+
+
+def demo_login(role: str) -> tuple[str, str]:
+    """The email and password of the demo network's ``role`` user (member, staff or admin)."""
+    from crm import seeding
+
+    return {r: (email, password) for r, email, _name, password in seeding.DEMO_LOGINS}[role]
+
+
+def linked_paths(url: str, html: str, skip: re.Pattern) -> list[str]:
+    """The paths (with query) of the page's links to this site that ``skip`` does not match, less pagination."""
+    paths = []
+    for href in re.findall(r'href="([^"#]+)', html):
+        parts = urlsplit(urljoin(url, href.replace("&amp;", "&")))
+        if parts.netloc and parts.netloc != "localhost":
+            continue
+        path = parts.path + (f"?{parts.query}" if parts.query else "")
+        if not skip.search(path) and "page=" not in path:
+            paths.append(path)
+    return paths
+
+
+def search_doc(n, kind="incident", city="1", body="", **extra) -> dict:
+    """Search document number ``n`` (an incident of city 1 about a vehicle ramming unless told otherwise)."""
+    return {"doc_id": f"{kind}:{n}", "kind": kind, "city_id": city, "title": f"Document {n}",
+            "body": body or f"A lorry was driven into a crowded market, document number {n}.",
+            "facets": ["attack:vehicle_ramming", "target:crowded_public_place"],
+            "languages": ["en", "fr"], "region": "western_europe", "city_status": "active",
+            "visibility": "network", "stamp": f"v{n}", **extra}
 
 
 def login(client, email, password=PASSWORD, remember=False):

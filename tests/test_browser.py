@@ -1,12 +1,11 @@
 """The first user journey in a real browser: staff sign in and land on the dashboard."""
 
 import re
-from urllib.parse import urljoin, urlsplit
 
 import pytest
 
 from crm import seeding
-from tests.helpers import login
+from tests.helpers import demo_login, linked_paths, login, sign_in_page
 
 pytestmark = pytest.mark.browser
 
@@ -63,13 +62,7 @@ def _one_page_per_route(client, limit=200, per_role=45) -> list[str]:
         if response.status_code != 200 or response.mimetype != "text/html":
             continue
         shapes.setdefault(re.sub(r"\d+", "N", url), url)
-        for href in re.findall(r'href="([^"#]+)', response.get_data(as_text=True)):
-            parts = urlsplit(urljoin(url, href.replace("&amp;", "&")))
-            if parts.netloc and parts.netloc != "localhost":
-                continue
-            path = parts.path + (f"?{parts.query}" if parts.query else "")
-            if not SKIP.search(path) and path not in seen and "page=" not in path:
-                queue.append(path)
+        queue += [path for path in linked_paths(url, response.get_data(as_text=True), SKIP) if path not in seen]
     return list(shapes.values())
 
 
@@ -79,7 +72,7 @@ def test_no_page_breaks_the_content_security_policy(page, app, who):
     seeding.run(demo=True)
     client = app.test_client()
     if who != "anonymous":
-        email, password = {role: (e, p) for role, e, _n, p in seeding.DEMO_LOGINS}[who]
+        email, password = demo_login(who)
         client = _test_client_login(app, email, password)
     paths = _one_page_per_route(client)
     assert len(paths) > (3 if who == "anonymous" else 15), paths
@@ -90,11 +83,7 @@ def test_no_page_breaks_the_content_security_policy(page, app, who):
             if "Content Security Policy" in m.text else None)
     page.on("pageerror", lambda e: problems.append(f"{page.url}: {e}"))
     if who != "anonymous":
-        page.goto("/account/login")
-        page.get_by_label("Email").fill(email)
-        page.get_by_label("Password").fill(password)
-        page.get_by_role("main").get_by_role("button", name="Sign in").click()
-        page.wait_for_url("**/")
+        sign_in_page(page, email, password)
     for path in paths:
         response = page.goto(path)
         assert "frame-ancestors 'none'" in response.headers["content-security-policy"], path
@@ -111,15 +100,11 @@ def _printable_pages(client) -> list[str]:
 def test_the_delete_button_asks_first_without_inline_script(page, app, make_user):
     """``data-confirm`` (crm/static/js/app.js) replaces ``onsubmit``: dismissing the question keeps the incident."""
     seeding.run(demo=True)
-    email, password = {role: (e, p) for role, e, _n, p in seeding.DEMO_LOGINS}["staff"]
+    email, password = demo_login("staff")
     client = _test_client_login(app, email, password)
     incident = re.search(r'href="(/incidents/\d+)"', client.get("/incidents/").get_data(as_text=True))
     assert incident, "the demo network has incidents"
-    page.goto("/account/login")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("main").get_by_role("button", name="Sign in").click()
-    page.wait_for_url("**/")
+    sign_in_page(page, email, password)
     page.goto(incident.group(1))
     asked = []
     page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.dismiss()))
@@ -133,14 +118,10 @@ def test_the_delete_button_asks_first_without_inline_script(page, app, make_user
 def test_printable_pages_take_their_paper_size_from_the_stylesheet(page, app):
     """The @page rules moved from inline <style> to named pages in print.css: a PDF print has the right size."""
     seeding.run(demo=True)
-    email, password = {role: (e, p) for role, e, _n, p in seeding.DEMO_LOGINS}["staff"]
+    email, password = demo_login("staff")
     client = _test_client_login(app, email, password)
     list_a4, badges_letter = _printable_pages(client)
-    page.goto("/account/login")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("main").get_by_role("button", name="Sign in").click()
-    page.wait_for_url("**/")
+    sign_in_page(page, email, password)
     sizes = {}
     for path in (list_a4, badges_letter):
         page.goto(path)

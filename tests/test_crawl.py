@@ -1,12 +1,11 @@
 """Every page a user can reach by following links, on the demo network, renders without a server error."""
 
 import re
-from urllib.parse import urljoin, urlsplit
 
 import pytest
 
 from crm import seeding
-from tests.helpers import login
+from tests.helpers import demo_login, linked_paths, login
 
 SKIP = re.compile(r"/(logout|static/)|\.(ics|csv|json)(\?|$)|/export|/api/")
 
@@ -23,15 +22,7 @@ def _crawl(client, limit=400):
             failures.append((url, response.status_code))
         if response.mimetype != "text/html" or response.status_code != 200:
             continue
-        for href in re.findall(r'href="([^"#]+)', response.get_data(as_text=True)):
-            href = href.replace("&amp;", "&")
-            absolute = urljoin(url, href)
-            parts = urlsplit(absolute)
-            if parts.netloc and parts.netloc != "localhost":
-                continue
-            path = parts.path + (f"?{parts.query}" if parts.query else "")
-            if not SKIP.search(path) and path not in seen and "page=" not in path:
-                queue.append(path)
+        queue += [path for path in linked_paths(url, response.get_data(as_text=True), SKIP) if path not in seen]
     return seen, failures
 
 
@@ -45,7 +36,7 @@ def demo(app):
 def test_no_reachable_page_fails(app, demo, who):
     client = app.test_client()
     if who != "anonymous":
-        email, password = {role: (e, p) for role, e, _n, p in seeding.DEMO_LOGINS}[who]
+        email, password = demo_login(who)
         assert login(client, email, password).status_code == 302
     seen, failures = _crawl(client)
     assert failures == []

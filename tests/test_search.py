@@ -5,14 +5,7 @@ import os
 import pytest
 
 from crm import search
-
-
-def _doc(n, kind="incident", city="1", body="", **extra):
-    return {"doc_id": f"{kind}:{n}", "kind": kind, "city_id": city, "title": f"Document {n}",
-            "body": body or f"A lorry was driven into a crowded market, document number {n}.",
-            "facets": ["attack:vehicle_ramming", "target:crowded_public_place"],
-            "languages": ["en", "fr"], "region": "western_europe", "city_status": "active",
-            "visibility": "network", "stamp": f"v{n}", **extra}
+from tests.helpers import search_doc
 
 
 @pytest.fixture
@@ -30,7 +23,7 @@ def test_creates_missing_folder_and_searches_empty(tmp_path):
 
 
 def test_update_search_highlight_and_facets(index):
-    index.update_documents([_doc(1), _doc(2, kind="lesson", city="2", region="north_america",
+    index.update_documents([search_doc(1), search_doc(2, kind="lesson", city="2", region="north_america",
                                          body="Vigils after the shooting needed security.")])
     result = index.search("lorries driven market")
     assert [h.doc_id for h in result.hits] == ["incident:1"]
@@ -42,8 +35,8 @@ def test_update_search_highlight_and_facets(index):
 
 
 def test_update_replaces_and_delete_removes(index):
-    index.update_documents([_doc(1)])
-    index.update_documents([_doc(1, body="Completely different words about a knife.")])
+    index.update_documents([search_doc(1)])
+    index.update_documents([search_doc(1, body="Completely different words about a knife.")])
     assert index.doc_count() == 1
     assert index.search("knife").total == 1
     index.delete_documents(["incident:1"])
@@ -52,8 +45,8 @@ def test_update_replaces_and_delete_removes(index):
 
 def test_filters_visibility_exclusion_and_kind(index):
     index.update_documents([
-        _doc(1, city="1"), _doc(2, city="2", visibility="restricted", allowed_city_ids=["7"]),
-        _doc(3, city="3", kind="contact", visibility="staff"),
+        search_doc(1, city="1"), search_doc(2, city="2", visibility="restricted", allowed_city_ids=["7"]),
+        search_doc(3, city="3", kind="contact", visibility="staff"),
     ])
     network = index.search("market", {"visibility": ["network", "public"]})
     assert {h.doc_id for h in network.hits} == {"incident:1"}
@@ -69,28 +62,28 @@ def test_filters_visibility_exclusion_and_kind(index):
     "NOT", "-", "a", "'; DROP TABLE city; --", "<script>alert(1)</script>",
 ])
 def test_any_query_text_never_raises(index, text):
-    index.update_documents([_doc(1)])
+    index.update_documents([search_doc(1)])
     result = index.search(text)
     assert result.total >= 0
     assert index.search(text, {"kinds": ["incident"]}, page=99, pagelen=5).hits == []
 
 
 def test_bad_paging_is_tolerated(index):
-    index.update_documents([_doc(1)])
+    index.update_documents([search_doc(1)])
     assert index.search("market", page="x", pagelen=None).total == 1
 
 
 def test_stamps_report_missing_stale_and_extra(index):
-    index.update_documents([_doc(1), _doc(2)])
+    index.update_documents([search_doc(1), search_doc(2)])
     assert index.stamps() == {"incident:1": "v1", "incident:2": "v2"}
     assert index.stamps(kind="lesson") == {}
 
 
 def test_rebuild_swaps_in_a_fresh_generation(index):
-    index.update_documents([_doc(1)])
+    index.update_documents([search_doc(1)])
     old_generation = index.generation_path()
     seen = []
-    count = index.rebuild((_doc(n) for n in range(10, 1510)), progress=seen.append, last_change_id=42)
+    count = index.rebuild((search_doc(n) for n in range(10, 1510)), progress=seen.append, last_change_id=42)
     assert count == 1500 and seen[-1] == 1500 and 1000 in seen
     assert index.generation_path() != old_generation
     assert index.doc_count() == 1500
@@ -103,10 +96,10 @@ def test_rebuild_swaps_in_a_fresh_generation(index):
 
 
 def test_failed_rebuild_keeps_the_live_index(index):
-    index.update_documents([_doc(1)])
+    index.update_documents([search_doc(1)])
 
     def broken():
-        yield _doc(2)
+        yield search_doc(2)
         raise RuntimeError("database went away")
 
     with pytest.raises(RuntimeError):
@@ -119,10 +112,10 @@ def test_try_apply_returns_false_while_another_writer_holds_the_lock(index):
     other = search.Index(index.path)  # as another worker process would
     writer = other._open().writer()
     try:
-        assert index.try_apply([("upsert", _doc(1))], change_id=5) is False
+        assert index.try_apply([("upsert", search_doc(1))], change_id=5) is False
     finally:
         writer.cancel()
-    assert index.try_apply([("upsert", _doc(1)), ("upsert", _doc(2)), ("delete", "incident:2")],
+    assert index.try_apply([("upsert", search_doc(1)), ("upsert", search_doc(2)), ("delete", "incident:2")],
                            change_id=6) is True
     assert index.last_change_id() == 6
     assert set(index.stamps()) == {"incident:1"}
@@ -131,7 +124,7 @@ def test_try_apply_returns_false_while_another_writer_holds_the_lock(index):
 
 def test_try_apply_rejects_unknown_operation_without_committing(index):
     with pytest.raises(ValueError):
-        index.try_apply([("upsert", _doc(1)), ("explode", _doc(2))])
+        index.try_apply([("upsert", search_doc(1)), ("explode", search_doc(2))])
     assert index.doc_count() == 0
     assert index.try_apply([("delete", {"doc_id": "incident:9"})]) is True
 
@@ -142,7 +135,7 @@ def test_open_index_is_one_per_process_and_folder(tmp_path):
 
 def test_filters_read_columns_of_documents_added_after_the_last_one_with_the_field(index):
     # A rebuild adds toolkit items (no city, no city_status) last: Whoosh's columns end before them.
-    index.rebuild([_doc(1), {"doc_id": "toolkit_item:1", "kind": "toolkit_item", "title": "Vigils",
+    index.rebuild([search_doc(1), {"doc_id": "toolkit_item:1", "kind": "toolkit_item", "title": "Vigils",
                              "body": "A crowded market vigil", "facets": ["target:crowded_public_place"],
                              "visibility": "network"}])
     clauses = [("facets", "target:crowded_public_place", 1.0, False)]

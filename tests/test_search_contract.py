@@ -13,17 +13,10 @@ import pytest
 from crm import search, search_backend
 from crm.peers.matching import documents_from_seeds, find_peers
 from crm.search_backend import Filter, SearchBackend
+from tests.helpers import search_doc
 
 BACKENDS = ["whoosh", "memory"]
 SEEDS = Path(__file__).resolve().parent.parent / "seeds" / "demo"
-
-
-def _doc(n, kind="incident", city="1", body="", **extra):
-    return {"doc_id": f"{kind}:{n}", "kind": kind, "city_id": city, "title": f"Document {n}",
-            "body": body or f"A lorry was driven into a crowded market, document number {n}.",
-            "facets": ["attack:vehicle_ramming", "target:crowded_public_place"],
-            "languages": ["en", "fr"], "region": "western_europe", "city_status": "active",
-            "visibility": "network", "stamp": f"v{n}", **extra}
 
 
 @pytest.fixture(params=BACKENDS)
@@ -47,7 +40,7 @@ def test_a_backend_starts_unbuilt_and_empty(backend):
 
 
 def test_documents_come_back_as_plain_values(backend):
-    backend.update_documents([_doc(1, allowed_city_ids=[7, "8"], themes=["Victim Support"], note="kept")])
+    backend.update_documents([search_doc(1, allowed_city_ids=[7, "8"], themes=["Victim Support"], note="kept")])
     doc = backend.get("incident:1")
     assert doc["facets"] == ["attack:vehicle_ramming", "target:crowded_public_place"]
     assert doc["languages"] == ["en", "fr"] and doc["allowed_city_ids"] == ["7", "8"]
@@ -59,8 +52,8 @@ def test_documents_come_back_as_plain_values(backend):
 
 
 def test_updating_replaces_and_deleting_removes(backend):
-    backend.update_documents([_doc(1), _doc(2)])
-    backend.update_documents([_doc(1, body="Completely different words about a knife.", stamp="v9")])
+    backend.update_documents([search_doc(1), search_doc(2)])
+    backend.update_documents([search_doc(1, body="Completely different words about a knife.", stamp="v9")])
     assert backend.doc_count() == 2
     assert backend.stamps() == {"incident:1": "v9", "incident:2": "v2"}
     assert [h.doc_id for h in backend.search("knife").hits] == ["incident:1"]
@@ -74,7 +67,7 @@ def test_updating_replaces_and_deleting_removes(backend):
 
 
 def test_search_ranks_matches_marks_snippets_and_counts_facets(backend):
-    backend.update_documents([_doc(1), _doc(2, kind="lesson", city="2", region="north_america", languages=["en"],
+    backend.update_documents([search_doc(1), search_doc(2, kind="lesson", city="2", region="north_america", languages=["en"],
                                            body="Vigils after the shooting needed security.")])
     found = backend.search("lorries driven market")
     assert [h.doc_id for h in found.hits] == ["incident:1"] and "<mark>" in found.hits[0].snippet
@@ -104,10 +97,10 @@ def test_search_ranks_matches_marks_snippets_and_counts_facets(backend):
 ])
 def test_filters_allow_exactly_what_they_name(backend, filters, expected):
     backend.update_documents([
-        _doc(1, city="1"),
-        _doc(2, kind="lesson", city="2", region="north_america", languages=["en"], visibility="restricted",
+        search_doc(1, city="1"),
+        search_doc(2, kind="lesson", city="2", region="north_america", languages=["en"], visibility="restricted",
              allowed_city_ids=["7"]),
-        _doc(3, kind="contact", city="3", visibility="staff"),
+        search_doc(3, kind="contact", city="3", visibility="staff"),
     ])
     assert {h.doc_id for h in backend.search("market", filters).hits} == expected
     assert backend.search("market", filters).total == len(expected)
@@ -124,10 +117,10 @@ def test_unknown_filter_names_are_refused(backend):
 
 def test_score_terms_sums_boosts_weighs_rare_terms_and_reports_groups(backend):
     backend.update_documents([
-        _doc(1, facets=["attack:vehicle_ramming", "target:market"]),
-        _doc(2, facets=["attack:vehicle_ramming"]),
-        _doc(3, facets=["attack:vehicle_ramming", "target:market", "motive:jihadist"]),
-        _doc(4, facets=["attack:knife"]),
+        search_doc(1, facets=["attack:vehicle_ramming", "target:market"]),
+        search_doc(2, facets=["attack:vehicle_ramming"]),
+        search_doc(3, facets=["attack:vehicle_ramming", "target:market", "motive:jihadist"]),
+        search_doc(4, facets=["attack:knife"]),
     ])
     clauses = [("facets", "attack:vehicle_ramming", 1.0, False, "attack"),
                ("facets", "target:market", 2.0, False, "target"),
@@ -151,17 +144,17 @@ def test_score_terms_sums_boosts_weighs_rare_terms_and_reports_groups(backend):
 
 
 def test_try_apply_records_the_watermark_and_refuses_unknown_changes(backend):
-    assert backend.try_apply([("upsert", _doc(1)), ("upsert", _doc(2)), ("delete", "incident:1")], change_id=5)
+    assert backend.try_apply([("upsert", search_doc(1)), ("upsert", search_doc(2)), ("delete", "incident:1")], change_id=5)
     assert backend.last_change_id() == 5 and backend.stamps() == {"incident:2": "v2"}
     with pytest.raises(ValueError, match="unknown index change"):
-        backend.try_apply([("upsert", _doc(3)), ("rename", "incident:2")], change_id=6)
+        backend.try_apply([("upsert", search_doc(3)), ("rename", "incident:2")], change_id=6)
     assert backend.last_change_id() == 5 and backend.stamps() == {"incident:2": "v2"}  # nothing committed
 
 
 def test_rebuild_swaps_everything_in_at_once(backend):
-    backend.update_documents([_doc(1), _doc(2)])
+    backend.update_documents([search_doc(1), search_doc(2)])
     seen = []
-    assert backend.rebuild([_doc(3), _doc(4)], progress=seen.append, last_change_id=42) == 2
+    assert backend.rebuild([search_doc(3), search_doc(4)], progress=seen.append, last_change_id=42) == 2
     assert backend.stamps() == {"incident:3": "v3", "incident:4": "v4"}
     assert backend.last_change_id() == 42 and seen[-1] == 2
 
@@ -227,11 +220,11 @@ def segmented(tmp_path):
     """A real Whoosh index of several segments, with deleted documents in old and new segments."""
     ix = search.Index(str(tmp_path / "index"))
     for batch in range(4):
-        ix.update_documents([_doc(batch * 50 + n, city=str(n % 7),
+        ix.update_documents([search_doc(batch * 50 + n, city=str(n % 7),
                                   facets=[f"attack:a{n % 3}", f"target:t{n % 5}"],
                                   mentions=[f"topic:m{(n + batch) % 4}"]) for n in range(50)])
         ix.delete_documents([f"incident:{batch * 50 + n}" for n in range(0, 50, 6)])
-    ix.update_documents([_doc(n, facets=["attack:a9"]) for n in range(10, 20)])  # replaced: old versions deleted
+    ix.update_documents([search_doc(n, facets=["attack:a9"]) for n in range(10, 20)])  # replaced: old versions deleted
     yield ix
     ix.close()
 

@@ -9,18 +9,11 @@ import pytest
 from crm.contacts.models import Contact
 from crm.db import utcnow
 from crm.membership.models import Application, City
+from tests.helpers import sign_in_page
 
 pytestmark = pytest.mark.browser
 
 SHOTS = "/tmp/issue11-shots"
-
-
-def _sign_in(page, email):
-    page.goto("/account/login")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill("correct horse battery")
-    page.get_by_role("main").get_by_role("button", name="Sign in").click()
-    page.wait_for_url("**/")
 
 
 def _page_width(page) -> int:
@@ -64,7 +57,7 @@ def test_a_duplicate_application_caught_and_merged(page, make_user, make_city, s
                        consent_at=utcnow(), consent_version="2026-01")
 
     # Staff see the possible duplicate, approve, then merge the new city into Medellín.
-    _sign_in(page, "desk@example.org")
+    sign_in_page(page, "desk@example.org")
     page.goto("/applications/")
     assert _page_width(page) <= 1280
     page.screenshot(path=str(shots / "2-queue-long-name.png"), full_page=True)
@@ -101,7 +94,7 @@ def test_a_walk_in_added_at_a_full_event(page, make_user, tmp_path):
     shots = tmp_path / "shots"
     shots.mkdir()
 
-    _sign_in(page, "door@example.org")
+    sign_in_page(page, "door@example.org")
     page.set_viewport_size({"width": 390, "height": 844})  # at the door, on a phone
     page.goto(f"/events/{event.id}/check-in")
     page.get_by_text("Add a walk-in").click()

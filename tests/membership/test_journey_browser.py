@@ -5,7 +5,7 @@ import shutil
 
 import pytest
 
-from tests.helpers import wait_for_mail
+from tests.helpers import sign_in_page, wait_for_mail
 
 pytestmark = pytest.mark.browser
 
@@ -52,11 +52,7 @@ def test_apply_approve_accept_invitation_and_see_the_city(page, make_user, smtp,
     assert reference in wait_for_mail(smtp, "lena.ek@malmo.example.org")["Subject"]
 
     # Staff approve.
-    page.goto("/account/login")
-    page.get_by_label("Email").fill("desk@example.org")
-    page.get_by_label("Password").fill("correct horse battery")
-    page.get_by_role("main").get_by_role("button", name="Sign in").click()
-    page.wait_for_url("**/")
+    sign_in_page(page, "desk@example.org")
     assert page.get_by_test_id("pending-count").inner_text() == "1"
     page.screenshot(path=str(shots / "4-dashboard.png"), full_page=True)
     page.get_by_role("link", name="Open the review queue").click()
