@@ -34,6 +34,16 @@ def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
 
+def on_days(query, column, since: dt.date | None, until: dt.date | None):
+    """Narrow ``query`` to the rows whose datetime ``column`` falls on the days ``since`` to ``until``, both
+    included; a missing bound leaves that side open."""
+    if since:
+        query = query.where(column >= dt.datetime.combine(since, dt.time.min))
+    if until:
+        query = query.where(column < dt.datetime.combine(until + dt.timedelta(days=1), dt.time.min))
+    return query
+
+
 # The model class whose instance is being saved or deleted: its own insert/update/delete query inside
 # save() or delete_instance() is not reported a second time.
 _INSTANCE_WRITE: contextvars.ContextVar = contextvars.ContextVar("instance_write", default=None)

@@ -66,12 +66,9 @@ def make_token(user: User, salt: str) -> str:
 
 def user_for_token(token: str, salt: str, max_age: int) -> User:
     """Return the user a valid, unexpired, unused token names; raise AccountError otherwise."""
-    try:
-        data = tokens.unsign(token, salt, max_age=max_age)
-    except tokens.ExpiredToken as exc:
-        raise AccountError("This link has expired. Ask for a new one.") from exc
-    except tokens.InvalidToken as exc:
-        raise AccountError("This link is not valid. Check that you copied all of it, or ask for a new one.") from exc
+    data = tokens.unsign_or_refuse(
+        token, salt, AccountError, max_age=max_age, expired="This link has expired. Ask for a new one.",
+        invalid="This link is not valid. Check that you copied all of it, or ask for a new one.")
     user = User.get_or_none(User.id == data.get("uid"))
     if user is None or not user.is_active or data.get("stamp") != user.token_stamp:
         raise AccountError("This link has already been used or is no longer valid. Ask for a new one.")

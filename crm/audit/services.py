@@ -12,7 +12,7 @@ from flask import has_request_context, request
 
 from crm.audit.models import AuditEntry
 from crm.core import signals
-from crm.db import database
+from crm.db import database, on_days
 
 ERASED = "[erased]"
 
@@ -122,11 +122,7 @@ def search(*, actor_email: str = "", object_type: str = "", action: str = "", ob
         query = query.where(AuditEntry.action == action)
     if object_id:
         query = query.where(AuditEntry.object_id == object_id)
-    if since:
-        query = query.where(AuditEntry.created_at >= dt.datetime.combine(since, dt.time.min))
-    if until:
-        query = query.where(AuditEntry.created_at < dt.datetime.combine(until + dt.timedelta(days=1), dt.time.min))
-    return query
+    return on_days(query, AuditEntry.created_at, since, until)
 
 
 def facets():

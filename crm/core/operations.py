@@ -3,10 +3,23 @@ saves and writes the audit entry in one transaction, so no edit path can forget 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
 
 from crm.core import signals
 from crm.db import database, utcnow
+
+
+def clean_values(values: Mapping, fields: Iterable[str], error: type[Exception], *,
+                 required: Mapping[str, str]) -> dict:
+    """Keep the ``fields`` of ``values``, and strip each ``required`` text: left empty, it raises ``error`` with
+    its message (a field not given is not checked, so an edit may change only others)."""
+    values = {k: v for k, v in values.items() if k in fields}
+    for key, message in required.items():
+        if key in values:
+            values[key] = (values[key] or "").strip()
+            if not values[key]:
+                raise error(message)
+    return values
 
 
 def diff(obj, new_values: dict) -> dict:

@@ -41,3 +41,15 @@ def unsign(token: str, salt: str, *, max_age: int | None = None) -> dict:
         raise ExpiredToken(str(exc)) from exc
     except BadSignature as exc:
         raise InvalidToken(str(exc)) from exc
+
+
+def unsign_or_refuse(token: str, salt: str, error: type[Exception], *, invalid: str, expired: str = "",
+                     max_age: int | None = None) -> dict:
+    """Return the payload like ``unsign``, or raise the feature's ``error`` with the words its reader sees:
+    ``expired`` for a timed token past its ``max_age``, ``invalid`` for any other bad token."""
+    try:
+        return unsign(token, salt, max_age=max_age)
+    except ExpiredToken as exc:
+        raise error(expired or invalid) from exc
+    except InvalidToken as exc:
+        raise error(invalid) from exc

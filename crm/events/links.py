@@ -19,11 +19,8 @@ def make_token(obj, salt: str) -> str:
 
 
 def _load_token(token: str, salt: str) -> int:
-    try:
-        data = tokens.unsign(token, salt)
-    except tokens.InvalidToken as exc:
-        raise EventError("This link is not valid. Check that you copied all of it, "
-                         "or write to the secretariat for a new one.") from exc
+    data = tokens.unsign_or_refuse(token, salt, EventError, invalid="This link is not valid. Check that you copied "
+                                   "all of it, or write to the secretariat for a new one.")
     return int(data["id"])
 
 

@@ -7,7 +7,7 @@ import re
 
 from crm.audit.services import record
 from crm.core.errors import DomainError
-from crm.core.operations import update_record
+from crm.core.operations import clean_values, update_record
 from crm.db import database
 from crm.incidents.models import FACETS, INCIDENT_VISIBILITIES, FacetTerm, Incident
 from crm.membership.models import City
@@ -86,11 +86,7 @@ def add_facet_term(facet: str, label: str, *, actor, key: str | None = None) -> 
 
 
 def _clean(values: dict) -> dict:
-    values = {k: v for k, v in values.items() if k in INCIDENT_FIELDS}
-    if "title" in values:
-        values["title"] = (values["title"] or "").strip()
-        if not values["title"]:
-            raise IncidentError("Give the incident a title.")
+    values = clean_values(values, INCIDENT_FIELDS, IncidentError, required={"title": "Give the incident a title."})
     if "facets" in values:
         values["facets"] = clean_facets(values["facets"])
     if values.get("visibility", "network") not in INCIDENT_VISIBILITIES:

@@ -12,7 +12,7 @@ from flask import current_app
 
 from crm.audit.services import record
 from crm.core.errors import DomainError
-from crm.core.operations import diff, update_record
+from crm.core.operations import clean_values, diff, update_record
 from crm.core.urls import absolute_url
 from crm.db import database, utcnow
 from crm.lessons.models import (
@@ -117,18 +117,9 @@ def visible_lessons(user, *, status: str | None = "published", phase: str = "", 
 # --- writing ------------------------------------------------------------------------------------
 
 def _clean(values: dict, city: City) -> tuple[dict, list[int] | None]:
-    values = dict(values)
-    shared = values.pop("shared_city_ids", None)
-    values = {k: v for k, v in values.items() if k in LESSON_FIELDS}
-    if "title" in values:
-        values["title"] = (values["title"] or "").strip()
-        if not values["title"]:
-            raise LessonError("Give the lesson a title.")
-    if "phase" in values and values["phase"] not in PHASE_KEYS:
-        raise LessonError("Choose the phase of the response the lesson is about.")
-    if "themes" in values:
-        known = themes()
-        values["themes"] = [t for t in dict.fromkeys(values["themes"] or ()) if t in known]
+    shared = values.get("shared_city_ids")
+    values = clean_values(values, LESSON_FIELDS, LessonError, required={"title": "Give the lesson a title."})
+    _check_phase_and_themes(values, "Choose the phase of the response the lesson is about.")
     if "visibility" in values and values["visibility"] not in LESSON_VISIBILITIES:
         raise LessonError("Choose who may read the lesson.")
     incident = values.get("incident")
@@ -139,6 +130,15 @@ def _clean(values: dict, city: City) -> tuple[dict, list[int] | None]:
         if values.get("visibility") == "cities" and not shared:
             raise LessonError("Name at least one city that may read the lesson, or choose another visibility.")
     return values, shared
+
+
+def _check_phase_and_themes(values: dict, phase_message: str) -> None:
+    """Refuse a phase that is none of the response's phases; keep only the vocabulary's themes, once each."""
+    if "phase" in values and values["phase"] not in PHASE_KEYS:
+        raise LessonError(phase_message)
+    if "themes" in values:
+        known = themes()
+        values["themes"] = [t for t in dict.fromkeys(values["themes"] or ()) if t in known]
 
 
 def _set_shared(lesson: Lesson, shared: list[int] | None) -> None:
@@ -289,16 +289,8 @@ def toolkit(phase: str | None = None):
 
 
 def _clean_item(values: dict) -> dict:
-    values = {k: v for k, v in values.items() if k in TOOLKIT_FIELDS}
-    if "title" in values:
-        values["title"] = (values["title"] or "").strip()
-        if not values["title"]:
-            raise LessonError("Give the item a title.")
-    if "phase" in values and values["phase"] not in PHASE_KEYS:
-        raise LessonError("Choose the phase of the item.")
-    if "themes" in values:
-        known = themes()
-        values["themes"] = [t for t in dict.fromkeys(values["themes"] or ()) if t in known]
+    values = clean_values(values, TOOLKIT_FIELDS, LessonError, required={"title": "Give the item a title."})
+    _check_phase_and_themes(values, "Choose the phase of the item.")
     return values
 
 

@@ -15,7 +15,7 @@ from crm.core.errors import DomainError
 from crm.core.names import country_name, default_region, fold_name
 from crm.core.operations import update_record
 from crm.core.urls import absolute_url
-from crm.db import database, utcnow
+from crm.db import database, on_days, utcnow
 from crm.mail import queue_mail
 from crm.membership.models import (
     APPLICATION_STATUSES,
@@ -94,10 +94,8 @@ def status_token(application: Application) -> str:
 
 def application_for_token(token: str) -> Application:
     """Return the application a status token names; raise MembershipError if it is not valid."""
-    try:
-        data = tokens.unsign(token, STATUS_SALT)
-    except tokens.InvalidToken as exc:
-        raise MembershipError("This link is not valid. Check that you copied all of it from the mail.") from exc
+    data = tokens.unsign_or_refuse(token, STATUS_SALT, MembershipError,
+                                   invalid="This link is not valid. Check that you copied all of it from the mail.")
     application = Application.get_or_none(Application.id == data.get("aid"))
     if application is None or application.reference != data.get("ref"):
         raise MembershipError("This application no longer exists. Contact the secretariat.")
@@ -309,11 +307,7 @@ def list_applications(*, status: str = "", country: str = "", region: str = "",
         query = query.where(Application.country == country.upper())
     if region:
         query = query.where(Application.region == region)
-    if since:
-        query = query.where(Application.submitted_at >= dt.datetime.combine(since, dt.time.min))
-    if until:
-        query = query.where(Application.submitted_at < dt.datetime.combine(until + dt.timedelta(days=1), dt.time.min))
-    return query
+    return on_days(query, Application.submitted_at, since, until)
 
 
 # --- member cities -------------------------------------------------------------------------------

@@ -17,7 +17,7 @@ from crm.accounts.models import User
 from crm.audit.services import record
 from crm.core import tokens
 from crm.core.errors import DomainError
-from crm.core.operations import update_record
+from crm.core.operations import clean_values, update_record
 from crm.core.urls import absolute_url
 from crm.db import database, utcnow
 from crm.lessons import services as lessons
@@ -55,11 +55,9 @@ def _clean(values: dict) -> dict:
     from crm.incidents.services import clean_facets
     from crm.peers.text import detect_language
 
-    values = {k: v for k, v in values.items() if k in WORKSPACE_FIELDS}
+    values = clean_values(values, WORKSPACE_FIELDS, WorkspaceError,
+                          required={"description": "Describe what happened, in your own words and language."})
     if "description" in values:
-        values["description"] = (values["description"] or "").strip()
-        if not values["description"]:
-            raise WorkspaceError("Describe what happened, in your own words and language.")
         values["language"] = detect_language(values["description"])
     if "title" in values:
         values["title"] = (values["title"] or "").strip() or (values.get("description") or "Incident")[:80]
@@ -247,12 +245,10 @@ def answer_token(advice: AdviceRequest) -> str:
 
 def advice_for_token(token: str) -> AdviceRequest:
     """Return the advice request a signed link names; raise WorkspaceError if the link is not valid."""
-    try:
-        data = tokens.unsign(token, ANSWER_SALT, max_age=ANSWER_MAX_AGE)
-    except tokens.ExpiredToken as exc:
-        raise WorkspaceError("This link has expired. Write to the secretariat to answer the request.") from exc
-    except tokens.InvalidToken as exc:
-        raise WorkspaceError("This link is not valid. Check that you copied all of it from the mail.") from exc
+    data = tokens.unsign_or_refuse(
+        token, ANSWER_SALT, WorkspaceError, max_age=ANSWER_MAX_AGE,
+        expired="This link has expired. Write to the secretariat to answer the request.",
+        invalid="This link is not valid. Check that you copied all of it from the mail.")
     advice = AdviceRequest.get_or_none(AdviceRequest.id == data.get("rid"))
     if advice is None or advice.forwarded_to != data.get("to"):
         raise WorkspaceError("This request no longer exists or was sent to someone else. Contact the secretariat.")
