@@ -94,8 +94,8 @@ class Vocabulary:
         self.implies: dict[str, tuple[str, ...]] = {}
         # lang -> first folded word -> terms matched word for word (used outside the text's language)
         self._exact: dict[str, dict[str, list[_Term]]] = {lang: {} for lang in self.languages}
-        # lang -> the (concept, term) pairs to stem, in the order the concepts are listed
-        self._surfaces: dict[str, list[tuple[str, str]]] = {lang: [] for lang in self.languages}
+        # lang -> the (concept, term, folded words) to stem, in the order the concepts are listed
+        self._surfaces: dict[str, list[tuple[str, str, tuple[str, ...]]]] = {lang: [] for lang in self.languages}
         # Stemming every term of every language is most of the cost of loading the vocabulary, and a text
         # needs the stems of only a few languages: each language's tables are built on first use.
         # lang -> first stem -> terms starting with it (longest first)
@@ -118,7 +118,7 @@ class Vocabulary:
                     if not exact:
                         continue
                     self._exact[lang].setdefault(exact[0], []).append(_Term(concept, exact, surface, lang))
-                    self._surfaces[lang].append((concept, surface))
+                    self._surfaces[lang].append((concept, surface, exact))
         self.english_terms = self._english_terms()
         self.labels: dict[str, str] = {}
 
@@ -129,8 +129,7 @@ class Vocabulary:
         by_first: dict[str, list[_Term]] = {}
         singles: dict[str, set[str]] = {}
         stop_stems = _stopword_stems(lang)
-        for concept, surface in self._surfaces[lang]:
-            exact = tuple(T.fold(w) for w in T.words(surface))
+        for concept, surface, exact in self._surfaces[lang]:
             for stems in _term_stems(surface, lang):
                 if all(st in stop_stems for st in stems):
                     # "queer" stems to Spanish "que": match such a word only as typed
@@ -141,6 +140,7 @@ class Vocabulary:
                     singles.setdefault(stems[0], set()).add(concept)
         for terms in by_first.values():
             terms.sort(key=lambda t: -len(t.stems))
+        T.save_stems(lang)
         dict.__setitem__(self._by_first, lang, by_first)
         dict.__setitem__(self._single_stems, lang, singles)
 

@@ -162,7 +162,85 @@ def domain_stopwords(lang):
 @lru_cache(maxsize=200000)
 def stem(word, lang):
     """Return the folded Snowball stem of one lower-cased word in a language."""
-    return fold(_stemmer(lang)(word.lower()))
+    memo = _stem_memo(lang)
+    found = memo.stems.get(word)
+    if found is None:
+        found = memo.stems[word] = fold(_stemmer(lang)(word.lower()))
+        memo.added += 1
+    return found
+
+
+# Stemming the vocabulary's terms (thousands of words, pure-Python Snowball) is most of the cost of a cold
+# `crm peers`. The stems are kept in a file per language, a memo of ``stem`` named by all that can change
+# a stem (this module and crm.search_backend, the installed stemmers, Python's Unicode tables), so the next
+# process reads them instead. The file is only a cache: unreadable, it is ignored; unwritable, not written.
+STEM_CACHE_ENV = "CRM_STEM_CACHE_DIR"  # default: $XDG_CACHE_HOME/crm-stems (~/.cache/crm-stems); "" for none
+
+
+class _StemMemo:
+    def __init__(self, path: str | None, stems: dict[str, str]):
+        self.path, self.stems, self.added = path, stems, 0
+
+
+def _stem_cache_dir() -> str:
+    folder = os.environ.get(STEM_CACHE_ENV)
+    if folder is None:
+        folder = os.path.join(os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "crm-stems")
+    return folder
+
+
+@cache
+def _stem_key() -> str:
+    import hashlib
+    import importlib.util
+    import sys
+
+    digest = hashlib.sha256(f"{sys.version_info[:2]} {unicodedata.unidata_version}".encode())
+    for path in (__file__, _search.__file__):
+        with open(path, "rb") as fh:
+            digest.update(fh.read())
+    for package in ("whoosh", "snowballstemmer"):  # a reinstalled stemmer (new version) has new files
+        spec = importlib.util.find_spec(package)
+        if spec is not None and spec.origin:
+            info = os.stat(spec.origin)
+            digest.update(f"{package} {spec.origin} {info.st_size} {info.st_mtime_ns}".encode())
+    return digest.hexdigest()[:16]
+
+
+@cache
+def _stem_memo(lang) -> _StemMemo:
+    folder = _stem_cache_dir()
+    if not folder:
+        return _StemMemo(None, {})
+    path = os.path.join(folder, f"{lang}-{_stem_key()}.json")
+    try:
+        with open(path, encoding="utf-8") as fh:
+            stems = json.load(fh)
+        if not isinstance(stems, dict) or not all(isinstance(v, str) for v in stems.values()):
+            stems = {}
+    except (OSError, ValueError):
+        stems = {}
+    return _StemMemo(path, stems)
+
+
+def save_stems(lang) -> None:
+    """Write the stems of ``lang`` computed by this process to the stem cache (when there are new ones)."""
+    memo = _stem_memo(lang)
+    if not memo.path or not memo.added:
+        return
+    folder = os.path.dirname(memo.path)
+    try:
+        os.makedirs(folder, exist_ok=True)
+        for stale in glob.glob(os.path.join(folder, f"{lang}-*.json")):
+            if stale != memo.path:
+                os.remove(stale)
+        temporary = f"{memo.path}.{os.getpid()}.tmp"
+        with open(temporary, "w", encoding="utf-8") as fh:
+            json.dump(memo.stems, fh, ensure_ascii=False, separators=(",", ":"))
+        os.replace(temporary, memo.path)  # whole or not at all, whoever writes last
+        memo.added = 0
+    except OSError:
+        pass
 
 
 @cache

@@ -1,5 +1,9 @@
 """Language detection, stemming and concept extraction across the network's languages."""
 
+import os
+import subprocess
+import sys
+
 import pytest
 
 from crm.peers import text as T
@@ -194,3 +198,34 @@ def test_czech_and_finnish_are_files_like_any_language(text, lang):
     found = extract_concepts(text)
     assert found.get("attack") == {"shooting"} and "place_of_worship" in found.get("target")
     assert "far_right" in found.get("motive")
+
+
+STEM_TABLES = """
+import hashlib, json
+from crm.peers.concepts import load_vocabulary
+vocabulary = load_vocabulary()
+tables = {lang: [sorted((first, [(t.concept, t.stems, t.surface) for t in terms])
+                        for first, terms in vocabulary._by_first[lang].items()),
+                 sorted((stem, sorted(concepts)) for stem, concepts in vocabulary._single_stems[lang].items())]
+          for lang in vocabulary.languages}
+print(hashlib.sha256(json.dumps(tables).encode()).hexdigest())
+"""
+
+
+def test_the_stem_cache_gives_the_stems_the_stemmers_give(tmp_path):
+    """Stems read back from the cache build the same tables as stems computed afresh; a damaged file is ignored."""
+    def tables(cache_dir):
+        env = dict(os.environ, CRM_STEM_CACHE_DIR=cache_dir)
+        done = subprocess.run([sys.executable, "-c", STEM_TABLES], env=env, capture_output=True, text=True,
+                              timeout=120)
+        assert done.returncode == 0, done.stderr
+        return done.stdout.strip()
+
+    computed = tables("")  # no cache at all
+    cache = tmp_path / "stems"
+    assert tables(str(cache)) == computed  # computes, then writes the files
+    files = sorted(cache.glob("*.json"))
+    assert {f.name.split("-")[0] for f in files} == set(load_vocabulary().languages)
+    assert tables(str(cache)) == computed  # reads them
+    files[0].write_text('{"damaged', encoding="utf-8")
+    assert tables(str(cache)) == computed
