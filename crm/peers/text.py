@@ -236,7 +236,8 @@ def save_stems(lang) -> None:
                 os.remove(stale)
         temporary = f"{memo.path}.{os.getpid()}.tmp"
         with open(temporary, "w", encoding="utf-8") as fh:
-            json.dump(memo.stems, fh, ensure_ascii=False, separators=(",", ":"))
+            # a copy: another thread (a served app) may be adding stems meanwhile
+            json.dump(dict(memo.stems), fh, ensure_ascii=False, separators=(",", ":"))
         os.replace(temporary, memo.path)  # whole or not at all, whoever writes last
         memo.added = 0
     except OSError:
