@@ -89,7 +89,7 @@ class CrmGroup(FlaskGroup):
     def _lazy_command(self, name: str) -> click.Command | None:
         core = {command.name: command for command in CORE_COMMANDS}
         if name in core:
-            return core[name]
+            return extend_core_group(core[name], self._declared()[0])
         refs, import_refs = self._declared()
         if name == "import":
             return import_group(import_refs) if import_refs else None
@@ -324,13 +324,36 @@ def show_config():
 CORE_COMMANDS = (db, seed, users, mail_group, show_config)
 
 
+def extend_core_group(group: click.Command, refs: list[str]) -> click.Command:
+    """Add to a core group (``crm mail``) the subcommands of a feature's group of the same name.
+
+    Such a group is named in ``Feature.cli`` by an import string whose attribute holds the core group's name
+    (``crm.mailings.commands:mail_group``), so only those modules are imported to find them.
+    """
+    from crm.features import resolve
+
+    if isinstance(group, click.Group):
+        for ref in refs:
+            if group.name in ref.partition(":")[2]:
+                extra = resolve(ref)
+                if extra is not group and extra.name == group.name and isinstance(extra, click.Group):
+                    for command in extra.commands.values():
+                        group.add_command(command)
+    return group
+
+
 def init_app(app) -> None:
     """Add the core commands and those the app's features declare to ``app.cli`` (``crm`` lists them)."""
     from crm.features import registry
 
     features = registry(app)
-    for command in (*CORE_COMMANDS, *features.commands()):
-        app.cli.add_command(command)
+    core = {command.name for command in CORE_COMMANDS}
+    refs = [ref for f in features.features for ref in f.cli]
+    for command in CORE_COMMANDS:
+        app.cli.add_command(extend_core_group(command, refs))
+    for command in features.commands():
+        if command.name not in core:  # a feature's `mail` group only adds commands to the core one
+            app.cli.add_command(command)
     if any(f.cli_imports for f in features.features):
         app.cli.add_command(import_group([ref for f in features.features for ref in f.cli_imports]))
 

@@ -11,7 +11,8 @@ feature = Feature(
     "mailings",
     blueprint="crm.mailings.views:bp",
     models=("crm.mailings.models",),
-    cli=("crm.mailings.commands:mailings_group",),
+    cli=("crm.mailings.commands:mailing_group", "crm.mailings.commands:mailings_group",
+         "crm.mailings.commands:mail_group"),  # mail_group adds `bounces` to the core `crm mail`
     seeds=("crm.mailings.seeds",),
     erase_hooks=("crm.mailings.privacy:erase_mailing_data",),
     nav=(("secretariat", "Mailings", "mailings.mailing_list"),),

@@ -1,21 +1,32 @@
-"""`crm mailings ...`: queue a mailing, deliver queued mailings at the configured rate, read bounce reports."""
+"""The mailings commands: `crm mailing send` (queue one), `crm mail bounces` (read bounce reports), and
+`crm mailings send` (deliver at the configured rate, for cron); `crm mailings queue` and `crm mailings bounces`
+are the older names of the first two.
+
+The feature's modules are imported inside the commands, so that `crm --help` and `crm mail send-queued` do not
+load them.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import click
-from flask import current_app
 from flask.cli import AppGroup, with_appcontext
 
-from crm.db import database
-from crm.mailings import bounces, services
-from crm.mailings.models import MailingList
+
+@click.group("mailing", cls=AppGroup)
+def mailing_group():
+    """Queue a mailing to a list or a segment."""
+
+
+@click.group("mail", cls=AppGroup)
+def mail_group():
+    """Work with the mail outbox."""  # its commands join the core `crm mail` group (crm.cli.extend_core_group)
 
 
 @click.group("mailings", cls=AppGroup)
 def mailings_group():
-    """Work with mailings."""
+    """Deliver queued mailings at the configured rate (and older names of `crm mailing send`, `crm mail bounces`)."""
 
 
 @mailings_group.command("send")
@@ -24,6 +35,9 @@ def mailings_group():
 @with_appcontext
 def send_command(rate):
     """Queue the scheduled mailings that are due, then deliver mailing messages at CRM_MAIL_RATE a minute (cron)."""
+    from crm.db import database
+    from crm.mailings import services
+
     database.connect(reuse_if_open=True)
     for mailing, queued in services.queue_due_mailings():
         click.echo(f"Scheduled mailing {mailing.id} “{mailing.subject}”: {queued} mail(s) queued.")
@@ -31,11 +45,10 @@ def send_command(rate):
     click.echo(f"Sent {sent} mailing message(s); {failed} could not be sent and stay queued or were given up.")
 
 
-@mailings_group.command("bounces")
-@click.argument("path", type=click.Path(exists=True, path_type=Path))
-@with_appcontext
-def bounces_command(path):
-    """Read bounce reports (RFC 3464) from an mbox file or a folder of .eml files; mark bouncing addresses."""
+def _read_bounces(path: Path) -> None:
+    from crm.db import database
+    from crm.mailings import bounces
+
     database.connect(reuse_if_open=True)
     counts = bounces.import_bounces(path)
     click.echo(f"Read {counts['reports']} bounce report(s): {counts['hard']} hard and {counts['soft']} soft "
@@ -44,36 +57,102 @@ def bounces_command(path):
     click.echo(f"{len(found)} address(es) are bouncing (at least {bounces.bounce_limit()} hard bounces) and get no mailing.")
 
 
-@mailings_group.command("queue")
-@click.option("--list", "list_name", required=True, help="The list, by name or slug (e.g. network-news).")
-@click.option("--subject", required=True, help="The subject (merge fields allowed).")
-@click.option("--body", "body_file", required=True, type=click.File("r", encoding="utf-8"),
-              help="A Markdown file with the message (merge fields allowed).")
-@click.option("--dry-run", is_flag=True, help="Print who would get it and why the others would not; queue nothing.")
+@mail_group.command("bounces")
+@click.argument("path", metavar="FILE", type=click.Path(exists=True, path_type=Path))
 @with_appcontext
-def queue_command(list_name, subject, body_file, dry_run):
-    """Queue a mailing to a list from the command line (deliver it with `crm mailings send`)."""
-    database.connect(reuse_if_open=True)
-    services.ensure_default_lists()
+def mail_bounces_command(path):
+    """Read bounce reports (RFC 3464) from an mbox file or a folder of .eml files; mark bouncing addresses."""
+    _read_bounces(path)
+
+
+@mailings_group.command("bounces")
+@click.argument("path", type=click.Path(exists=True, path_type=Path))
+@with_appcontext
+def bounces_command(path):
+    """Same as `crm mail bounces FILE` (its older name)."""
+    _read_bounces(path)
+
+
+def _find_audience(name: str):
+    """Return ``(list, segment)`` named ``name`` (a list's slug or name, else a segment's name)."""
+    from peewee import fn
+
+    from crm.mailings.models import MailingList, Segment
+
+    wanted = " ".join(name.split())
     found = (MailingList
              .select()
-             .where((MailingList.slug == list_name.strip().lower()) | (MailingList.name == list_name.strip()))
+             .where((MailingList.slug == wanted.lower()) | (fn.LOWER(MailingList.name) == wanted.lower()))
              .first())
-    if found is None:
-        names = ", ".join(f"{m.slug} ({m.name})" for m in MailingList.select().order_by(MailingList.name))
-        raise click.ClickException(f"No list “{list_name}”. The lists are: {names}.")
+    if found is not None:
+        return found, None
+    segment = Segment.select().where(fn.LOWER(Segment.name) == wanted.lower()).first()
+    if segment is not None:
+        return segment.mailing_list, segment
+    lists = ", ".join(f"{m.slug} ({m.name})" for m in MailingList.select().order_by(MailingList.name))
+    segments = ", ".join(s.name for s in Segment.select().order_by(Segment.name)) or "none yet"
+    raise click.ClickException(f"No list or segment “{name}”. The lists are: {lists}. The segments: {segments}.")
+
+
+def _queue(list_name, subject, body_file, language, dry_run):
+    from flask import current_app
+
+    from crm.db import database
+    from crm.mailings import services
+
+    database.connect(reuse_if_open=True)
+    services.ensure_default_lists()
+    mailing_list, segment = _find_audience(list_name)
     body = body_file.read()
     for text in (subject, body):
         problem = services.merge_field_error(text)
         if problem:
             raise click.ClickException(problem)
-    audience = services.audience(found)
-    click.echo(f"{found.name}: {audience.summary()}")
+    audience = services.audience(mailing_list, segment)
+    label = f"{segment.name} (segment of {mailing_list.name})" if segment else mailing_list.name
+    click.echo(f"{label}: {audience.summary()}")
+    for _key, why, found in audience.reasons():
+        click.echo(f"  {len(found)} {why}")
     if dry_run:
         click.echo("Dry run: nothing queued.")
         return
-    mailing = services.save_mailing(None, mailing_list=found, subject=subject, body=body)
+    try:
+        mailing = services.save_mailing(None, mailing_list=mailing_list, segment=segment, subject=subject, body=body,
+                                        language=language)
+    except services.MailingError as exc:
+        raise click.ClickException(str(exc)) from None
     queued = services.queue_mailing(mailing)
     when = ("`crm mailings send` delivers them at CRM_MAIL_RATE a minute" if current_app.config.get("MAIL_RATE")
             else "the outbox delivers them as this command ends; `crm mail send-queued` retries any that fail")
     click.echo(f"Mailing {mailing.id}: {queued} mail(s) queued; {when}.")
+
+
+def _queue_options(command):
+    for decorator in reversed((
+        click.option("--list", "list_name", required=True, metavar="LIST_OR_SEGMENT",
+                     help="A list, by slug or name (e.g. network-news), or a segment, by name."),
+        click.option("--subject", required=True, help="The subject (merge fields allowed)."),
+        click.option("--body", "body_file", required=True, type=click.File("r", encoding="utf-8"), metavar="FILE.md",
+                     help="A Markdown file with the message (merge fields allowed)."),
+        click.option("--language", default="en", show_default=True,
+                     help="Language of the subject and body (two letters); add other versions on the mailing's page."),
+        click.option("--dry-run", is_flag=True,
+                     help="Print how many would get it and why the others would not; queue nothing."),
+        with_appcontext,
+    )):
+        command = decorator(command)
+    return command
+
+
+@mailing_group.command("send")
+@_queue_options
+def mailing_send_command(list_name, subject, body_file, language, dry_run):
+    """Queue a mailing to a list or a segment; the outbox delivers it (or `crm mailings send` at CRM_MAIL_RATE)."""
+    _queue(list_name, subject, body_file, language, dry_run)
+
+
+@mailings_group.command("queue")
+@_queue_options
+def queue_command(list_name, subject, body_file, language, dry_run):
+    """Same as `crm mailing send` (its older name)."""
+    _queue(list_name, subject, body_file, language, dry_run)

@@ -54,7 +54,7 @@ def test_hard_bounces_from_mbox_and_eml_folder_mark_an_address_and_the_next_mail
     box.flush()
     box.close()
     runner = app.test_cli_runner()
-    result = runner.invoke(args=["mailings", "bounces", str(tmp_path / "bounces.mbox")])
+    result = runner.invoke(args=["mail", "bounces", str(tmp_path / "bounces.mbox")])
     assert result.exit_code == 0, result.output
     assert "Read 2 bounce report(s): 1 hard and 1 soft bounce(s) recorded, 0 already known; 1 other" in result.output
     assert bouncing_emails() == {}  # one hard bounce is not enough (limit 2)
@@ -66,7 +66,7 @@ def test_hard_bounces_from_mbox_and_eml_folder_mark_an_address_and_the_next_mail
     folder.mkdir()
     (folder / "3.eml").write_text(dsn(3, "Finn@Lyon.example.org", diagnostic="550 mailbox disabled"))
     (folder / "4.eml").write_text(dsn(4, "ada@lyon.example.org", action="delayed", status="4.4.1"))
-    result = runner.invoke(args=["mailings", "bounces", str(folder)])
+    result = runner.invoke(args=["mail", "bounces", str(folder)])
     assert "1 hard and 1 soft" in result.output and "1 address(es) are bouncing" in result.output
     assert bouncing_emails() == {"finn@lyon.example.org": 2}  # soft bounces never mark Ada
 

@@ -178,27 +178,81 @@ def test_a_contact_page_lists_the_mailings_they_got(app, staff, news_mailing, pe
     assert "None." in _html(staff.get(f"/mailings/contacts/{people['dee'].id}"))
 
 
-def test_crm_mailings_queue_dry_run_counts_and_then_queues(app, lists, people, tmp_path, smtp):
+def test_crm_mailing_send_dry_run_counts_and_then_queues(app, lists, people, tmp_path, smtp):
     body = tmp_path / "news.md"
     body.write_text("Hello {{ first_name }},\n\nnews from the network.", encoding="utf-8")
     runner = app.test_cli_runner()
-    dry = runner.invoke(args=["mailings", "queue", "--list", "network-news", "--subject", "News",
+    dry = runner.invoke(args=["mailing", "send", "--list", "network-news", "--subject", "News",
                               "--body", str(body), "--dry-run"])
     assert dry.exit_code == 0, dry.output
     assert "Network news: 2 will get it; 2 will not: 1 do not contact, 1 no email." in dry.output
+    assert "  1 marked do not contact\n  1 no email address\n" in dry.output
     assert "Dry run: nothing queued." in dry.output and Mailing.select().count() == 0
-    wrong = runner.invoke(args=["mailings", "queue", "--list", "Network news", "--subject", "Hi {{ nmae }}",
+    wrong = runner.invoke(args=["mailing", "send", "--list", "Network news", "--subject", "Hi {{ nmae }}",
                                 "--body", str(body)])
     assert wrong.exit_code != 0 and "Unknown merge field {{ nmae }}" in wrong.output
-    unknown = runner.invoke(args=["mailings", "queue", "--list", "nope", "--subject", "x", "--body", str(body)])
-    assert "No list “nope”. The lists are: events (Events)" in unknown.output
-    done = runner.invoke(args=["mailings", "queue", "--list", "Network news", "--subject", "News",
+    unknown = runner.invoke(args=["mailing", "send", "--list", "nope", "--subject", "x", "--body", str(body)])
+    assert unknown.exit_code != 0
+    assert "No list or segment “nope”. The lists are: events (Events)" in unknown.output
+    done = runner.invoke(args=["mailing", "send", "--list", "Network news", "--subject", "News",
                                "--body", str(body)])
     assert "2 mail(s) queued; the outbox delivers them as this command ends" in done.output, done.output
     runner.invoke(args=["mailings", "send"])  # sends whatever is left, nobody twice
     assert sorted(a for m in smtp.messages for a in m.envelope_to) == ["ada@lyon.example.org",
                                                                        "finn@lyon.example.org"]
     assert "Hello Ada," in smtp.text(smtp.last_to("ada@lyon.example.org"))
+    # The older name still works, with the same checks.
+    alias = runner.invoke(args=["mailings", "queue", "--list", "events", "--subject", "x", "--body", str(body),
+                                "--dry-run"])
+    assert alias.exit_code == 0 and "Events: 0 will get it." in alias.output, alias.output
+
+
+def test_crm_mailing_send_to_a_segment_reaches_its_consenting_contacts_in_their_language(
+        app, lists, people, tmp_path, smtp):
+    from crm.mailings.segments import save_segment
+
+    Contact.update(languages=["fr"]).where(Contact.id == people["finn"].id).execute()
+    save_segment(None, name="Lyon people", mailing_list=lists["network-news"], filters={"regions": ["western_europe"]})
+    body = tmp_path / "news.md"
+    body.write_text("Bonjour {{ first_name }}.", encoding="utf-8")
+    runner = app.test_cli_runner()
+    dry = runner.invoke(args=["mailing", "send", "--list", "lyon people", "--subject", "Nouvelles", "--body", str(body),
+                              "--language", "fr", "--dry-run"])
+    assert dry.exit_code == 0, dry.output
+    assert ("Lyon people (segment of Network news): 2 will get it; 3 will not: 1 do not contact, 1 no consent, "
+            "1 no email.") in dry.output
+    assert "  1 not subscribed to the list the segment is sent under\n" in dry.output
+    done = runner.invoke(args=["mailing", "send", "--list", "Lyon people", "--subject", "Nouvelles",
+                               "--body", str(body), "--language", "fr"])
+    assert "2 mail(s) queued" in done.output, done.output
+    mailing = Mailing.get()
+    assert (mailing.segment.name, mailing.language) == ("Lyon people", "fr")
+    runner.invoke(args=["mailings", "send"])  # whatever the command's own delivery left
+    assert sorted(a for m in smtp.messages for a in m.envelope_to) == ["ada@lyon.example.org",
+                                                                       "finn@lyon.example.org"]
+    assert all(m["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click" for m in smtp.messages)
+    assert smtp.last_to("finn@lyon.example.org")["Subject"] == "Nouvelles"
+    bad = runner.invoke(args=["mailing", "send", "--list", "Lyon people", "--subject", "x", "--body", str(body),
+                              "--language", "xx"])
+    assert bad.exit_code != 0 and "“xx” is not a language we know" in bad.output
+
+
+def test_the_crm_command_finds_the_mailing_commands_without_the_app(app, monkeypatch):
+    from click.testing import CliRunner
+
+    import crm
+    from crm.cli import main
+
+    def no_app(*args, **kwargs):
+        raise AssertionError("help built the app")
+
+    monkeypatch.setattr(crm, "create_app", no_app)
+    runner = CliRunner()
+    mail_help = runner.invoke(main, ["mail", "--help"], terminal_width=200).output
+    assert "send-queued" in mail_help and "bounces" in mail_help and "Read bounce reports (RFC 3464)" in mail_help
+    send_help = runner.invoke(main, ["mailing", "send", "--help"], terminal_width=200).output
+    assert "--list LIST_OR_SEGMENT" in send_help and "--body FILE.md" in send_help and "--dry-run" in send_help
+    assert "Usage: main mail bounces [OPTIONS] FILE" in runner.invoke(main, ["mail", "bounces", "--help"]).output
 
 
 def test_a_scheduled_mailing_is_queued_by_crm_mailings_send_once_due(app, staff, news_mailing, people, smtp):
