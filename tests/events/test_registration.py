@@ -164,11 +164,14 @@ def test_unanswered_offer_passes_to_next(make_event, make_contact, smtp):
         services.confirm_offer(offered)
 
 
+def _registrations(event, make_contact, count: int) -> list:
+    """Register ``count`` new contacts at ``event``, one after the other; return their registrations."""
+    return [services.register(event, contact=make_contact())[0] for _ in range(count)]
+
+
 def test_declining_an_offer_passes_it_on(make_event, make_contact):
     event = make_event(capacity=1)
-    reg, _ = services.register(event, contact=make_contact())
-    w1, _ = services.register(event, contact=make_contact())
-    w2, _ = services.register(event, contact=make_contact())
+    reg, w1, w2 = _registrations(event, make_contact, 3)
     services.cancel_registration(reg)
     services.cancel_registration(reload(w1))  # "No thanks"
     assert reload(w1).status == "cancelled" and reload(w2).status == "offered"
@@ -176,8 +179,7 @@ def test_declining_an_offer_passes_it_on(make_event, make_contact):
 
 def test_leaving_waiting_list_keeps_positions_without_gaps(make_event, make_contact):
     event = make_event(capacity=1)
-    services.register(event, contact=make_contact())
-    waiting = [services.register(event, contact=make_contact())[0] for _ in range(4)]
+    waiting = _registrations(event, make_contact, 5)[1:]
     services.cancel_registration(waiting[1])
     positions = [r.waiting_position for r in Registration.select().where(Registration.status == "waiting")
                  .order_by(Registration.waiting_position)]
@@ -188,8 +190,7 @@ def test_leaving_waiting_list_keeps_positions_without_gaps(make_event, make_cont
 def test_staff_raise_capacity_offers_seats_in_turn(login_as, make_event, make_contact, smtp):
     staff = login_as("staff")
     event = make_event(capacity=1)
-    services.register(event, contact=make_contact())
-    w = [services.register(event, contact=make_contact())[0] for _ in range(3)]
+    w = _registrations(event, make_contact, 4)[1:]
     services.update_event(event, actor=staff.user, **_values(event, capacity=3))
     assert [reload(r).status for r in w] == ["offered", "offered", "waiting"]
     assert reload(w[2]).waiting_position == 1
@@ -210,9 +211,7 @@ def _values(event, **changes):
 def test_staff_move_people_by_hand(login_as, make_event, make_contact, smtp):
     staff = login_as("staff")
     event = make_event(capacity=1)
-    a, _ = services.register(event, contact=make_contact())
-    b, _ = services.register(event, contact=make_contact())
-    c, _ = services.register(event, contact=make_contact())
+    a, b, c = _registrations(event, make_contact, 3)
     # no seat is free: moving b to registered is refused
     staff.post(f"/events/{event.id}/participants/{b.id}/move", data={"action": "register"})
     assert "No seat is free" in staff.get(f"/events/{event.id}/participants").get_data(as_text=True)
@@ -244,9 +243,7 @@ def test_member_cancels_own_registration(login_as, make_event, smtp):
 
 def test_confirming_after_the_deadline_passes_the_seat_on_at_once(make_event, make_contact):
     event = make_event(capacity=1)
-    holder, _ = services.register(event, contact=make_contact())
-    late, _ = services.register(event, contact=make_contact())
-    nxt, _ = services.register(event, contact=make_contact())
+    holder, late, nxt = _registrations(event, make_contact, 3)
     services.cancel_registration(holder)
     Registration.update(offer_expires_at=utcnow() - dt.timedelta(minutes=1)).where(Registration.id == late.id).execute()
     with pytest.raises(services.EventError, match="offer expired"):
