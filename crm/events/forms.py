@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import functools
-import zoneinfo
+import json
 
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -24,7 +23,7 @@ from wtforms import (
 )
 
 from crm.events.models import KINDS, SESSION_KINDS, VISIBILITIES
-from crm.events.timezones import to_utc
+from crm.events.timezones import country_zone, to_utc, zone_choices
 from crm.forms import choices, email_field_validators, strip
 
 DT_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"]
@@ -44,13 +43,15 @@ def city_choices(blank: str = "— none —") -> list:
                                     for c in City.select().order_by(City.name)])
 
 
-@functools.lru_cache(maxsize=1)
-def _zones() -> tuple[str, ...]:
-    return tuple(sorted(z for z in zoneinfo.available_timezones() if "/" in z and not z.startswith(("Etc/", "SystemV/"))))
+def _zone_by_city() -> dict[str, str]:
+    from crm.membership.models import City
 
-
-def timezone_choices() -> list:
-    return choices([("UTC", "UTC")] + [(z, z.replace("_", " ")) for z in _zones()])
+    zones = {}
+    for city in City.select(City.id, City.country):
+        zone = country_zone(city.country)
+        if zone:
+            zones[str(city.id)] = zone
+    return zones
 
 
 class EventForm(FlaskForm):
@@ -106,7 +107,11 @@ class EventForm(FlaskForm):
         self.kind.choices = choices(KINDS)
         self.visibility.choices = choices(VISIBILITIES)
         self.host_city.choices = city_choices()
-        self.timezone.choices = timezone_choices()
+        stored = getattr(kwargs.get("obj"), "timezone", None)  # an old alias stays choosable on its own event
+        self.timezone.choices = zone_choices(stored)
+        self.timezone.render_kw = {"data-searchable": "zones by city or country"}
+        if kwargs.get("obj") is None:  # a new event: the host city's zone is chosen until the user picks one
+            self.timezone.render_kw["data-zone-by-city"] = json.dumps(_zone_by_city())
         self.audience_sectors.choices = choices(vocabulary("sectors"))
 
     def validate_ends_local(self, field):

@@ -61,3 +61,47 @@ document.addEventListener("DOMContentLoaded", function () {
     });
   });
 }());
+
+// <select data-searchable="zones by city or country">: a search box above it keeps only the options whose text matches.
+// <select data-zone-by-city='{"12": "Europe/Oslo"}'>: choosing a host city picks its zone, until the
+// user chooses a zone themselves.
+document.addEventListener("DOMContentLoaded", function () {
+  document.querySelectorAll("select[data-searchable]").forEach(function (select) {
+    var box = document.createElement("input");
+    box.type = "search";
+    box.placeholder = "Find " + select.getAttribute("data-searchable");
+    box.setAttribute("aria-label", "Find " + select.getAttribute("data-searchable"));
+    box.setAttribute("aria-controls", select.id);
+    select.parentNode.insertBefore(box, select);
+    box.addEventListener("input", function () {
+      var words = box.value.toLowerCase().split(/\s+/).filter(Boolean);
+      var first = null;
+      select.querySelectorAll("option").forEach(function (option) {
+        var text = (option.textContent + " " + option.value + " " +
+                    (option.parentNode.label || "")).toLowerCase().replace(/_/g, " ");
+        var shown = words.every(function (word) { return text.indexOf(word) !== -1; });
+        option.hidden = !shown;
+        if (shown && first === null) { first = option; }
+      });
+      select.querySelectorAll("optgroup").forEach(function (group) {
+        group.hidden = !group.querySelector("option:not([hidden])");
+      });
+      if (first && select.selectedOptions[0] && select.selectedOptions[0].hidden) {
+        select.value = first.value;
+        select.setAttribute("data-chosen", "yes");
+      }
+    });
+  });
+  document.querySelectorAll("select[data-zone-by-city]").forEach(function (zone) {
+    var zones = JSON.parse(zone.getAttribute("data-zone-by-city"));
+    zone.addEventListener("change", function () { zone.setAttribute("data-chosen", "yes"); });
+    var host = zone.form && zone.form.querySelector("select[name='host_city']");
+    if (host) {
+      host.addEventListener("change", function () {
+        if (!zone.hasAttribute("data-chosen") && zones[host.value]) {
+          zone.value = zones[host.value];
+        }
+      });
+    }
+  });
+});
