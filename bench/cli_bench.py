@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import os
 import resource
+import shutil
 import statistics
 import subprocess
 import sys
@@ -55,10 +56,20 @@ def main() -> None:
 
     folder = args.instance or tempfile.mkdtemp(prefix="crm-cli-bench-")
     os.makedirs(folder, exist_ok=True)
+    try:
+        run(args, folder)
+    finally:
+        if not args.instance:
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def run(args, folder: str) -> None:
+    """Time each command ``args.runs`` times against the instance in ``folder`` and print the medians."""
     env = {key: value for key, value in os.environ.items() if not key.startswith(("CRM_", "FLASK_"))}
     env["CRM_INSTANCE_DIR"] = folder
     prepare_instance(folder, env)
-    empty = tempfile.mkdtemp(prefix="crm-cli-bench-empty-")  # no app to find for the bare `flask --help`
+    empty = os.path.join(folder, "empty")  # no app to find there for the bare `flask --help`
+    os.makedirs(empty, exist_ok=True)
     bare_env = {key: value for key, value in env.items() if key != "CRM_INSTANCE_DIR"}
 
     commands = [
