@@ -74,7 +74,10 @@ def _fold_word(text):
 
 
 def _fold(text):
-    text = unicodedata.normalize("NFKC", text or "").lower().translate(_FOLD_TABLE)
+    text = text or ""
+    if text.isascii():  # Unicode normalisation leaves ASCII as it is; of the table only "`" is ASCII
+        return text.lower().replace("`", "'")
+    text = unicodedata.normalize("NFKC", text).lower().translate(_FOLD_TABLE)
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 

@@ -229,3 +229,16 @@ def test_the_stem_cache_gives_the_stems_the_stemmers_give(tmp_path):
     assert tables(str(cache)) == computed  # reads them
     files[0].write_text('{"damaged', encoding="utf-8")
     assert tables(str(cache)) == computed
+
+
+def test_folding_ascii_takes_the_short_way_to_the_same_result():
+    """ASCII text skips Unicode normalisation; it must fold exactly as the full way would."""
+    import unicodedata
+
+    def full_way(text):
+        text = unicodedata.normalize("NFKC", text).lower().translate(T._FOLD_TABLE)
+        return "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch))
+
+    ascii_chars = [chr(i) for i in range(128)]
+    for text in [a + b for a in ascii_chars for b in ascii_chars] + ["Rock`n`Roll", "Anschlag", "ÆØÅ Ærø", "Œuvre"]:
+        assert T.fold(text) == full_way(text), repr(text)
