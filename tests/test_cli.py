@@ -181,3 +181,19 @@ def test_crm_builds_the_app_for_a_command_only_when_it_runs(app, monkeypatch):
     result = CliRunner().invoke(main, ["db", "status"], obj=ScriptInfo(create_app=lambda: app))
     assert result.exit_code == 0, result.output
     assert "0 pending" in result.output
+
+
+def test_each_group_help_in_a_fresh_process_lists_the_app_groups_commands(app):
+    """`crm GROUP --help` as the first thing a process does (nothing imported yet) lists all of the group's commands.
+
+    In this process the features' command modules are already imported (the app is built), which could hide a
+    subcommand that only their import adds; a fresh interpreter cannot.
+    """
+    groups = {name: command for name, command in app.cli.commands.items() if hasattr(command, "commands")}
+    assert {"db", "mail", "import", "search"} <= set(groups)
+    env = {"PATH": "/usr/bin:/bin", "CRM_DATABASE_URL": "sqlite:////nonexistent/never-opened.sqlite3"}
+    for name, group in sorted(groups.items()):
+        done = subprocess.run([sys.executable, "-m", "crm.cli", name, "--help"], env=env, capture_output=True,
+                              text=True, timeout=120)
+        assert done.returncode == 0, (name, done.stderr)
+        assert sorted(_help_rows(done.stdout)) == sorted(group.commands), name
