@@ -28,6 +28,7 @@ FEATURES = [
     "crm.workspace",
     "crm.mailings",
     "crm.anniversaries",
+    "crm.journeys",
     "crm.searchui",
 ]
 

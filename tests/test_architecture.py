@@ -32,6 +32,8 @@ REQUIRES = {
     "searchui": {"accounts", "membership", "peers"},
     "mailings": {"accounts", "audit", "contacts", "events", "membership"},
     "anniversaries": {"accounts", "audit", "contacts", "incidents", "lessons", "mailings", "membership"},
+    "journeys": {"accounts", "audit", "contacts", "events", "incidents", "lessons", "mailings", "membership",
+                 "workspace"},
 }
 KNOWN_CYCLES: set[frozenset[str]] = set()  # none left: features that react to another answer its signals
 

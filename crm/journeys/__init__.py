@@ -1,0 +1,14 @@
+"""Member journeys: a city's and a contact's timeline of everything that happened, engagement, dormant members."""
+
+from flask import Blueprint
+
+from crm.features import Feature
+
+bp = Blueprint("journeys", __name__)
+
+# No navigation link (the secretariat's bar is full): the dormant list is a dashboard panel's link, and every
+# journey page links to it.
+feature = Feature(
+    "journeys",
+    models=(),  # reads the other features' tables; holds none of its own
+)

@@ -1,0 +1,16 @@
+"""The secretariat dashboard's panel: member cities gone quiet, to reach out to."""
+
+from __future__ import annotations
+
+from crm.features import panel
+from crm.journeys.services import dormant_cities
+
+PANEL_MONTHS = 12
+PANEL_ROWS = 5
+
+
+@panel
+def _dormant_members():
+    found = dormant_cities(PANEL_MONTHS)
+    return {"title": "Dormant members", "template": "journeys/_panel_dormant.html",
+            "data": {"dormant": found[:PANEL_ROWS], "count": len(found), "months": PANEL_MONTHS}}

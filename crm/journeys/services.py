@@ -1,0 +1,585 @@
+"""Member journeys, read from the other features' records: timelines, engagement and dormant members.
+
+Nothing here writes. Each timeline is a fixed number of queries whatever the number of records (one per
+kind of record, joined to what its line names), so a city with ten years of history costs what a new
+member costs. What counts as a city's *activity* (its people acting, not the secretariat acting on it) is
+defined once, in ``ACTIVITY_SOURCES``, and used alike by the engagement summary and the dormant list.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from itertools import groupby
+
+import peewee
+from peewee import fn
+
+from crm.audit.models import AuditEntry
+from crm.contacts.models import Contact, ContactMerge
+from crm.db import utcnow
+from crm.events.models import DRAFT, Event, Invitation, Registration, Session, SessionSpeaker
+from crm.incidents.models import Incident
+from crm.lessons.models import Lesson
+from crm.mail import STATUSES as MAIL_STATUSES
+from crm.mail import OutboxMail
+from crm.mailings.models import Delivery
+from crm.membership.models import CITY_STATUSES, Application, ApplicationEvent, City, CityStatusChange
+from crm.workspace.models import ADVICE_STATUSES, AdviceRequest, Workspace
+
+# kind -> (icon, label). The icon is decoration (the label is what screen readers and the filter use).
+KINDS = OrderedDict([  # symbols that common system fonts carry (no emoji font on many desktops)
+    ("application", ("✍", "Application")),
+    ("status", ("◆", "Membership status")),
+    ("record", ("✎", "Record")),
+    ("incident", ("⚠", "Incident")),
+    ("invitation", ("✉", "Invitation")),
+    ("registration", ("☑", "Registration")),
+    ("attendance", ("✓", "Attended")),
+    ("speaker", ("★", "Speaker")),
+    ("lesson", ("¶", "Lesson")),
+    ("workspace", ("⚑", "Workspace")),
+    ("advice", ("⇄", "Advice")),
+    ("mail", ("➤", "Mail")),
+])
+
+APPLICATION_ACTIONS = {"submitted": "submitted", "info_requested": "more information requested",
+                       "answered": "the applicant answered", "approved": "approved", "declined": "declined",
+                       "withdrawn": "withdrawn by the applicant"}
+ACTIVE_APPLICATION_ACTIONS = ("submitted", "answered")
+REGISTRATION_WORDS = {"registered": "registered", "waiting": "on the waiting list", "offered": "offered a seat",
+                      "cancelled": "cancelled", "expired": "offer expired"}
+LIMIT = 400  # newest entries of each kind shown (a page for people, not an export)
+ATTENDED_DAYS = 365  # "events attended in the last 12 months"
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One line of a timeline: when, what kind, a one-line text and where to read more."""
+
+    at: dt.datetime  # naive UTC; a date alone becomes its midnight
+    kind: str
+    text: str
+    endpoint: str = ""
+    args: tuple = ()  # (name, value) pairs for url_for
+    activity: bool = False  # the city or person acted (rather than the secretariat acting on them)
+    note: str = ""
+
+    @property
+    def icon(self) -> str:
+        return KINDS[self.kind][0]
+
+    @property
+    def label(self) -> str:
+        return KINDS[self.kind][1]
+
+    @property
+    def url_args(self) -> dict:
+        return dict(self.args)
+
+
+@dataclass
+class Month:
+    """The entries of one calendar month, newest first."""
+
+    year: int
+    month: int
+    entries: list[Entry] = field(default_factory=list)
+
+    @property
+    def title(self) -> str:
+        return dt.date(self.year, self.month, 1).strftime("%B %Y")
+
+    @property
+    def anchor(self) -> str:
+        return f"m{self.year}-{self.month:02d}"
+
+
+@dataclass(frozen=True)
+class Engagement:
+    """How engaged a city (or a person) is: last activity and a few counts."""
+
+    last_activity_at: dt.datetime | None
+    events_attended_12m: int
+    lessons_published: int = 0
+    open_workspaces: int = 0
+    contacts: int = 0
+    mails: int | None = None  # staff only
+
+
+def _as_datetime(value) -> dt.datetime | None:
+    """A stored date, datetime or (SQLite aggregate) ISO string as a naive UTC datetime."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, str):
+        value = dt.datetime.fromisoformat(value)
+    if isinstance(value, dt.datetime):
+        return value.replace(tzinfo=None) if value.tzinfo is None else value.astimezone(dt.UTC).replace(tzinfo=None)
+    return dt.datetime.combine(value, dt.time())
+
+
+def is_staff(user) -> bool:
+    return bool(getattr(user, "is_authenticated", False) and user.is_secretariat)
+
+
+def can_view_city_journey(user, city: City) -> bool:
+    """Staff see every city's journey; a member city's officials see their own city's, and no other."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return user.is_secretariat or (user.role == "member" and user.city_id == city.id)
+
+
+def months_ago(now: dt.datetime, months: int) -> dt.datetime:
+    """``now`` minus a number of calendar months (the day clamped to the shorter month's end)."""
+    year, month = divmod(now.year * 12 + now.month - 1 - months, 12)
+    month += 1
+    days = [31, 29 if year % 4 == 0 and (year % 100 or year % 400 == 0) else 28,
+            31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1]
+    return now.replace(year=year, month=month, day=min(now.day, days))
+
+
+def by_month(entries: list[Entry]) -> list[Month]:
+    """Group entries (newest first) by calendar month."""
+    months = []
+    for (year, month), items in groupby(entries, key=lambda e: (e.at.year, e.at.month)):
+        months.append(Month(year, month, list(items)))
+    return months
+
+
+def _newest_first(entries: list[Entry]) -> list[Entry]:
+    return sorted(entries, key=lambda e: (e.at, KINDS_ORDER[e.kind]), reverse=True)
+
+
+KINDS_ORDER = {kind: i for i, kind in enumerate(KINDS)}
+
+
+def _names(people: list[str], most: int = 6) -> str:
+    shown = ", ".join(people[:most])
+    return shown + (f" and {len(people) - most} more" if len(people) > most else "")
+
+
+# --- a city's timeline ----------------------------------------------------------------------------
+
+def city_timeline(city: City, viewer) -> list[Entry]:
+    """Everything that happened in ``city``'s membership that ``viewer`` may see, newest first."""
+    staff = is_staff(viewer)
+    entries: list[Entry] = []
+    emails: set[str] = set()
+    entries += _application_entries(city, staff, emails)
+    entries += _status_entries(city)
+    entries += _incident_entries(city)
+    entries += _event_entries(Contact.city == city, staff, per_event=True)
+    entries += _lesson_entries(city)
+    entries += _workspace_entries(city, staff)
+    if staff:
+        entries += _record_entries(city)
+        city_emails = (Contact.select(Contact.email)
+                       .where(Contact.city == city, Contact.email.is_null(False)))
+        entries += _mail_entries(OutboxMail.recipient.in_(city_emails) | OutboxMail.recipient.in_(sorted(emails)))
+    return _newest_first(entries)
+
+
+def _application_entries(city: City, staff: bool, emails: set[str]) -> list[Entry]:
+    rows = (ApplicationEvent
+            .select(ApplicationEvent, Application)
+            .join(Application)
+            .where(Application.city == city)
+            .order_by(ApplicationEvent.created_at.desc())
+            .limit(LIMIT))
+    entries = []
+    for event in rows:
+        application = event.application
+        emails.update(e.lower() for e in (application.applicant_email, application.focal_email) if e)
+        who = f" by {event.actor_label}" if staff and event.actor_label else ""
+        entries.append(Entry(event.created_at, "application",
+                             f"Application {application.reference}: {APPLICATION_ACTIONS.get(event.action, event.action)}{who}",
+                             "membership.application_detail", (("application_id", application.id),),
+                             activity=event.action in ACTIVE_APPLICATION_ACTIONS))
+    return entries
+
+
+def _status_entries(city: City) -> list[Entry]:
+    rows = (CityStatusChange
+            .select()
+            .where(CityStatusChange.city == city)
+            .order_by(CityStatusChange.changed_on.desc(), CityStatusChange.id.desc())
+            .limit(LIMIT))
+    entries = []
+    for change in rows:
+        # the day the change took effect, at the time it was recorded when that is the same day
+        at = (change.created_at if change.created_at and change.created_at.date() == change.changed_on
+              else _as_datetime(change.changed_on))
+        text = f"Status: {CITY_STATUSES.get(change.status, change.status)}"
+        if change.old_status:
+            text += f" (was {CITY_STATUSES.get(change.old_status, change.old_status).lower()})"
+        entries.append(Entry(at, "status", text, note=change.reason))
+    return entries
+
+
+def _record_entries(city: City) -> list[Entry]:
+    """Staff only: the city's record created, edited or merged with another, from the audit log."""
+    rows = (AuditEntry
+            .select()
+            .where(AuditEntry.object_type == "City", AuditEntry.object_id == str(city.id),
+                   AuditEntry.action.in_(("city.create", "city.update", "city.merge")))
+            .order_by(AuditEntry.id.desc())
+            .limit(LIMIT))
+    return [Entry(e.created_at, "record", e.summary or e.action, "audit.log",
+                  (("object_type", "City"), ("object_id", city.id)), note=e.actor_email)
+            for e in rows]
+
+
+def _incident_entries(city: City) -> list[Entry]:
+    rows = (Incident
+            .select(Incident.id, Incident.title, Incident.occurred_on, Incident.created_at)
+            .where(Incident.city == city)
+            .order_by(Incident.id.desc())
+            .limit(LIMIT))
+    return [Entry(_as_datetime(i.occurred_on) or i.created_at, "incident", f"Incident: {i.title}",
+                  "incidents.incident_detail", (("incident_id", i.id),),
+                  note="" if i.occurred_on else "date of the attack not recorded: shown when it was entered")
+            for i in rows]
+
+
+def _event_entries(who: peewee.Expression, staff: bool, *, per_event: bool) -> list[Entry]:
+    """Invitations, registrations, attendance and talks of the contacts ``who`` selects.
+
+    ``per_event`` folds a city's people into one line per event and kind ("Invited to X: A, B, C").
+    Officials never see draft events (as on the events pages).
+    """
+    visible = [who] if staff else [who, Event.status != DRAFT]
+    invitations = (Invitation
+                   .select(Invitation, Event, Contact)
+                   .join(Event).switch(Invitation).join(Contact)
+                   .where(*visible)
+                   .order_by(Invitation.sent_at.desc())
+                   .limit(LIMIT))
+    registrations = (Registration
+                     .select(Registration, Event, Contact)
+                     .join(Event).switch(Registration).join(Contact)
+                     .where(*visible)
+                     .order_by(Registration.created_at.desc())
+                     .limit(LIMIT))
+    talks = (SessionSpeaker
+             .select(SessionSpeaker, Session, Event, Contact)
+             .join(Session).join(Event).switch(SessionSpeaker).join(Contact)
+             .where(*visible)
+             .order_by(Session.starts_at.desc())
+             .limit(LIMIT))
+    link = "events.event_detail"
+    entries: list[Entry] = []
+    if per_event:
+        folded: dict[tuple[str, int], dict] = {}
+
+        def fold(kind, event, at, name, activity):
+            item = folded.setdefault((kind, event.id), {"event": event, "at": at, "names": [], "activity": activity})
+            item["at"] = min(item["at"], at)
+            if name not in item["names"]:
+                item["names"].append(name)
+
+        for inv in invitations:
+            fold("invitation", inv.event, inv.sent_at, inv.contact.name, False)
+            if inv.answered_at:
+                entries.append(Entry(inv.answered_at, "invitation",
+                                     f"{inv.contact.name} {inv.status_label.lower()} the invitation to {inv.event.title}",
+                                     link, (("event_id", inv.event.id),), activity=True))
+        for reg in registrations:
+            word = REGISTRATION_WORDS.get(reg.status, reg.status)
+            fold("registration", reg.event, reg.created_at, f"{reg.contact.name}" +
+                 ("" if reg.status == "registered" else f" ({word})"), True)
+            if reg.checked_in_at:
+                fold("attendance", reg.event, reg.checked_in_at, reg.contact.name, True)
+        for talk in talks:
+            fold("speaker", talk.session.event, talk.session.starts_at, talk.contact.name, True)
+        words = {"invitation": "Invited to", "registration": "Registered for", "attendance": "Attended",
+                 "speaker": "Speaking at"}
+        for (kind, _event_id), item in folded.items():
+            event = item["event"]
+            entries.append(Entry(item["at"], kind, f"{words[kind]} {event.title}: {_names(item['names'])}",
+                                 link, (("event_id", event.id),), activity=item["activity"]))
+        return entries
+    for inv in invitations:
+        entries.append(Entry(inv.sent_at, "invitation", f"Invited to {inv.event.title}", link,
+                             (("event_id", inv.event.id),)))
+        if inv.answered_at:
+            entries.append(Entry(inv.answered_at, "invitation",
+                                 f"{inv.status_label} the invitation to {inv.event.title}", link,
+                                 (("event_id", inv.event.id),), activity=True))
+    for reg in registrations:
+        word = REGISTRATION_WORDS.get(reg.status, reg.status)
+        entries.append(Entry(reg.created_at, "registration", f"Registered for {reg.event.title}"
+                             + ("" if reg.status == "registered" else f" (now {word})"), link,
+                             (("event_id", reg.event.id),), activity=True))
+        if reg.checked_in_at:
+            entries.append(Entry(reg.checked_in_at, "attendance", f"Attended {reg.event.title}", link,
+                                 (("event_id", reg.event.id),), activity=True))
+    for talk in talks:
+        entries.append(Entry(talk.session.starts_at, "speaker",
+                             f"Speaking at {talk.session.event.title}: {talk.session.title}", link,
+                             (("event_id", talk.session.event.id),), activity=True))
+    return entries
+
+
+def _lesson_entries(city: City) -> list[Entry]:
+    rows = (Lesson
+            .select(Lesson.id, Lesson.title, Lesson.status, Lesson.created_at, Lesson.submitted_at, Lesson.published_at)
+            .where(Lesson.city == city)
+            .order_by(Lesson.id.desc())
+            .limit(LIMIT))
+    entries = []
+    for lesson in rows:
+        args = (("lesson_id", lesson.id),)
+        entries.append(Entry(lesson.created_at, "lesson", f"Lesson written: {lesson.title}",
+                             "lessons.lesson_detail", args, activity=True))
+        if lesson.submitted_at:
+            entries.append(Entry(lesson.submitted_at, "lesson", f"Lesson submitted for review: {lesson.title}",
+                                 "lessons.lesson_detail", args, activity=True))
+        if lesson.published_at:
+            entries.append(Entry(lesson.published_at, "lesson", f"Lesson published: {lesson.title}",
+                                 "lessons.lesson_detail", args))
+    return entries
+
+
+def _workspace_entries(city: City, staff: bool) -> list[Entry]:
+    """The city's workspaces and the advice it asked for; staff also see advice other cities asked of it."""
+    workspaces = (Workspace
+                  .select(Workspace.id, Workspace.title, Workspace.status, Workspace.created_at, Workspace.updated_at)
+                  .where(Workspace.city == city)
+                  .order_by(Workspace.id.desc())
+                  .limit(LIMIT))
+    entries = []
+    for ws in workspaces:
+        args = (("workspace_id", ws.id),)
+        entries.append(Entry(ws.created_at, "workspace", f"Incident workspace opened: {ws.title}",
+                             "workspace.workspace_detail", args, activity=True))
+        if ws.status == "closed":
+            entries.append(Entry(ws.updated_at, "workspace", f"Incident workspace closed: {ws.title}",
+                                 "workspace.workspace_detail", args))
+    Peer = City.alias()
+    asked = (AdviceRequest
+             .select(AdviceRequest, Workspace.id, Workspace.title, Peer.name)
+             .join(Workspace).switch(AdviceRequest).join(Peer, on=(AdviceRequest.peer_city == Peer.id))
+             .where(Workspace.city == city)
+             .order_by(AdviceRequest.id.desc())
+             .limit(LIMIT))
+    for req in asked:
+        args = (("workspace_id", req.workspace.id),)
+        urgent = " (urgent)" if req.urgent else ""
+        entries.append(Entry(req.created_at, "advice", f"Asked {req.peer_city.name} for advice{urgent}",
+                             "workspace.workspace_detail", args, activity=True, note=req.workspace.title))
+        if req.answered_at:
+            entries.append(Entry(req.answered_at, "advice",
+                                 f"Advice from {req.peer_city.name}: {ADVICE_STATUSES.get(req.status, req.status)}",
+                                 "workspace.workspace_detail", args))
+    if staff:  # another city's confidential request: never shown to this city's officials
+        Asking = City.alias()
+        received = (AdviceRequest
+                    .select(AdviceRequest, Workspace.id, Asking.name)
+                    .join(Workspace).join(Asking, on=(Workspace.city == Asking.id))
+                    .where(AdviceRequest.peer_city == city)
+                    .order_by(AdviceRequest.id.desc())
+                    .limit(LIMIT))
+        for req in received:
+            args = (("workspace_id", req.workspace.id),)
+            asker = req.workspace.city.name
+            entries.append(Entry(req.forwarded_at or req.created_at, "advice", f"{asker} asked this city for advice",
+                                 "workspace.workspace_detail", args))
+            if req.answered_at:
+                entries.append(Entry(req.answered_at, "advice",
+                                     f"Answered {asker}'s request: {ADVICE_STATUSES.get(req.status, req.status)}",
+                                     "workspace.workspace_detail", args, activity=True))
+    return entries
+
+
+def _mail_entries(where: peewee.Expression) -> list[Entry]:
+    """Staff only: mail sent (or queued) to these addresses, marking those that belong to a mailing."""
+    mails = list(OutboxMail
+                 .select(OutboxMail.id, OutboxMail.recipient, OutboxMail.subject, OutboxMail.status,
+                         OutboxMail.created_at, OutboxMail.sent_at)
+                 .where(where)
+                 .order_by(OutboxMail.id.desc())
+                 .limit(LIMIT))
+    mailing_of = {}
+    if mails:
+        mailing_of = dict(Delivery
+                          .select(Delivery.outbox_mail_id, Delivery.mailing)
+                          .where(Delivery.outbox_mail_id.in_([m.id for m in mails]))
+                          .tuples())
+    entries = []
+    for m in mails:
+        what = "Mailing" if m.id in mailing_of else "Mail"
+        status = MAIL_STATUSES.get(m.status, m.status).lower()
+        entries.append(Entry(m.sent_at or m.created_at, "mail", f"{what} to {m.recipient}: {m.subject} ({status})",
+                             "outbox.mail_detail", (("mail_id", m.id),)))
+    return entries
+
+
+# --- a contact's timeline -------------------------------------------------------------------------
+
+def contact_timeline(contact: Contact) -> list[Entry]:
+    """Everything that happened with ``contact`` (for the secretariat), newest first."""
+    ids = [str(contact.id)] + [str(m.merged_contact_id) for m in
+                               ContactMerge.select(ContactMerge.merged_contact_id).where(ContactMerge.kept == contact)]
+    records = (AuditEntry
+               .select()
+               .where(AuditEntry.object_type == "Contact", AuditEntry.object_id.in_(ids))
+               .order_by(AuditEntry.id.desc())
+               .limit(LIMIT))
+    entries = [Entry(e.created_at, "record", e.summary or e.action, "audit.log",
+                     (("object_type", "Contact"), ("object_id", contact.id)), note=e.actor_email)
+               for e in records]
+    entries += _event_entries(Contact.id == contact.id, True, per_event=False)
+    if contact.email:
+        entries += _mail_entries(OutboxMail.recipient == contact.email)
+        forwarded = (AdviceRequest
+                     .select(AdviceRequest, Workspace.id, City.name)
+                     .join(Workspace).join(City)
+                     .where(AdviceRequest.forwarded_to == contact.email)
+                     .order_by(AdviceRequest.id.desc())
+                     .limit(LIMIT))
+        for req in forwarded:
+            args = (("workspace_id", req.workspace.id),)
+            entries.append(Entry(req.forwarded_at or req.created_at, "advice",
+                                 f"Asked for advice on behalf of {req.workspace.city.name}",
+                                 "workspace.workspace_detail", args))
+            if req.answered_at:
+                entries.append(Entry(req.answered_at, "advice",
+                                     f"Answered {req.workspace.city.name}: {ADVICE_STATUSES.get(req.status, req.status)}",
+                                     "workspace.workspace_detail", args, activity=True))
+    return _newest_first(entries)
+
+
+def contact_engagement(contact: Contact, entries: list[Entry], *, now: dt.datetime | None = None) -> Engagement:
+    """A person's engagement, from their timeline: last activity, events attended in 12 months, mails."""
+    now = now or utcnow()
+    since = now - dt.timedelta(days=ATTENDED_DAYS)
+    last = max((e.at for e in entries if e.activity and e.at <= now), default=None)
+    attended = (Registration
+                .select(fn.COUNT(Registration.event.distinct()))
+                .join(Event)
+                .where(Registration.contact == contact, Registration.checked_in_at.is_null(False),
+                       Event.starts_at >= since, Event.starts_at <= now)
+                .scalar())
+    return Engagement(last, attended or 0, mails=sum(1 for e in entries if e.kind == "mail"))
+
+
+# --- engagement and dormant members ---------------------------------------------------------------
+
+def _activity_sources() -> list[tuple[peewee.SelectQuery, peewee.Field]]:
+    """Queries of (city id, latest, latest) for each kind of activity of a city's people: the definition.
+
+    Each comes with the column that names the city, to narrow it to a few cities.
+    """
+    return [
+        (Registration
+         .select(Contact.city, fn.MAX(Registration.created_at), fn.MAX(Registration.checked_in_at))
+         .join(Contact)
+         .group_by(Contact.city), Contact.city),
+        (Invitation
+         .select(Contact.city, fn.MAX(Invitation.answered_at), fn.MAX(Invitation.answered_at))
+         .join(Contact)
+         .group_by(Contact.city), Contact.city),
+        (Lesson
+         .select(Lesson.city, fn.MAX(Lesson.created_at), fn.MAX(Lesson.submitted_at))
+         .group_by(Lesson.city), Lesson.city),
+        (Workspace
+         .select(Workspace.city, fn.MAX(Workspace.created_at), fn.MAX(Workspace.created_at))
+         .group_by(Workspace.city), Workspace.city),
+        (AdviceRequest
+         .select(Workspace.city, fn.MAX(AdviceRequest.created_at), fn.MAX(AdviceRequest.created_at))
+         .join(Workspace)
+         .group_by(Workspace.city), Workspace.city),
+        (AdviceRequest
+         .select(AdviceRequest.peer_city, fn.MAX(AdviceRequest.answered_at), fn.MAX(AdviceRequest.answered_at))
+         .group_by(AdviceRequest.peer_city), AdviceRequest.peer_city),
+        (ApplicationEvent
+         .select(Application.city, fn.MAX(ApplicationEvent.created_at), fn.MAX(ApplicationEvent.created_at))
+         .join(Application)
+         .where(ApplicationEvent.action.in_(ACTIVE_APPLICATION_ACTIONS))
+         .group_by(Application.city), Application.city),
+    ]
+
+
+ACTIVITY_SOURCES = ("event registrations and check-ins", "answers to invitations", "lessons written or submitted",
+                    "incident workspaces opened", "advice asked", "advice requests answered",
+                    "membership application submitted or answered")
+
+
+def last_activity_by_city(city_ids: list[int] | None = None, *, now: dt.datetime | None = None) -> dict[int, dt.datetime]:
+    """Return ``{city id: latest activity}`` for the cities given (all when None), one query per kind of activity."""
+    now = now or utcnow()
+    latest: dict[int, dt.datetime] = {}
+    for query, city in _activity_sources():
+        query = query.where(city.in_(city_ids) if city_ids is not None else city.is_null(False))
+        for city_id, *values in query.tuples():
+            for value in map(_as_datetime, values):
+                if value is not None and value <= now and (city_id not in latest or value > latest[city_id]):
+                    latest[city_id] = value
+    return latest
+
+
+def city_engagement(city: City, viewer, entries: list[Entry], *, now: dt.datetime | None = None) -> Engagement:
+    """A city's engagement summary: last activity, events attended in 12 months, lessons, open workspaces."""
+    now = now or utcnow()
+    since = now - dt.timedelta(days=ATTENDED_DAYS)
+    attended = (Registration
+                .select(fn.COUNT(Registration.event.distinct()))
+                .join(Contact).switch(Registration).join(Event)
+                .where(Contact.city == city, Registration.checked_in_at.is_null(False),
+                       Event.starts_at >= since, Event.starts_at <= now)
+                .scalar())
+    return Engagement(
+        last_activity_at=last_activity_by_city([city.id], now=now).get(city.id),
+        events_attended_12m=attended or 0,
+        lessons_published=sum(1 for e in entries if e.kind == "lesson" and e.text.startswith("Lesson published")),
+        open_workspaces=Workspace.select().where(Workspace.city == city, Workspace.status == "open").count(),
+        contacts=Contact.select().where(Contact.city == city, Contact.erased_at.is_null()).count(),
+        mails=sum(1 for e in entries if e.kind == "mail") if is_staff(viewer) else None,
+    )
+
+
+@dataclass(frozen=True)
+class Dormant:
+    """An active member city silent since ``silent_since`` (its last activity, or the day it joined)."""
+
+    city: City
+    last_activity_at: dt.datetime | None
+    silent_since: dt.datetime
+    months_silent: int
+    focal_points: tuple = ()
+
+
+def dormant_cities(months: int = 12, *, region: str = "", now: dt.datetime | None = None) -> list[Dormant]:
+    """Active member cities with no activity in the last ``months`` months, longest silence first."""
+    now = now or utcnow()
+    cutoff = months_ago(now, months)
+    cities = City.select().where(City.status == "active")
+    if region:
+        cities = cities.where(City.region == region)
+    cities = list(cities.order_by(City.name))
+    latest = last_activity_by_city(None, now=now)
+    found = []
+    for city in cities:
+        last = latest.get(city.id)
+        since = last or _as_datetime(city.joined_on) or city.created_at
+        if since < cutoff:
+            silent = (now.year - since.year) * 12 + now.month - since.month - (now.day < since.day)
+            found.append((city, last, since, silent))
+    found.sort(key=lambda row: (row[2], row[0].name))
+    focal: dict[int, list[Contact]] = {}
+    if found:
+        rows = (Contact
+                .select()
+                .where(Contact.city.in_([row[0].id for row in found]), Contact.city_role == "focal_point",
+                       Contact.erased_at.is_null())
+                .order_by(Contact.name))
+        for contact in rows:
+            focal.setdefault(contact.city_id, []).append(contact)
+    return [Dormant(city, last, since, silent, tuple(focal.get(city.id, ()))) for city, last, since, silent in found]
+
+
+def active_member_count(region: str = "") -> int:
+    query = City.select().where(City.status == "active")
+    return (query.where(City.region == region) if region else query).count()
+
