@@ -5,8 +5,15 @@ import datetime as dt
 import re
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 
 pytestmark = pytest.mark.browser
+
+
+def _serious(axe, page) -> list[str]:
+    """The serious and critical axe violations of the page now shown."""
+    return [f"{page.url}: {v['id']}: {v['help']}" for v in axe.run(page).response["violations"]
+            if v["impact"] in ("serious", "critical")]
 
 
 def test_segment_version_preview_and_schedule(page, live_server, make_user, lists, people, smtp):
@@ -63,3 +70,12 @@ def test_segment_version_preview_and_schedule(page, live_server, make_user, list
     mailing = Mailing.get()
     assert mailing.is_draft and mailing.scheduled_at == when.replace(tzinfo=None)
     assert smtp.messages == []
+
+    # The new pages pass axe (no serious or critical violation).
+    axe, problems = Axe(), []
+    for path in ["/mailings/", "/mailings/segments/new", f"/mailings/segments/{mailing.segment_id}",
+                 f"/mailings/{mailing.id}", f"/mailings/{mailing.id}/versions?language=fr",
+                 f"/mailings/{mailing.id}/send"]:
+        page.goto(path)
+        problems += _serious(axe, page)
+    assert problems == [], "\n".join(problems)
