@@ -68,49 +68,19 @@ class CrmGroup(FlaskGroup):
     """Flask's command group that finds the ``crm`` commands without building the app.
 
     The core commands are defined below and the features name theirs by import string
-    (``crm.features.Feature.cli``), imported when listed or run. So ``crm --help`` and ``crm GROUP --help``
-    build no app; a command that needs one builds it when it runs (``with_appcontext``). The commands of
-    ``app.cli`` are the same objects (``init_app``): ``flask --app wsgi`` and the test runner see them too.
+    (``crm.features.Feature.cli``): their modules are small (each command imports what it needs when it
+    runs) and are imported when a command is looked up. So ``crm --help`` and ``crm GROUP --help`` build no
+    app; a command that needs one builds it when it runs (``with_appcontext``). ``app.cli`` gets the same
+    commands (``init_app``), so ``flask --app wsgi`` and the test runner see them too.
     """
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self._feature_commands: dict[str, click.Command] = {}
-        self._unresolved: list[str] | None = None
-
-    def _declared(self) -> tuple[list[str], list[str]]:
-        """The import strings of the features' commands and of their ``crm import`` commands."""
+    @functools.cached_property
+    def _app_commands(self) -> dict[str, click.Command]:
+        """What ``init_app`` gives ``app.cli`` (the features' command modules imported: they are small)."""
         from crm import FEATURES
         from crm.features import declarations
 
-        features = declarations(FEATURES)
-        return ([ref for f in features for ref in f.cli], [ref for f in features for ref in f.cli_imports])
-
-    def _lazy_command(self, name: str) -> click.Command | None:
-        core = {command.name: command for command in CORE_COMMANDS}
-        if name in core:
-            return extend_core_group(core[name], self._declared()[0])
-        refs, import_refs = self._declared()
-        if name == "import":
-            return import_group(import_refs) if import_refs else None
-        # Import first the modules whose import string holds the name ("crm.searchui.commands:peers").
-        while name not in self._feature_commands and self._resolve_one(refs, first=lambda ref: name not in ref):
-            pass
-        return self._feature_commands.get(name)
-
-    def _resolve_one(self, refs: list[str], first=None) -> bool:
-        """Import one more of the features' commands (the least ``first`` of them); False when all are."""
-        from crm.features import resolve
-
-        if self._unresolved is None:
-            self._unresolved = list(refs)
-        if not self._unresolved:
-            return False
-        ref = min(self._unresolved, key=first) if first else self._unresolved[0]
-        self._unresolved.remove(ref)
-        command = resolve(ref)
-        self._feature_commands.setdefault(command.name, command)
-        return True
+        return app_commands(declarations(FEATURES))
 
     def _load_plugin_commands(self) -> None:
         """Load no plugin command up front: ``_plugin_command`` loads each when it is asked for."""
@@ -132,16 +102,11 @@ class CrmGroup(FlaskGroup):
     def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
         # Flask's order: its own and the plugin commands, then the app's (core and features' here).
         command = (click.Group.get_command(self, ctx, name) or self._plugin_command(ctx, name)
-                   or self._lazy_command(name))
+                   or self._app_commands.get(name))
         return command or super().get_command(ctx, name)  # a command the app adds to app.cli itself
 
     def list_commands(self, ctx: click.Context) -> list[str]:
-        refs, import_refs = self._declared()
-        while self._resolve_one(refs):  # every feature's commands, to learn their names
-            pass
-        names = set(click.Group.list_commands(self, ctx)) | set(self._plugins) | {c.name for c in CORE_COMMANDS}
-        names |= set(self._feature_commands) | ({"import"} if import_refs else set())
-        return sorted(names)
+        return sorted(set(click.Group.list_commands(self, ctx)) | set(self._plugins) | set(self._app_commands))
 
     def format_commands(self, ctx: click.Context, formatter) -> None:
         ctx.meta["crm.listing"] = True
@@ -342,20 +307,30 @@ def extend_core_group(group: click.Command, refs: list[str]) -> click.Command:
     return group
 
 
+def app_commands(features) -> dict[str, click.Command]:
+    """The ``crm`` commands of an app with ``features`` (``Feature`` declarations), by name: the core ones
+    (extended by the features' groups of the same name), the features' own and the ``crm import`` group."""
+    from crm.features import resolve
+
+    core = {command.name for command in CORE_COMMANDS}
+    refs = [ref for f in features for ref in f.cli]
+    commands = {command.name: extend_core_group(command, refs) for command in CORE_COMMANDS}
+    for ref in refs:
+        command = resolve(ref)
+        if command.name not in core:  # a feature's `mail` group only adds commands to the core one
+            commands[command.name] = command
+    imports = [ref for f in features for ref in f.cli_imports]
+    if imports:
+        commands["import"] = import_group(imports)
+    return commands
+
+
 def init_app(app) -> None:
     """Add the core commands and those the app's features declare to ``app.cli`` (``crm`` lists them)."""
     from crm.features import registry
 
-    features = registry(app)
-    core = {command.name for command in CORE_COMMANDS}
-    refs = [ref for f in features.features for ref in f.cli]
-    for command in CORE_COMMANDS:
-        app.cli.add_command(extend_core_group(command, refs))
-    for command in features.commands():
-        if command.name not in core:  # a feature's `mail` group only adds commands to the core one
-            app.cli.add_command(command)
-    if any(f.cli_imports for f in features.features):
-        app.cli.add_command(import_group([ref for f in features.features for ref in f.cli_imports]))
+    for command in app_commands(registry(app).features).values():
+        app.cli.add_command(command)
 
 
 def import_group(refs: list[str]) -> AppGroup:
