@@ -87,8 +87,12 @@ def queue_mail(recipient: str, subject: str, template: str, *, attachments=(), h
     throttled mailing must not go out all at once after the request).
     """
     context.setdefault("base_url", current_app.config["BASE_URL"].rstrip("/"))
-    text = render_template(f"mail/{template}.txt", subject=subject, **context)
-    html = render_template(f"mail/{template}.html", subject=subject, **context)
+    g.rendering_mail = True  # times in a mail are never in the sender's own time zone
+    try:
+        text = render_template(f"mail/{template}.txt", subject=subject, **context)
+        html = render_template(f"mail/{template}.html", subject=subject, **context)
+    finally:
+        g.rendering_mail = False
     stored = [
         {"filename": name, "content_type": ctype, "data": base64.b64encode(
             data.encode() if isinstance(data, str) else data).decode()}

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import url_for
+from flask import g, has_request_context, url_for
 from markupsafe import Markup
 
+from crm.core.zones import in_zone, valid_zone
 from crm.features import registry
 
 ALLOWED_TAGS = {"p", "br", "strong", "em", "ul", "ol", "li", "a", "h3", "h4", "blockquote", "code", "pre", "hr"}
@@ -23,9 +24,24 @@ def render_markdown(text: str | None) -> Markup:
                             link_rel="noopener noreferrer nofollow"))
 
 
-def format_datetime(value: dt.datetime | None, fmt: str = "%d %b %Y, %H:%M UTC") -> str:
-    """Format a UTC datetime for people."""
-    return value.strftime(fmt) if value else "—"
+def viewer_zone():
+    """The signed-in viewer's time zone for pages, or None (UTC): mails are never in the sender's zone."""
+    if not has_request_context() or g.get("rendering_mail"):
+        return None
+    from flask_login import current_user
+
+    return valid_zone(getattr(current_user, "timezone", "") if current_user else "")
+
+
+def format_datetime(value: dt.datetime | None, fmt: str = "%d %b %Y, %H:%M") -> str:
+    """Format a stored UTC time for people: in the viewer's time zone when known, else in UTC."""
+    if not value:
+        return "—"
+    zone = viewer_zone()
+    if zone is None:
+        return f"{value.strftime(fmt)} UTC"
+    local = in_zone(value, zone)
+    return f"{local.strftime(fmt)} {local.tzname()}"
 
 
 def format_date(value: dt.date | None, fmt: str = "%d %b %Y") -> str:

@@ -60,3 +60,18 @@ class InviteForm(FlaskForm):
 class UserEditForm(FlaskForm):
     role = SelectField("Role", choices=choices(ROLES), description="What this user may do.")
     active = BooleanField("Active", description="Deactivated users cannot sign in; their history is kept.")
+
+
+class TimezoneForm(FlaskForm):
+    """A user's own time zone: the pages show times in it."""
+
+    timezone = SelectField("Your time zone", validators=[validators.InputRequired("Choose a time zone.")],
+                           render_kw={"data-searchable": "zones by city or country"},
+                           description="Dates and times on these pages are shown in this zone; events show "
+                                       "their own local time too.")
+
+    def __init__(self, *args, stored: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        from crm.core.zones import zone_choices
+
+        self.timezone.choices = zone_choices(stored)  # only the user's own stored zone, if an old alias

@@ -51,6 +51,7 @@ class User(UserMixin, BaseModel):
     password_changed_at = peewee.DateTimeField(null=True)
     # Part of every session and remember-me cookie; a new password draws a new one, ending old sessions.
     session_stamp = peewee.CharField(max_length=32, default="")
+    timezone = peewee.CharField(max_length=64, default="")  # IANA name; "" until the browser tells it
     city = peewee.DeferredForeignKey("City", null=True, backref="users", on_delete="SET NULL")  # member users
 
     class Meta:

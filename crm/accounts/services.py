@@ -169,3 +169,9 @@ def list_users(*, q: str = "", role: str = "", status: str = ""):
     elif status == "invited":
         query = query.where(User.password_hash == "")
     return query
+
+
+def set_timezone(user: User, zone: str) -> None:
+    """Store ``user``'s time zone (an IANA name the caller has checked)."""
+    User.update(timezone=zone).where(User.id == user.id).execute()
+    user.timezone = zone

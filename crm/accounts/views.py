@@ -10,8 +10,16 @@ from flask_login import current_user, login_user, logout_user
 
 from crm.accounts import bp, services
 from crm.accounts.access import admin_required, public
-from crm.accounts.forms import ForgotPasswordForm, InviteForm, LoginForm, NewPasswordForm, UserEditForm
+from crm.accounts.forms import (
+    ForgotPasswordForm,
+    InviteForm,
+    LoginForm,
+    NewPasswordForm,
+    TimezoneForm,
+    UserEditForm,
+)
 from crm.accounts.models import ROLES, User
+from crm.core.zones import valid_zone
 from crm.extensions import limiter
 from crm.pagination import paginate
 
@@ -63,6 +71,25 @@ def login():
         form.password.errors.append("The email address or the password is not right. "
                                     "Try again, or reset your password.")
     return render_template("accounts/login.html", form=form), (400 if form.errors else 200)
+
+
+@bp.route("/timezone", methods=["GET", "POST"])
+def timezone():
+    """The signed-in user's time zone: detected once by the browser (``detected=1``), or chosen here."""
+    if request.method == "POST" and request.form.get("detected"):
+        zone = request.form.get("timezone", "")
+        if valid_zone(zone) is None:
+            return "", 400
+        if not current_user.timezone:  # a zone the user chose is never overwritten by detection
+            services.set_timezone(current_user, zone)
+        return "", 204
+    form = TimezoneForm(data={"timezone": current_user.timezone or "UTC"} if request.method == "GET" else None,
+                        stored=current_user.timezone)
+    if form.validate_on_submit():
+        services.set_timezone(current_user, form.timezone.data)
+        flash(f"Times are now shown in {form.timezone.data.replace('_', ' ')}.", "success")
+        return redirect(_safe_next(request.args.get("next")) or url_for("main.home"))
+    return render_template("accounts/timezone.html", form=form), (400 if form.errors else 200)
 
 
 @bp.route("/logout", methods=["POST"])

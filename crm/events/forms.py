@@ -22,8 +22,9 @@ from wtforms import (
     widgets,
 )
 
+from crm.core.zones import country_zone, zone_choices
 from crm.events.models import KINDS, SESSION_KINDS, VISIBILITIES
-from crm.events.timezones import country_zone, to_utc, zone_choices
+from crm.events.timezones import to_utc
 from crm.forms import choices, email_field_validators, strip
 
 DT_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"]

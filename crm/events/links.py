@@ -51,7 +51,8 @@ def event_link(event: Event) -> str:
 
 
 def mail_context(event: Event, reg: Registration | None = None) -> dict:
-    ctx = {"event": event, "when": format_local(event, event.starts_at), "until": format_local(event, event.ends_at),
+    ctx = {"event": event, "when": format_local(event, event.starts_at, viewer=False),
+           "until": format_local(event, event.ends_at, viewer=False),
            "event_url": event_link(event)}
     if reg is not None:
         ctx.update(reg=reg, contact=reg.contact, manage_url=manage_link(reg))

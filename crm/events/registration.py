@@ -101,7 +101,7 @@ def _registration_mail(event: Event, reg: Registration, *, by_staff: bool = Fals
                    "event_waiting", by_staff=by_staff, **ctx)
     elif reg.status == OFFERED:
         queue_mail(reg.contact.email, f"A seat is free for you: {event.title}", "event_offer",
-                   deadline=format_local(event, reg.offer_expires_at), **ctx)
+                   deadline=format_local(event, reg.offer_expires_at, viewer=False), **ctx)
     elif reg.status == CANCELLED_REG:
         queue_mail(reg.contact.email, f"Registration cancelled: {event.title}", "event_registration_cancelled",
                    by_staff=by_staff, **ctx)
@@ -368,7 +368,7 @@ def send_reminders(now: dt.datetime | None = None, days: int | None = None) -> i
             claimed = (Registration.update(reminder_sent_at=now)
                        .where(Registration.id == reg.id, Registration.reminder_sent_at.is_null()).execute())
             if claimed:
-                queue_mail(reg.contact.email, f"Reminder: {event.title}, {format_local(event, event.starts_at)}",
+                queue_mail(reg.contact.email, f"Reminder: {event.title}, {format_local(event, event.starts_at, viewer=False)}",
                            "event_reminder", attachments=ics_attachment(event), **mail_context(event, reg))
                 sent += 1
     return sent

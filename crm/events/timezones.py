@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import functools
-from importlib import resources
 from zoneinfo import ZoneInfo
 
 from crm.events.models import Event
@@ -24,46 +22,21 @@ def to_local(value: dt.datetime | None, zone: str) -> dt.datetime | None:
     return value.replace(tzinfo=dt.UTC).astimezone(ZoneInfo(zone)).replace(tzinfo=None)
 
 
-def format_local(event: Event, value: dt.datetime | None, fmt: str = "%a %d %b %Y, %H:%M") -> str:
-    """Format a stored UTC time in the event's zone, with the zone's abbreviation."""
+def format_local(event: Event, value: dt.datetime | None, fmt: str = "%a %d %b %Y, %H:%M", *,
+                 viewer: bool = True) -> str:
+    """Format a stored UTC time in the event's zone, with the zone's abbreviation, and in the viewer's own
+    zone beside it when that differs (a participant in Bogotá reads when an Oslo workshop starts for them)."""
+    from crm.templating import viewer_zone
+
     local = event.local(value)
-    return f"{local.strftime(fmt)} {local.tzname()}" if local else "—"
+    if not local:
+        return "—"
+    shown = f"{local.strftime(fmt)} {local.tzname()}"
+    mine = viewer_zone() if viewer else None
+    if mine is not None:
+        theirs = value.replace(tzinfo=dt.UTC).astimezone(mine)
+        if theirs.utcoffset() != local.utcoffset() or theirs.tzname() != local.tzname():
+            day = "%a %d %b, " if theirs.date() != local.date() else ""
+            shown += f" ({theirs.strftime(day + '%H:%M')} {theirs.tzname()} your time)"
+    return shown
 
-
-@functools.cache
-def _zone_table() -> tuple[tuple[str, str, str], ...]:
-    """(country code, zone, comment) for each zone of IANA's ``zone.tab``: one canonical name per place,
-    no old aliases (``Africa/Asmera`` is listed as ``Africa/Asmara``)."""
-    text = resources.files("tzdata").joinpath("zoneinfo", "zone.tab").read_text(encoding="utf-8")
-    rows = []
-    for line in text.splitlines():
-        if line and not line.startswith("#"):
-            code, _coordinates, zone, *comment = line.split("\t")
-            rows.append((code, zone, comment[0] if comment else ""))
-    return tuple(rows)
-
-
-def country_zone(code: str | None) -> str | None:
-    """The first (main) zone of a country (``NO`` → ``Europe/Oslo``), or None."""
-    return next((zone for c, zone, _ in _zone_table() if c == (code or "").upper()), None)
-
-
-def zone_choices(current: str | None = None) -> dict[str, list[tuple[str, str]]]:
-    """The time zones to choose from, grouped by country (for ``<optgroup>``), with UTC first.
-
-    A zone already stored that is not canonical (an old alias) is kept, under "Other", so editing an event
-    never changes its zone behind the user's back.
-    """
-    from crm.core.names import country_name
-
-    groups: dict[str, list[tuple[str, str]]] = {}
-    for code, zone, comment in _zone_table():
-        place = zone.rsplit("/", 1)[-1].replace("_", " ")
-        groups.setdefault(country_name(code), []).append((zone, f"{place} — {comment}" if comment else place))
-    ordered = {"UTC": [("UTC", "UTC")]}
-    for name in sorted(groups):
-        ordered[name] = sorted(groups[name], key=lambda pair: pair[1])
-    known = {zone for _, zone, _ in _zone_table()} | {"UTC"}
-    if current and current not in known:
-        ordered["Other"] = [(current, current.replace("_", " "))]
-    return ordered

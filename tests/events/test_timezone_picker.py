@@ -6,8 +6,8 @@ import shutil
 
 import pytest
 
+from crm.core.zones import country_zone, zone_choices
 from crm.events.models import Event
-from crm.events.timezones import country_zone, zone_choices
 from tests.events.test_events import _form
 from tests.helpers import sign_in_page
 

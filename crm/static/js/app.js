@@ -105,3 +105,14 @@ document.addEventListener("DOMContentLoaded", function () {
     }
   });
 });
+
+// <body data-detect-timezone="/account/timezone">: tell the server the browser's time zone, once.
+document.addEventListener("DOMContentLoaded", function () {
+  var url = document.body.getAttribute("data-detect-timezone");
+  var zone = window.Intl && Intl.DateTimeFormat().resolvedOptions().timeZone;
+  if (!url || !zone || !window.fetch) {
+    return;
+  }
+  var body = new URLSearchParams({ timezone: zone, detected: "1", csrf_token: document.body.getAttribute("data-csrf") });
+  fetch(url, { method: "POST", body: body, credentials: "same-origin" });
+});
