@@ -59,6 +59,11 @@ class Kind:
     related: Callable[[object], list[str]] | None = None  # other documents that copy this record's details
 
 
+def only_ids(query, ids: Iterable[int] | None):
+    """Return ``query`` narrowed to the rows whose id is in ``ids`` (all rows when None), as ``documents`` reads."""
+    return query if ids is None else query.where(query.model.id.in_(list(ids)))
+
+
 # The kinds of the app's features (their ``index`` modules' KINDS and WATCHED), installed by ``install``.
 # Process-wide, not per app, because the write hooks they set live on the model classes.
 KINDS: dict[str, Kind] = {}

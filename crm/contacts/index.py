@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from crm.contacts.models import Contact
-from crm.indexing import Kind
+from crm.indexing import Kind, only_ids
 from crm.membership.index import city_values
 from crm.membership.models import City
 from crm.peers.matching import contact_document
@@ -31,9 +31,7 @@ def documents(ids=None):
     query = (Contact.select(Contact, City)
              .join(City, JOIN.LEFT_OUTER, on=(Contact.city == City.id))
              .order_by(Contact.id))
-    if ids is not None:
-        query = query.where(Contact.id.in_(list(ids)))
-    for contact in query:
+    for contact in only_ids(query, ids):
         yield contact.id, to_document(contact, contact.city if contact.city_id else None)
 
 

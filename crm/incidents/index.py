@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from crm.incidents.models import Incident
-from crm.indexing import Kind
+from crm.indexing import Kind, only_ids
 from crm.membership.index import city_values
 from crm.membership.models import City
 from crm.peers.matching import incident_document
@@ -25,10 +25,7 @@ def to_document(incident: Incident, city: City | None = None) -> dict:
 
 def documents(ids=None):
     """Yield (id, document) for the incidents named by ``ids`` (all when None)."""
-    query = Incident.select(Incident, City).join(City).order_by(Incident.id)
-    if ids is not None:
-        query = query.where(Incident.id.in_(list(ids)))
-    for incident in query:
+    for incident in only_ids(Incident.select(Incident, City).join(City).order_by(Incident.id), ids):
         yield incident.id, to_document(incident, incident.city)
 
 

@@ -13,7 +13,7 @@ from peewee import JOIN
 
 from crm.incidents.index import incident_values
 from crm.incidents.models import Incident
-from crm.indexing import Kind
+from crm.indexing import Kind, only_ids
 from crm.lessons.models import Lesson, LessonCity, ToolkitItem
 from crm.membership.index import city_values
 from crm.membership.models import City
@@ -82,10 +82,7 @@ def toolkit_document(item: ToolkitItem) -> dict:
 
 def toolkit_documents(ids=None):
     """Yield (id, document) for the toolkit items named by ``ids`` (all when None)."""
-    query = ToolkitItem.select().order_by(ToolkitItem.id)
-    if ids is not None:
-        query = query.where(ToolkitItem.id.in_(list(ids)))
-    for item in query:
+    for item in only_ids(ToolkitItem.select().order_by(ToolkitItem.id), ids):
         yield item.id, toolkit_document(item)
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from crm.indexing import Kind
+from crm.indexing import Kind, only_ids
 from crm.membership.models import City
 from crm.peers.matching import city_document
 
@@ -26,10 +26,7 @@ def to_document(city: City) -> dict:
 
 def documents(ids=None):
     """Yield (id, document) for the cities named by ``ids`` (all when None)."""
-    query = City.select().order_by(City.id)
-    if ids is not None:
-        query = query.where(City.id.in_(list(ids)))
-    for city in query:
+    for city in only_ids(City.select().order_by(City.id), ids):
         yield city.id, to_document(city)
 
 
