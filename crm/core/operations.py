@@ -16,10 +16,16 @@ def clean_values(values: Mapping, fields: Iterable[str], error: type[Exception],
     values = {k: v for k, v in values.items() if k in fields}
     for key, message in required.items():
         if key in values:
-            values[key] = (values[key] or "").strip()
-            if not values[key]:
-                raise error(message)
+            values[key] = required_text(values[key], error, message)
     return values
+
+
+def required_text(value: str | None, error: type[Exception], message: str) -> str:
+    """Return ``value`` stripped; raise the feature's ``error`` with ``message`` when nothing is left."""
+    text = (value or "").strip()
+    if not text:
+        raise error(message)
+    return text
 
 
 def diff(obj, new_values: dict) -> dict:

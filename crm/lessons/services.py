@@ -12,7 +12,7 @@ from flask import current_app
 
 from crm.audit.services import record
 from crm.core.errors import DomainError
-from crm.core.operations import clean_values, diff, update_record
+from crm.core.operations import clean_values, diff, required_text, update_record
 from crm.core.urls import absolute_url
 from crm.db import database, utcnow
 from crm.lessons.models import (
@@ -259,9 +259,7 @@ def archive_lesson(lesson: Lesson, *, actor, comment: str = "") -> Lesson:
 
 def add_comment(lesson: Lesson, body: str, *, actor) -> LessonComment:
     """Add a review comment (staff → author, or the author's reply → staff), mailed to the other side."""
-    body = (body or "").strip()
-    if not body:
-        raise LessonError("Write a comment first.")
+    body = required_text(body, LessonError, "Write a comment first.")
     if not (actor.is_secretariat or actor.city_id == lesson.city_id):
         raise PermissionError("Only the secretariat and the author's city discuss a lesson under review.")
     with database.atomic():

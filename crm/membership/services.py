@@ -13,7 +13,7 @@ from crm.audit.services import record
 from crm.core import signals, tokens
 from crm.core.errors import DomainError
 from crm.core.names import country_name, default_region, fold_name
-from crm.core.operations import update_record
+from crm.core.operations import required_text, update_record
 from crm.core.urls import absolute_url
 from crm.db import database, on_days, utcnow
 from crm.mail import queue_mail
@@ -178,9 +178,7 @@ def _refuse_unless_open(application: Application, verb: str) -> None:
 def request_info(application: Application, question: str, *, actor) -> Application:
     """Ask the applicant for more information; they answer through the status link."""
     _refuse_unless_open(application, "asked for more information")
-    question = (question or "").strip()
-    if not question:
-        raise MembershipError("Write the question for the applicant.")
+    question = required_text(question, MembershipError, "Write the question for the applicant.")
     with database.atomic():
         application.status, application.info_request, application.updated_at = "info_requested", question, utcnow()
         application.save()
@@ -197,9 +195,7 @@ def answer_info_request(application: Application, answer: str) -> Application:
     """Store the applicant's answer and put the application back in the review queue."""
     if application.status != "info_requested":
         raise MembershipError("There is no open question on this application.")
-    answer = (answer or "").strip()
-    if not answer:
-        raise MembershipError("Write your answer.")
+    answer = required_text(answer, MembershipError, "Write your answer.")
     with database.atomic():
         application.status, application.updated_at = "submitted", utcnow()
         application.save()
@@ -229,9 +225,8 @@ def withdraw_application(application: Application, reason: str = "") -> Applicat
 def decline_application(application: Application, reason: str, *, actor) -> Application:
     """Decline an application with a reason, mailed to the applicant."""
     _refuse_unless_open(application, "declined")
-    reason = (reason or "").strip()
-    if not reason:
-        raise MembershipError("Give the reason for the decision: it is mailed to the applicant.")
+    reason = required_text(reason, MembershipError,
+                           "Give the reason for the decision: it is mailed to the applicant.")
     with database.atomic():
         old = application.status
         application.status, application.decision_reason = "declined", reason
@@ -349,9 +344,8 @@ def change_city_status(city: City, status: str, *, reason: str, changed_on: dt.d
         raise MembershipError(f"Unknown status {status!r}.")
     if status == city.status:
         raise MembershipError(f"{city.name} is already {CITY_STATUSES[status].lower()}.")
-    reason = (reason or "").strip()
-    if not reason:
-        raise MembershipError("Give the reason for the change: it is kept in the membership history.")
+    reason = required_text(reason, MembershipError,
+                           "Give the reason for the change: it is kept in the membership history.")
     changed_on = changed_on or utcnow().date()
     with database.atomic():
         old = city.status

@@ -17,7 +17,7 @@ from crm.accounts.models import User
 from crm.audit.services import record
 from crm.core import tokens
 from crm.core.errors import DomainError
-from crm.core.operations import clean_values, update_record
+from crm.core.operations import clean_values, required_text, update_record
 from crm.core.urls import absolute_url
 from crm.db import database, utcnow
 from crm.lessons import services as lessons
@@ -279,9 +279,8 @@ def request_advice(workspace: Workspace, peer_city: City, message: str, *, urgen
     """Ask the secretariat for an introduction to a peer city (mailed to the secretariat at once)."""
     if not can_access(actor, workspace) or actor.is_secretariat:
         raise PermissionError("Only the workspace's city asks for advice.")
-    message = (message or "").strip()
-    if not message:
-        raise WorkspaceError("Write a short message for the peer city: what you would like to ask them.")
+    message = required_text(message, WorkspaceError,
+                            "Write a short message for the peer city: what you would like to ask them.")
     if peer_city.id == workspace.city_id or peer_city.status != "active":
         raise WorkspaceError("Choose another active member city.")
     if (AdviceRequest.select().where(AdviceRequest.workspace == workspace.id, AdviceRequest.peer_city == peer_city.id,

@@ -10,7 +10,7 @@ import pytest
 
 from crm.audit.models import AuditEntry
 from crm.core import signals
-from crm.core.operations import audit, update_record
+from crm.core.operations import audit, clean_values, required_text, update_record
 from crm.incidents.models import Incident
 from crm.membership.models import City
 
@@ -65,3 +65,20 @@ def test_the_contacts_feature_answers_for_a_city_and_the_lessons_feature_for_its
         from flask_login import current_user
 
         assert signals.answers(signals.city_history, city, user=current_user) == [{"lessons": []}]
+
+
+class Refused(Exception):
+    pass
+
+
+def test_clean_values_keeps_the_fields_and_refuses_an_empty_required_text():
+    values = clean_values({"title": "  A title ", "body": "  kept as given ", "owner": 7}, ("title", "body"),
+                          Refused, required={"title": "Give it a title."})
+    assert values == {"title": "A title", "body": "  kept as given "}
+    assert clean_values({"body": "no title given"}, ("title", "body"), Refused,
+                        required={"title": "Give it a title."}) == {"body": "no title given"}
+    with pytest.raises(Refused, match="Give it a title."):
+        clean_values({"title": "   "}, ("title",), Refused, required={"title": "Give it a title."})
+    assert required_text("  why \n", Refused, "Say why.") == "why"
+    with pytest.raises(Refused, match="Say why."):
+        required_text(None, Refused, "Say why.")
