@@ -161,8 +161,7 @@ class SessionForm(FlaskForm):
                         description="Room, or the place of a site visit.")
     description = TextAreaField("Notes", validators=[validators.Length(max=5000)],
                                 description="Optional details, in Markdown.")
-    speakers = SelectMultipleField("Speakers", description="Contacts speaking (hold Ctrl or ⌘ to choose several).",
-                                   render_kw={"size": 8})
+    speakers = SelectMultipleField("Speakers", description="Contacts speaking: find them by name or organisation.")
 
     def __init__(self, *args, **kwargs):
         from crm.contacts.models import Contact
@@ -170,7 +169,13 @@ class SessionForm(FlaskForm):
         super().__init__(*args, **kwargs)
         self.kind.choices = choices(SESSION_KINDS)
         self.speakers.choices = choices([(str(c.id), f"{c.name}" + (f" — {c.organisation}" if c.organisation else ""))
-                                         for c in Contact.select().order_by(Contact.name)])
+                                         for c in Contact.select(Contact.id, Contact.name, Contact.organisation)
+                                         .order_by(Contact.name)])
+
+    def chosen_speakers_first(self) -> None:
+        """Put the speakers already chosen at the top, so a long list never hides who speaks."""
+        chosen = {str(v) for v in (self.speakers.data or [])}
+        self.speakers.choices = sorted(self.speakers.choices, key=lambda choice: choice.value not in chosen)
 
     def validate_end(self, field):
         if self.start.data and field.data and field.data <= self.start.data:

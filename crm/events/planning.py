@@ -209,5 +209,17 @@ def agenda_days(event: Event) -> list[tuple[dt.date, list[dict]]]:
     for s in sessions:
         start, end = event.local(s.starts_at), event.local(s.ends_at)
         days.setdefault(start.date(), []).append(
-            {"session": s, "start": start, "end": end, "speakers": speakers[s.id]})
+            {"session": s, "start": start, "end": end, "speakers": speakers[s.id],
+             "overlaps": [o for o in sessions if o.id != s.id and _overlap(o, s)]})
     return list(days.items())
+
+
+def _overlap(a: Session, b: Session) -> bool:
+    return a.starts_at < b.ends_at and b.starts_at < a.ends_at
+
+
+def overlapping(session: Session) -> list[Session]:
+    """The other sessions of the same event that overlap ``session`` in time (parallel tracks, or a mistake)."""
+    return list(Session.select().where(Session.event == session.event_id, Session.id != session.id,
+                                       Session.starts_at < session.ends_at, Session.ends_at > session.starts_at)
+                .order_by(Session.starts_at))

@@ -253,13 +253,19 @@ def agenda_edit(event_id, session_id=None):
             form.day.data = event.local(event.starts_at).date()
     if form.validate_on_submit():
         try:
-            planning.save_session(event, actor=current_user, session=session,
-                                  speaker_ids=form.speakers.data or [], **_session_values(event, form))
+            saved = planning.save_session(event, actor=current_user, session=session,
+                                          speaker_ids=form.speakers.data or [], **_session_values(event, form))
         except EventError as exc:
             form.day.errors = list(form.day.errors) + [str(exc)]
         else:
             flash(f"Saved '{form.title.data}' in the agenda.", "success")
+            clashes = planning.overlapping(saved)
+            if clashes:  # parallel sessions may be meant: warn, never refuse
+                times = "; ".join(f"'{o.title}' ({event.local(o.starts_at):%H:%M}–{event.local(o.ends_at):%H:%M})"
+                                  for o in clashes)
+                flash(f"It overlaps {times}. Fine for parallel sessions; otherwise change a time.", "warning")
             return redirect(url_for("events.agenda_edit", event_id=event.id))
+    form.chosen_speakers_first()
     return render_template("events/agenda_edit.html", form=form, event=event, session=session,
                            days=planning.agenda_days(event), action_form=ActionForm()), (400 if form.errors else 200)
 

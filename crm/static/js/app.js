@@ -116,3 +116,23 @@ document.addEventListener("DOMContentLoaded", function () {
   var body = new URLSearchParams({ timezone: zone, detected: "1", csrf_token: document.body.getAttribute("data-csrf") });
   fetch(url, { method: "POST", body: body, credentials: "same-origin" });
 });
+
+// <div data-filterable="speakers by name">: a search box above a long list of checkboxes keeps the
+// matching ones and every ticked one in view.
+document.addEventListener("DOMContentLoaded", function () {
+  document.querySelectorAll("[data-filterable]").forEach(function (box) {
+    var input = document.createElement("input");
+    input.type = "search";
+    input.placeholder = "Find " + box.getAttribute("data-filterable");
+    input.setAttribute("aria-label", "Find " + box.getAttribute("data-filterable"));
+    box.parentNode.insertBefore(input, box);
+    input.addEventListener("input", function () {
+      var words = input.value.toLowerCase().split(/\s+/).filter(Boolean);
+      box.querySelectorAll("label").forEach(function (label) {
+        var text = label.textContent.toLowerCase();
+        var ticked = label.querySelector("input:checked");
+        label.hidden = !ticked && !words.every(function (word) { return text.indexOf(word) !== -1; });
+      });
+    });
+  });
+});
