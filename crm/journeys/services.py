@@ -19,7 +19,15 @@ from peewee import fn
 from crm.audit.models import AuditEntry
 from crm.contacts.models import Contact, ContactMerge
 from crm.db import utcnow
-from crm.events.models import DRAFT, Event, Invitation, Registration, Session, SessionSpeaker
+from crm.events.models import (
+    DRAFT,
+    INVITATION_STATUSES,
+    Event,
+    Invitation,
+    Registration,
+    Session,
+    SessionSpeaker,
+)
 from crm.incidents.models import Incident
 from crm.lessons.models import Lesson
 from crm.mail import STATUSES as MAIL_STATUSES
@@ -246,78 +254,82 @@ def _event_entries(who: peewee.Expression, staff: bool, *, per_event: bool) -> l
     """Invitations, registrations, attendance and talks of the contacts ``who`` selects.
 
     ``per_event`` folds a city's people into one line per event and kind ("Invited to X: A, B, C").
-    Officials never see draft events (as on the events pages).
+    Officials never see draft events (as on the events pages). Rows are read as tuples of the few columns
+    the lines need: a busy city has thousands, and building three models a row would cost most of the page.
     """
     visible = [who] if staff else [who, Event.status != DRAFT]
     invitations = (Invitation
-                   .select(Invitation, Event, Contact)
+                   .select(Invitation.status, Invitation.sent_at, Invitation.answered_at, Event.id, Event.title,
+                           Contact.name)
                    .join(Event).switch(Invitation).join(Contact)
                    .where(*visible)
                    .order_by(Invitation.sent_at.desc())
-                   .limit(LIMIT))
+                   .limit(LIMIT)
+                   .tuples())
     registrations = (Registration
-                     .select(Registration, Event, Contact)
+                     .select(Registration.status, Registration.created_at, Registration.checked_in_at, Event.id,
+                             Event.title, Contact.name)
                      .join(Event).switch(Registration).join(Contact)
                      .where(*visible)
                      .order_by(Registration.created_at.desc())
-                     .limit(LIMIT))
+                     .limit(LIMIT)
+                     .tuples())
     talks = (SessionSpeaker
-             .select(SessionSpeaker, Session, Event, Contact)
+             .select(Session.starts_at, Session.title, Event.id, Event.title, Contact.name)
              .join(Session).join(Event).switch(SessionSpeaker).join(Contact)
              .where(*visible)
              .order_by(Session.starts_at.desc())
-             .limit(LIMIT))
+             .limit(LIMIT)
+             .tuples())
     link = "events.event_detail"
     entries: list[Entry] = []
     if per_event:
         folded: dict[tuple[str, int], dict] = {}
 
-        def fold(kind, event, at, name, activity):
-            item = folded.setdefault((kind, event.id), {"event": event, "at": at, "names": [], "activity": activity})
+        def fold(kind, event_id, title, at, name, activity):
+            item = folded.setdefault((kind, event_id), {"title": title, "at": at, "names": [], "activity": activity})
             item["at"] = min(item["at"], at)
             if name not in item["names"]:
                 item["names"].append(name)
 
-        for inv in invitations:
-            fold("invitation", inv.event, inv.sent_at, inv.contact.name, False)
-            if inv.answered_at:
-                entries.append(Entry(inv.answered_at, "invitation",
-                                     f"{inv.contact.name} {inv.status_label.lower()} the invitation to {inv.event.title}",
-                                     link, (("event_id", inv.event.id),), activity=True))
-        for reg in registrations:
-            word = REGISTRATION_WORDS.get(reg.status, reg.status)
-            fold("registration", reg.event, reg.created_at, f"{reg.contact.name}" +
-                 ("" if reg.status == "registered" else f" ({word})"), True)
-            if reg.checked_in_at:
-                fold("attendance", reg.event, reg.checked_in_at, reg.contact.name, True)
-        for talk in talks:
-            fold("speaker", talk.session.event, talk.session.starts_at, talk.contact.name, True)
+        for status, sent_at, answered_at, event_id, title, name in invitations:
+            fold("invitation", event_id, title, _as_datetime(sent_at), name, False)
+            if answered_at:
+                entries.append(Entry(_as_datetime(answered_at), "invitation",
+                                     f"{name} {INVITATION_STATUSES.get(status, status).lower()} the invitation to {title}",
+                                     link, (("event_id", event_id),), activity=True))
+        for status, created_at, checked_in_at, event_id, title, name in registrations:
+            word = REGISTRATION_WORDS.get(status, status)
+            fold("registration", event_id, title, _as_datetime(created_at),
+                 name + ("" if status == "registered" else f" ({word})"), True)
+            if checked_in_at:
+                fold("attendance", event_id, title, _as_datetime(checked_in_at), name, True)
+        for starts_at, _session_title, event_id, title, name in talks:
+            fold("speaker", event_id, title, _as_datetime(starts_at), name, True)
         words = {"invitation": "Invited to", "registration": "Registered for", "attendance": "Attended",
                  "speaker": "Speaking at"}
-        for (kind, _event_id), item in folded.items():
-            event = item["event"]
-            entries.append(Entry(item["at"], kind, f"{words[kind]} {event.title}: {_names(item['names'])}",
-                                 link, (("event_id", event.id),), activity=item["activity"]))
+        for (kind, event_id), item in folded.items():
+            entries.append(Entry(item["at"], kind, f"{words[kind]} {item['title']}: {_names(item['names'])}",
+                                 link, (("event_id", event_id),), activity=item["activity"]))
         return entries
-    for inv in invitations:
-        entries.append(Entry(inv.sent_at, "invitation", f"Invited to {inv.event.title}", link,
-                             (("event_id", inv.event.id),)))
-        if inv.answered_at:
-            entries.append(Entry(inv.answered_at, "invitation",
-                                 f"{inv.status_label} the invitation to {inv.event.title}", link,
-                                 (("event_id", inv.event.id),), activity=True))
-    for reg in registrations:
-        word = REGISTRATION_WORDS.get(reg.status, reg.status)
-        entries.append(Entry(reg.created_at, "registration", f"Registered for {reg.event.title}"
-                             + ("" if reg.status == "registered" else f" (now {word})"), link,
-                             (("event_id", reg.event.id),), activity=True))
-        if reg.checked_in_at:
-            entries.append(Entry(reg.checked_in_at, "attendance", f"Attended {reg.event.title}", link,
-                                 (("event_id", reg.event.id),), activity=True))
-    for talk in talks:
-        entries.append(Entry(talk.session.starts_at, "speaker",
-                             f"Speaking at {talk.session.event.title}: {talk.session.title}", link,
-                             (("event_id", talk.session.event.id),), activity=True))
+    for status, sent_at, answered_at, event_id, title, _name in invitations:
+        args = (("event_id", event_id),)
+        entries.append(Entry(_as_datetime(sent_at), "invitation", f"Invited to {title}", link, args))
+        if answered_at:
+            entries.append(Entry(_as_datetime(answered_at), "invitation",
+                                 f"{INVITATION_STATUSES.get(status, status)} the invitation to {title}", link, args,
+                                 activity=True))
+    for status, created_at, checked_in_at, event_id, title, _name in registrations:
+        args = (("event_id", event_id),)
+        word = REGISTRATION_WORDS.get(status, status)
+        entries.append(Entry(_as_datetime(created_at), "registration", f"Registered for {title}"
+                             + ("" if status == "registered" else f" (now {word})"), link, args, activity=True))
+        if checked_in_at:
+            entries.append(Entry(_as_datetime(checked_in_at), "attendance", f"Attended {title}", link, args,
+                                 activity=True))
+    for starts_at, session_title, event_id, title, _name in talks:
+        entries.append(Entry(_as_datetime(starts_at), "speaker", f"Speaking at {title}: {session_title}", link,
+                             (("event_id", event_id),), activity=True))
     return entries
 
 
@@ -399,19 +411,20 @@ def _mail_entries(where: peewee.Expression) -> list[Entry]:
                          OutboxMail.created_at, OutboxMail.sent_at)
                  .where(where)
                  .order_by(OutboxMail.id.desc())
-                 .limit(LIMIT))
+                 .limit(LIMIT)
+                 .tuples())
     mailing_of = {}
     if mails:
         mailing_of = dict(Delivery
                           .select(Delivery.outbox_mail_id, Delivery.mailing)
-                          .where(Delivery.outbox_mail_id.in_([m.id for m in mails]))
+                          .where(Delivery.outbox_mail_id.in_([m[0] for m in mails]))
                           .tuples())
     entries = []
-    for m in mails:
-        what = "Mailing" if m.id in mailing_of else "Mail"
-        status = MAIL_STATUSES.get(m.status, m.status).lower()
-        entries.append(Entry(m.sent_at or m.created_at, "mail", f"{what} to {m.recipient}: {m.subject} ({status})",
-                             "outbox.mail_detail", (("mail_id", m.id),)))
+    for mail_id, recipient, subject, status, created_at, sent_at in mails:
+        what = "Mailing" if mail_id in mailing_of else "Mail"
+        status = MAIL_STATUSES.get(status, status).lower()
+        entries.append(Entry(_as_datetime(sent_at or created_at), "mail", f"{what} to {recipient}: {subject} ({status})",
+                             "outbox.mail_detail", (("mail_id", mail_id),)))
     return entries
 
 

@@ -13,13 +13,19 @@ from crm.membership.models import City
 from crm.vocabulary import regions
 
 DORMANT_MONTHS = (3, 6, 12, 18, 24, 36)
+TIMELINE_SHOWN = 150  # newest entries on the page; "show all" gives the rest (a busy city has thousands)
+DORMANT_PER_PAGE = 100
 
 
-def _kind_filter(entries: list[services.Entry]) -> tuple[str, list[services.Entry]]:
+def _timeline(entries: list[services.Entry]) -> dict:
+    """The template values of the timeline: the entries of the kind asked for, by month, the newest first."""
     kind = request.args.get("kind", "")
-    if kind not in services.KINDS:
-        return "", entries
-    return kind, [e for e in entries if e.kind == kind]
+    kind = kind if kind in services.KINDS else ""
+    shown = [e for e in entries if e.kind == kind] if kind else entries
+    everything = request.args.get("all") == "1"
+    return {"months": services.by_month(shown if everything else shown[:TIMELINE_SHOWN]), "kind": kind,
+            "kinds": _kinds_present(entries), "total": len(entries), "matching": len(shown),
+            "cut": 0 if everything else max(0, len(shown) - TIMELINE_SHOWN)}
 
 
 def _kinds_present(entries: list[services.Entry]) -> list[tuple[str, str, int]]:
@@ -38,10 +44,8 @@ def city_journey(city_id):
         abort(404)  # other cities' officials must not learn what a city did, nor that it exists
     entries = services.city_timeline(city, current_user)
     engagement = services.city_engagement(city, current_user, entries)
-    kind, shown = _kind_filter(entries)
     return render_template("journeys/city_journey.html", city=city, engagement=engagement,
-                           months=services.by_month(shown), kind=kind, kinds=_kinds_present(entries),
-                           total=len(entries), activity_sources=services.ACTIVITY_SOURCES)
+                           activity_sources=services.ACTIVITY_SOURCES, **_timeline(entries))
 
 
 @bp.route("/contacts/<int:contact_id>/journey")
@@ -51,10 +55,8 @@ def contact_journey(contact_id):
     contact = Contact.get_or_none(Contact.id == contact_id) or abort(404)
     entries = services.contact_timeline(contact)
     engagement = services.contact_engagement(contact, entries)
-    kind, shown = _kind_filter(entries)
     return render_template("journeys/contact_journey.html", contact=contact, engagement=engagement,
-                           months=services.by_month(shown), kind=kind, kinds=_kinds_present(entries),
-                           total=len(entries))
+                           **_timeline(entries))
 
 
 @bp.route("/journeys/dormant")
@@ -66,6 +68,10 @@ def dormant():
     region = request.args.get("region", "")
     region = region if region in regions() else ""
     found = services.dormant_cities(months, region=region)
-    return render_template("journeys/dormant.html", dormant=found, months=months, month_choices=DORMANT_MONTHS,
+    pages = max(1, -(-len(found) // DORMANT_PER_PAGE))
+    page = min(max(request.args.get("page", type=int, default=1), 1), pages)
+    return render_template("journeys/dormant.html", dormant=found[(page - 1) * DORMANT_PER_PAGE:page * DORMANT_PER_PAGE],
+                           found=len(found), page=page, pages=pages, first=(page - 1) * DORMANT_PER_PAGE + 1,
+                           months=months, month_choices=DORMANT_MONTHS,
                            region=region, regions=regions(), country_name=country_name, active=services.active_member_count(region),
                            activity_sources=services.ACTIVITY_SOURCES)

@@ -15,8 +15,12 @@ from tests.journeys.conftest import NOW, ago, city, contact, event, mail
 from tests.search_integration.network import apply, link
 
 
+def _text_of(html: str) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+
+
 def _text(response) -> str:
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", response.get_data(as_text=True)))
+    return _text_of(response.get_data(as_text=True))
 
 
 def _member_of(login_as, home):
@@ -93,6 +97,21 @@ def test_the_timeline_is_grouped_by_month_with_links(history, login_as):
     assert re.findall(r'data-kind="(\w+)"', only.get_data(as_text=True)) == ["lesson"] * 3
 
 
+def test_a_long_timeline_shows_the_newest_entries_and_links_to_all(history, login_as, monkeypatch):
+    from crm.journeys import views
+
+    monkeypatch.setattr(views, "TIMELINE_SHOWN", 5)
+    staff = login_as("staff")
+    html = staff.get(f"/cities/{history.river.id}/journey").get_data(as_text=True)
+    assert len(re.findall(r'class="journey-entry', html)) == 5
+    assert "The newest 5 of 23 entries" in _text_of(html)
+    assert f'href="/cities/{history.river.id}/journey?all=1"' in html
+    everything = staff.get(f"/cities/{history.river.id}/journey?all=1").get_data(as_text=True)
+    assert len(re.findall(r'class="journey-entry', everything)) == 23
+    lessons = staff.get(f"/cities/{history.river.id}/journey?kind=lesson").get_data(as_text=True)
+    assert len(re.findall(r'class="journey-entry', lessons)) == 3 and "all=1" not in lessons
+
+
 def test_a_contact_timeline_shows_events_advice_and_mail(history, login_as):
     entries = services.contact_timeline(history.ana)
     lines = [(e.kind, e.text) for e in entries]
@@ -153,6 +172,19 @@ def test_dormant_page_for_staff(history, login_as):
     assert rows == [str(history.quiet.id)]
     assert "Quinn Quiet" in _text(page) and "1 of 4 active member cities" in _text(page)
     assert staff.get("/journeys/dormant?months=7").status_code == 200  # an unknown choice falls back to 12
+
+
+def test_the_dormant_list_pages(history, login_as, monkeypatch):
+    from crm.journeys import views
+
+    city("Silentburg", joined_days=2000)
+    monkeypatch.setattr(views, "DORMANT_PER_PAGE", 1)
+    staff = login_as("staff")
+    first = staff.get("/journeys/dormant?months=12").get_data(as_text=True)
+    assert "Silentburg" in first and "Quietville" not in first and "Cities 1–1 of 2." in _text_of(first)
+    second = staff.get("/journeys/dormant?months=12&page=2").get_data(as_text=True)
+    assert "Quietville" in second and "Silentburg" not in second
+    assert "Quietville" in staff.get("/journeys/dormant?months=12&page=99").get_data(as_text=True)  # the last page
 
 
 def test_the_dashboard_panel_names_the_longest_silent(history, login_as):
