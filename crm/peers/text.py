@@ -4,6 +4,7 @@ Plain Python: the Snowball stemmers and stopword lists are reached through ``crm
 (which takes them from ``whoosh.lang`` on first use), never from a search engine's index.
 """
 
+import atexit
 import glob
 import json
 import os
@@ -168,8 +169,8 @@ def stem(word, lang):
     memo = _stem_memo(lang)
     found = memo.stems.get(word)
     if found is None:
-        found = memo.stems[word] = fold(_stemmer(lang)(word.lower()))
-        memo.added += 1
+        found = fold(_stemmer(lang)(word.lower()))
+        memo.add(word, found)
     return found
 
 
@@ -177,12 +178,25 @@ def stem(word, lang):
 # `crm peers`. The stems are kept in a file per language, a memo of ``stem`` named by all that can change
 # a stem (this module and crm.search_backend, the installed stemmers, Python's Unicode tables), so the next
 # process reads them instead. The file is only a cache: unreadable, it is ignored; unwritable, not written.
+# It is written once the vocabulary of a language is stemmed, and at exit with the words stemmed since (the
+# words of the documents whose snippets a search shows), up to STEM_CACHE_WORDS words so it stays quick to read.
 STEM_CACHE_ENV = "CRM_STEM_CACHE_DIR"  # default: $XDG_CACHE_HOME/crm-stems (~/.cache/crm-stems); "" for none
+STEM_CACHE_WORDS = 20000
 
 
 class _StemMemo:
-    def __init__(self, path: str | None, stems: dict[str, str]):
-        self.path, self.stems, self.added = path, stems, 0
+    def __init__(self, lang: str, path: str | None, stems: dict[str, str]):
+        self.lang, self.path, self.stems, self.added = lang, path, stems, 0
+        self._at_exit = False
+
+    def add(self, word: str, found: str) -> None:
+        if len(self.stems) >= STEM_CACHE_WORDS:
+            return
+        self.stems[word] = found
+        self.added += 1
+        if self.path and not self._at_exit:
+            self._at_exit = True
+            atexit.register(save_stems, self.lang)
 
 
 def _stem_cache_dir() -> str:
@@ -214,7 +228,7 @@ def _stem_key() -> str:
 def _stem_memo(lang) -> _StemMemo:
     folder = _stem_cache_dir()
     if not folder:
-        return _StemMemo(None, {})
+        return _StemMemo(lang, None, {})
     path = os.path.join(folder, f"{lang}-{_stem_key()}.json")
     try:
         with open(path, encoding="utf-8") as fh:
@@ -223,7 +237,7 @@ def _stem_memo(lang) -> _StemMemo:
             stems = {}
     except (OSError, ValueError):
         stems = {}
-    return _StemMemo(path, stems)
+    return _StemMemo(lang, path, stems)
 
 
 def save_stems(lang) -> None:

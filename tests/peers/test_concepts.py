@@ -1,5 +1,6 @@
 """Language detection, stemming and concept extraction across the network's languages."""
 
+import json
 import os
 import subprocess
 import sys
@@ -229,6 +230,12 @@ def test_the_stem_cache_gives_the_stems_the_stemmers_give(tmp_path):
     assert tables(str(cache)) == computed  # reads them
     files[0].write_text('{"damaged', encoding="utf-8")
     assert tables(str(cache)) == computed
+    # Words stemmed after the vocabulary (a document's, for its snippet) are written when the process ends.
+    env = dict(os.environ, CRM_STEM_CACHE_DIR=str(cache))
+    subprocess.run([sys.executable, "-c", "from crm.peers import text; print(text.stem('zorblings', 'en'))"],
+                   env=env, check=True, capture_output=True, timeout=60)
+    [english] = cache.glob("en-*.json")
+    assert json.loads(english.read_text(encoding="utf-8"))["zorblings"] == T.stem("zorblings", "en")
 
 
 def test_folding_ascii_takes_the_short_way_to_the_same_result():
