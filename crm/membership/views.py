@@ -145,6 +145,14 @@ def directory():
                            **_labels())
 
 
+@bp.route("/members/<int:city_id>")
+@public
+def public_profile(city_id):
+    """A member city's public profile: what it is, what it knows, the languages it works in."""
+    city = City.get_or_none(City.id == city_id, City.status == "active") or abort(404)
+    return render_template("membership/public_profile.html", city=city, **_labels())
+
+
 # --- review queue --------------------------------------------------------------------------------
 
 @bp.route("/applications/")

@@ -17,6 +17,7 @@ PUBLIC_ENDPOINTS = {
     "membership.application_status",
     "membership.application_sent",  # the thank-you page shows only the application this browser sent
     "membership.directory",
+    "membership.public_profile",  # an active member city's public profile (no people, no incidents)
     "events.event_list",
     "events.event_detail",
     "events.event_ics",
