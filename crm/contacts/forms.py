@@ -68,3 +68,28 @@ class EraseForm(FlaskForm):
     confirm = BooleanField("I understand this cannot be undone",
                            description="Name, email, phone, position, notes, languages and tags are removed for good.",
                            validators=[validators.DataRequired(message="Tick the box to confirm.")])
+
+
+class BulkContactForm(FlaskForm):
+    """An action on the contacts ticked in the list, or on all those the list's filters match."""
+
+    action = SelectField("Action", description="What to do with the chosen contacts.")
+    tag = StringField("Tag", validators=[validators.Optional(), validators.Length(max=60, message="Use at most 60 characters.")],
+                      description="The tag to add or remove.")
+    mailing_list = SelectField("Mailing list", description="People who unsubscribed are never put back.",
+                               validate_choice=False)  # checked by validate_mailing_list, only when it is used
+    all_matching = BooleanField("Apply to every contact the filters match, not only the ticked ones")
+    confirmed = HiddenField()
+
+    def __init__(self, *args, lists=(), actions=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.action.choices = choices(actions or {})
+        self.mailing_list.choices = choices([("", "Choose a list")] + [(str(i), name) for i, name in lists])
+
+    def validate_tag(self, field):
+        if self.action.data in ("add_tag", "remove_tag") and not (field.data or "").strip():
+            raise validators.ValidationError("Enter the tag to add or remove.")
+
+    def validate_mailing_list(self, field):
+        if self.action.data == "subscribe" and field.data not in {c.value for c in field.choices if c.value}:
+            raise validators.ValidationError("Choose the mailing list.")

@@ -11,10 +11,11 @@ from crm import vocabulary
 from crm.accounts.access import secretariat_required
 from crm.contacts import (
     bp,
+    bulk,
     imports,  # noqa: F401 (registers the contacts import job)
     services,
 )
-from crm.contacts.forms import ContactForm, EraseForm
+from crm.contacts.forms import BulkContactForm, ContactForm, EraseForm
 from crm.contacts.models import CITY_ROLES, Contact
 from crm.core.csvexport import csv_response, to_csv
 from crm.core.names import country_choices, country_name
@@ -49,7 +50,8 @@ def contact_list():
         number = 1
     page = services.page_of_contacts(_query(args, with_city=False), number, per_page=50)
     cities = list(City.select(City.id, City.name).order_by(City.name_key))
-    return render_template("contacts/contact_list.html", page=page, args=args, cities=cities, **_labels())
+    return render_template("contacts/contact_list.html", page=page, args=args, cities=cities, bulk_form=_bulk_form(),
+                           **_labels())
 
 
 @bp.route("/export.csv")
@@ -63,6 +65,62 @@ def contact_export():
     from crm.contacts.imports import CONTACT_COLUMNS
 
     return csv_response(to_csv(list(CONTACT_COLUMNS), rows), "contacts.csv")
+
+
+def _bulk_form() -> BulkContactForm:
+    return BulkContactForm(lists=bulk.mailing_list_choices(), actions=bulk.ACTIONS)
+
+
+def _bulk_message(action: str, result: bulk.BulkResult, tag: str, list_name: str) -> str:
+    done, same = len(result.changed), len(result.unchanged)
+    if action == "add_tag":
+        return f"Tagged {bulk.plural(done)} “{tag}”" + (f"; {same} already had it." if same else ".")
+    if action == "remove_tag":
+        return f"Removed the tag “{tag}” from {bulk.plural(done)}" + (f"; {same} did not have it." if same else ".")
+    text = f"Added {bulk.plural(done)} to {list_name}" + (f"; {same} were already on it" if same else "")
+    skipped = len(result.skipped.get("unsubscribed", []))
+    if skipped:
+        text += (f"; {skipped} skipped: they unsubscribed (from this list or from all mail), and only they can "
+                 "subscribe again, from their preferences page")
+    return text + "."
+
+
+@bp.route("/bulk", methods=["POST"])
+@secretariat_required
+def contact_bulk():
+    """Tag, untag, add to a mailing list or export the ticked contacts, or all those the filters match."""
+    back = url_for("contacts.contact_list", **request.args)
+    form = _bulk_form()
+    if not form.validate_on_submit():
+        flash(" ".join(error for errors in form.errors.values() for error in errors), "error")
+        return redirect(back)
+    query = bulk.selected_contacts(_filters(), request.form.getlist("ids"), all_matching=form.all_matching.data)
+    count = bulk.count_selected(query)
+    if not count:
+        flash("Tick the contacts to act on first (or “Select all matching”).", "error")
+        return redirect(back)
+    action = form.action.data
+    if action == "export":
+        header, rows = bulk.export_selection(query, actor=current_user)
+        return csv_response(to_csv(header, rows), "contacts-selection.csv")
+    list_name = {str(i): name for i, name in bulk.mailing_list_choices()}.get(form.mailing_list.data, "")
+    if count > bulk.CONFIRM_ABOVE and form.confirmed.data != "yes":
+        form.confirmed.data = "yes"
+        ids = [] if form.all_matching.data else [row.id for row in query]
+        return render_template("contacts/contact_bulk_confirm.html", form=form, count=count, ids=ids, back=back,
+                               action=action, list_name=list_name)
+    try:
+        if action == "subscribe":
+            list_name, result = bulk.subscribe_to_list(query, int(form.mailing_list.data), actor=current_user)
+        elif action == "remove_tag":
+            result = bulk.remove_tag(query, form.tag.data, actor=current_user)
+        else:
+            result = bulk.add_tag(query, form.tag.data, actor=current_user)
+    except services.ContactError as exc:
+        flash(str(exc), "error")
+    else:
+        flash(_bulk_message(action, result, " ".join((form.tag.data or "").split()), list_name), "success")
+    return redirect(back)
 
 
 def _contact_or_404(contact_id) -> Contact:

@@ -35,6 +35,15 @@ city_contacts = _signals.signal("city-contacts")
 #: answers with the number of contacts it created.
 city_people_seeded = _signals.signal("city-people-seeded")
 
+#: The contact list's bulk actions ask which mailing lists a selection may join: ``send(None)``; the
+#: mailings feature answers with ``[(id, name)]``.
+mailing_list_choices = _signals.signal("mailing-list-choices")
+
+#: Staff put contacts on a mailing list in bulk: ``send(list_id, contact_ids=[...], actor=...)``, inside the
+#: caller's transaction; the mailings feature answers with ``{"list": name, "added": [ids], "already": [ids],
+#: "unsubscribed": [ids]}`` or None for an unknown list, and never overrides an unsubscribe.
+contacts_subscribed = _signals.signal("contacts-subscribed")
+
 
 def answers(signal, sender, **kwargs) -> list:
     """Send ``signal`` and return the receivers' answers, in the order they were connected."""

@@ -15,5 +15,6 @@ feature = Feature(
          "crm.mailings.commands:mail_group"),  # mail_group adds `bounces` to the core `crm mail`
     seeds=("crm.mailings.seeds",),
     erase_hooks=("crm.mailings.privacy:erase_mailing_data",),
+    receivers=("crm.mailings.receivers",),
     nav=(("secretariat", "Mailings", "mailings.mailing_list"),),
 )

@@ -62,6 +62,47 @@ document.addEventListener("DOMContentLoaded", function () {
   });
 }());
 
+// <input type=checkbox data-all-matching="N" data-total="1234">: "select all 1,234 matching" ticks the page's
+// boxes named N and says so in <span data-chosen-count="N">; unticking a row or "Select none" clears it (the
+// server, not this script, finds the matching rows again).
+(function () {
+  function flags(name) {
+    return Array.prototype.slice.call(document.querySelectorAll("input[data-all-matching='" + name + "']"));
+  }
+  function show(name) {
+    var flag = flags(name).filter(function (box) { return box.checked; })[0];
+    var boxes = document.querySelectorAll("input[type=checkbox][name='" + name + "']");
+    var chosen = Array.prototype.filter.call(boxes, function (box) { return box.checked; }).length;
+    document.querySelectorAll("[data-chosen-count='" + name + "']").forEach(function (span) {
+      span.textContent = flag ? "All " + Number(flag.getAttribute("data-total")).toLocaleString("en") + " matching chosen"
+        : chosen + " chosen";
+    });
+  }
+  document.addEventListener("change", function (event) {
+    var target = event.target;
+    var name = target.getAttribute && target.getAttribute("data-all-matching");
+    if (name) {
+      if (target.checked) {
+        document.querySelectorAll("input[type=checkbox][name='" + name + "']").forEach(function (box) { box.checked = true; });
+      }
+      show(name);
+    } else if (target.type === "checkbox" && target.name && flags(target.name).length) {
+      if (!target.checked) {
+        flags(target.name).forEach(function (box) { box.checked = false; });
+      }
+      show(target.name);
+    }
+  });
+  document.addEventListener("click", function (event) {
+    var none = event.target.closest && event.target.closest("[data-check-none]");
+    if (none) {
+      var name = none.getAttribute("data-check-none");
+      flags(name).forEach(function (box) { box.checked = false; });
+      show(name);
+    }
+  });
+}());
+
 // <select data-searchable="zones by city or country">: a search box above it keeps only the options whose text matches.
 // <select data-zone-by-city='{"12": "Europe/Oslo"}'>: choosing a host city picks its zone, until the
 // user chooses a zone themselves.
