@@ -12,8 +12,8 @@ from flask.cli import AppGroup, FlaskGroup, with_appcontext
 # Commands that serve pages or mail signed links: they need a real CRM_SECRET_KEY (only `crm run` in
 # development mode may use the development key).
 SIGNING_COMMANDS = {"run", "events", "advice", "shell"}
-# Commands (and `crm`/`crm --help` alone) that neither serve pages nor build links: their app has no
-# blueprint, so no view module is imported and they start fast (crm.features).
+# Commands that neither serve pages nor build links: their app has no blueprint, so no view module is
+# imported and they start fast (crm.features). (`crm --help` and `crm COMMAND --help` build no app at all.)
 PAGELESS_COMMANDS = {None, "db", "config", "seed", "import", "search", "peers"}
 
 
