@@ -202,3 +202,28 @@ class ImportForm(FlaskForm):
                 return None
         self.upload.errors = ["Choose a CSV file to upload."]
         return None
+
+
+class BulkCityForm(FlaskForm):
+    """An action on the cities ticked in the list, or on all those the list's filters match."""
+
+    action = SelectField("Action", description="What to do with the chosen cities.")
+    status = SelectField("New status", validate_choice=False,
+                         description="Each city's focal points are told by mail, as for a single change.")
+    reason = StringField("Reason", validators=[validators.Optional(), validators.Length(max=2000)],
+                         description="Kept in each city's membership history.")
+    all_matching = BooleanField("Apply to every city the filters match, not only the ticked ones")
+    confirmed = HiddenField()
+
+    def __init__(self, *args, actions=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.action.choices = choices(actions or {})
+        self.status.choices = choices([("", "Choose a status")] + list(CITY_STATUSES.items()))
+
+    def validate_status(self, field):
+        if self.action.data == "status" and field.data not in CITY_STATUSES:
+            raise validators.ValidationError("Choose the new status.")
+
+    def validate_reason(self, field):
+        if self.action.data == "status" and not (field.data or "").strip():
+            raise validators.ValidationError("Give the reason for the change: it is kept in each city's history.")

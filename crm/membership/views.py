@@ -16,11 +16,12 @@ from crm.core import signals
 from crm.core.csvexport import csv_response, to_csv
 from crm.core.names import country_choices, country_name
 from crm.extensions import limiter
-from crm.membership import bp, duplicates, importviews, services
+from crm.membership import bp, bulk, duplicates, importviews, services
 from crm.membership import imports as _city_imports  # noqa: F401 (registers the cities import job)
 from crm.membership.forms import (
     AnswerForm,
     ApplicationForm,
+    BulkCityForm,
     CityForm,
     CityStatusForm,
     DecisionForm,
@@ -246,8 +247,42 @@ def city_list():
         args["status"] = "active"
     query = services.list_cities(**{k: v for k, v in args.items() if k != "sort"}, sort=args["sort"] or "name")
     page = paginate(query, per_page=50)
-    return render_template("membership/city_list.html", page=page, args=args,
-                           bands=services.POPULATION_BANDS, **_labels())
+    return render_template("membership/city_list.html", page=page, args=args, bands=services.POPULATION_BANDS,
+                           bulk_form=BulkCityForm(actions=bulk.ACTIONS) if current_user.is_secretariat else None,
+                           **_labels())
+
+
+@bp.route("/cities/bulk", methods=["POST"])
+@secretariat_required
+def city_bulk():
+    """Change the status of the ticked cities, or of all those the filters match, or export them."""
+    back = url_for("membership.city_list", **request.args)
+    form = BulkCityForm(actions=bulk.ACTIONS)
+    if not form.validate_on_submit():
+        flash(" ".join(error for errors in form.errors.values() for error in errors), "error")
+        return redirect(back)
+    query = bulk.selected_cities(_city_filters(), request.form.getlist("ids"), all_matching=form.all_matching.data)
+    count = query.count()
+    if not count:
+        flash("Tick the cities to act on first (or “Select all matching”).", "error")
+        return redirect(back)
+    if form.action.data == "export":
+        header, rows = bulk.export_selection(query, actor=current_user)
+        return csv_response(to_csv(header, rows), "cities-selection.csv")
+    if count > bulk.CONFIRM_ABOVE and form.confirmed.data != "yes":
+        form.confirmed.data = "yes"
+        ids = [] if form.all_matching.data else [city.id for city in query]
+        return render_template("membership/city_bulk_confirm.html", form=form, count=count, ids=ids, back=back,
+                               status_label=CITY_STATUSES[form.status.data])
+    try:
+        result = bulk.change_status(query, form.status.data, reason=form.reason.data, actor=current_user)
+    except services.MembershipError as exc:
+        flash(str(exc), "error")
+    else:
+        same = len(result.unchanged)
+        flash(f"Moved {bulk.plural(len(result.changed))} to {CITY_STATUSES[form.status.data].lower()}"
+              + (f"; {same} already had that status." if same else "."), "success")
+    return redirect(back)
 
 
 @bp.route("/cities/export.csv")
@@ -256,10 +291,7 @@ def city_export():
     """The filtered list of cities as CSV."""
     args = _city_filters()
     query = services.list_cities(**{k: v for k, v in args.items() if k != "sort"}, sort=args["sort"] or "name")
-    text = to_csv(["name", "country", "region", "level", "population", "languages", "expertise", "status",
-                   "joined_on", "website"],
-                  ([c.name, c.country, c.region, c.level, c.population, c.languages, c.expertise, c.status,
-                    c.joined_on.isoformat() if c.joined_on else "", c.website] for c in query))
+    text = to_csv(bulk.EXPORT_COLUMNS, (bulk.export_row(c) for c in query))
     return csv_response(text, "cities.csv")
 
 
