@@ -74,7 +74,7 @@ class BulkContactForm(FlaskForm):
     """An action on the contacts ticked in the list, or on all those the list's filters match."""
 
     action = SelectField("Action", description="What to do with the chosen contacts.")
-    tag = StringField("Tag", validators=[validators.Optional(), validators.Length(max=60, message="Use at most 60 characters.")],
+    tag = StringField("Tag to add or remove", validators=[validators.Optional(), validators.Length(max=60, message="Use at most 60 characters.")],
                       description="The tag to add or remove.")
     mailing_list = SelectField("Mailing list", description="People who unsubscribed are never put back.",
                                validate_choice=False)  # checked by validate_mailing_list, only when it is used

@@ -210,7 +210,7 @@ class BulkCityForm(FlaskForm):
     action = SelectField("Action", description="What to do with the chosen cities.")
     status = SelectField("New status", validate_choice=False,
                          description="Each city's focal points are told by mail, as for a single change.")
-    reason = StringField("Reason", validators=[validators.Optional(), validators.Length(max=2000)],
+    reason = StringField("Reason for a status change", validators=[validators.Optional(), validators.Length(max=2000)],
                          description="Kept in each city's membership history.")
     all_matching = BooleanField("Apply to every city the filters match, not only the ticked ones")
     confirmed = HiddenField()
