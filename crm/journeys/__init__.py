@@ -6,9 +6,10 @@ from crm.features import Feature
 
 bp = Blueprint("journeys", __name__)
 
-# No navigation link (the secretariat's bar is full): the dormant list is a dashboard panel's link, and every
-# journey page links to it.
+# No secretariat navigation link (its bar is full): the dormant list is a dashboard panel's link, and every
+# journey page links to it. A member city's officials get "Our journey".
 feature = Feature(
     "journeys",
     models=(),  # reads the other features' tables; holds none of its own
+    nav=(("member", "Our journey", "journeys.my_journey"),),
 )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from crm.features import panel
-from crm.journeys.services import dormant_cities
+from crm.journeys.services import dormant_cities, with_focal_points
 
 PANEL_MONTHS = 12
 PANEL_ROWS = 5
@@ -13,4 +13,4 @@ PANEL_ROWS = 5
 def _dormant_members():
     found = dormant_cities(PANEL_MONTHS)
     return {"title": "Dormant members", "template": "journeys/_panel_dormant.html",
-            "data": {"dormant": found[:PANEL_ROWS], "count": len(found), "months": PANEL_MONTHS}}
+            "data": {"dormant": with_focal_points(found[:PANEL_ROWS]), "count": len(found), "months": PANEL_MONTHS}}

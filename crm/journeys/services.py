@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import OrderedDict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import groupby
 
 import peewee
@@ -479,6 +479,11 @@ def contact_engagement(contact: Contact, entries: list[Entry], *, now: dt.dateti
 
 # --- engagement and dormant members ---------------------------------------------------------------
 
+def _latest(column: peewee.Field) -> peewee.Function:
+    """MAX(column) as the database returns it (an ISO string on SQLite): compared as is, converted once a city."""
+    return fn.MAX(column).coerce(False)
+
+
 def _activity_sources() -> list[tuple[peewee.SelectQuery, peewee.Field]]:
     """Queries of (city id, latest, latest) for each kind of activity of a city's people: the definition.
 
@@ -486,28 +491,28 @@ def _activity_sources() -> list[tuple[peewee.SelectQuery, peewee.Field]]:
     """
     return [
         (Registration
-         .select(Contact.city, fn.MAX(Registration.created_at), fn.MAX(Registration.checked_in_at))
+         .select(Contact.city, _latest(Registration.created_at), _latest(Registration.checked_in_at))
          .join(Contact)
          .group_by(Contact.city), Contact.city),
         (Invitation
-         .select(Contact.city, fn.MAX(Invitation.answered_at), fn.MAX(Invitation.answered_at))
+         .select(Contact.city, _latest(Invitation.answered_at), _latest(Invitation.answered_at))
          .join(Contact)
          .group_by(Contact.city), Contact.city),
         (Lesson
-         .select(Lesson.city, fn.MAX(Lesson.created_at), fn.MAX(Lesson.submitted_at))
+         .select(Lesson.city, _latest(Lesson.created_at), _latest(Lesson.submitted_at))
          .group_by(Lesson.city), Lesson.city),
         (Workspace
-         .select(Workspace.city, fn.MAX(Workspace.created_at), fn.MAX(Workspace.created_at))
+         .select(Workspace.city, _latest(Workspace.created_at), _latest(Workspace.created_at))
          .group_by(Workspace.city), Workspace.city),
         (AdviceRequest
-         .select(Workspace.city, fn.MAX(AdviceRequest.created_at), fn.MAX(AdviceRequest.created_at))
+         .select(Workspace.city, _latest(AdviceRequest.created_at), _latest(AdviceRequest.created_at))
          .join(Workspace)
          .group_by(Workspace.city), Workspace.city),
         (AdviceRequest
-         .select(AdviceRequest.peer_city, fn.MAX(AdviceRequest.answered_at), fn.MAX(AdviceRequest.answered_at))
+         .select(AdviceRequest.peer_city, _latest(AdviceRequest.answered_at), _latest(AdviceRequest.answered_at))
          .group_by(AdviceRequest.peer_city), AdviceRequest.peer_city),
         (ApplicationEvent
-         .select(Application.city, fn.MAX(ApplicationEvent.created_at), fn.MAX(ApplicationEvent.created_at))
+         .select(Application.city, _latest(ApplicationEvent.created_at), _latest(ApplicationEvent.created_at))
          .join(Application)
          .where(ApplicationEvent.action.in_(ACTIVE_APPLICATION_ACTIONS))
          .group_by(Application.city), Application.city),
@@ -522,14 +527,15 @@ ACTIVITY_SOURCES = ("event registrations and check-ins", "answers to invitations
 def last_activity_by_city(city_ids: list[int] | None = None, *, now: dt.datetime | None = None) -> dict[int, dt.datetime]:
     """Return ``{city id: latest activity}`` for the cities given (all when None), one query per kind of activity."""
     now = now or utcnow()
-    latest: dict[int, dt.datetime] = {}
+    latest: dict[int, object] = {}
     for query, city in _activity_sources():
         query = query.where(city.in_(city_ids) if city_ids is not None else city.is_null(False))
         for city_id, *values in query.tuples():
-            for value in map(_as_datetime, values):
-                if value is not None and value <= now and (city_id not in latest or value > latest[city_id]):
+            for value in values:  # one database, one type: ISO strings (SQLite) or datetimes (PostgreSQL)
+                if value is not None and (city_id not in latest or value > latest[city_id]):
                     latest[city_id] = value
-    return latest
+    found = {city_id: _as_datetime(value) for city_id, value in latest.items()}
+    return {city_id: value for city_id, value in found.items() if value <= now}
 
 
 def city_engagement(city: City, viewer, entries: list[Entry], *, now: dt.datetime | None = None) -> Engagement:
@@ -545,7 +551,7 @@ def city_engagement(city: City, viewer, entries: list[Entry], *, now: dt.datetim
     return Engagement(
         last_activity_at=last_activity_by_city([city.id], now=now).get(city.id),
         events_attended_12m=attended or 0,
-        lessons_published=sum(1 for e in entries if e.kind == "lesson" and e.text.startswith("Lesson published")),
+        lessons_published=Lesson.select().where(Lesson.city == city, Lesson.status == "published").count(),
         open_workspaces=Workspace.select().where(Workspace.city == city, Workspace.status == "open").count(),
         contacts=Contact.select().where(Contact.city == city, Contact.erased_at.is_null()).count(),
         mails=sum(1 for e in entries if e.kind == "mail") if is_staff(viewer) else None,
@@ -567,10 +573,11 @@ def dormant_cities(months: int = 12, *, region: str = "", now: dt.datetime | Non
     """Active member cities with no activity in the last ``months`` months, longest silence first."""
     now = now or utcnow()
     cutoff = months_ago(now, months)
-    cities = City.select().where(City.status == "active")
+    cities = (City
+              .select(City.id, City.name, City.country, City.region, City.joined_on, City.created_at)
+              .where(City.status == "active"))
     if region:
         cities = cities.where(City.region == region)
-    cities = list(cities.order_by(City.name))
     latest = last_activity_by_city(None, now=now)
     found = []
     for city in cities:
@@ -578,18 +585,23 @@ def dormant_cities(months: int = 12, *, region: str = "", now: dt.datetime | Non
         since = last or _as_datetime(city.joined_on) or city.created_at
         if since < cutoff:
             silent = (now.year - since.year) * 12 + now.month - since.month - (now.day < since.day)
-            found.append((city, last, since, silent))
-    found.sort(key=lambda row: (row[2], row[0].name))
+            found.append(Dormant(city, last, since, silent))
+    found.sort(key=lambda d: (d.silent_since, d.city.name))
+    return found
+
+
+def with_focal_points(dormant: list[Dormant]) -> list[Dormant]:
+    """The same cities with their focal points (one query: call it on the page shown, not the whole list)."""
     focal: dict[int, list[Contact]] = {}
-    if found:
+    if dormant:
         rows = (Contact
-                .select()
-                .where(Contact.city.in_([row[0].id for row in found]), Contact.city_role == "focal_point",
+                .select(Contact.id, Contact.name, Contact.email, Contact.city, Contact.do_not_contact)
+                .where(Contact.city.in_([d.city.id for d in dormant]), Contact.city_role == "focal_point",
                        Contact.erased_at.is_null())
                 .order_by(Contact.name))
         for contact in rows:
             focal.setdefault(contact.city_id, []).append(contact)
-    return [Dormant(city, last, since, silent, tuple(focal.get(city.id, ()))) for city, last, since, silent in found]
+    return [replace(d, focal_points=tuple(focal.get(d.city.id, ()))) for d in dormant]
 
 
 def active_member_count(region: str = "") -> int:

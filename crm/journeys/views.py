@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from flask import abort, render_template, request
+from flask import abort, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from crm.accounts.access import roles_required, secretariat_required
+from crm.accounts.access import member_required, roles_required, secretariat_required
 from crm.contacts.models import Contact
 from crm.core.names import country_name
 from crm.journeys import bp, services
@@ -48,6 +48,15 @@ def city_journey(city_id):
                            activity_sources=services.ACTIVITY_SOURCES, **_timeline(entries))
 
 
+@bp.route("/journey")
+@member_required
+def my_journey():
+    """A member city official's way to their own city's journey."""
+    if current_user.city_id is None:
+        abort(404)
+    return redirect(url_for("journeys.city_journey", city_id=current_user.city_id))
+
+
 @bp.route("/contacts/<int:contact_id>/journey")
 @secretariat_required
 def contact_journey(contact_id):
@@ -70,7 +79,8 @@ def dormant():
     found = services.dormant_cities(months, region=region)
     pages = max(1, -(-len(found) // DORMANT_PER_PAGE))
     page = min(max(request.args.get("page", type=int, default=1), 1), pages)
-    return render_template("journeys/dormant.html", dormant=found[(page - 1) * DORMANT_PER_PAGE:page * DORMANT_PER_PAGE],
+    shown = services.with_focal_points(found[(page - 1) * DORMANT_PER_PAGE:page * DORMANT_PER_PAGE])
+    return render_template("journeys/dormant.html", dormant=shown,
                            found=len(found), page=page, pages=pages, first=(page - 1) * DORMANT_PER_PAGE + 1,
                            months=months, month_choices=DORMANT_MONTHS,
                            region=region, regions=regions(), country_name=country_name, active=services.active_member_count(region),

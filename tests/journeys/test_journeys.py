@@ -150,7 +150,8 @@ def test_dormant_members_longest_silence_first(history, login_as):
 
     found = services.dormant_cities(12, now=NOW)
     assert [(d.city.name, d.last_activity_at) for d in found] == [("Silentburg", None), ("Quietville", ago(730))]
-    assert [c.name for c in found[1].focal_points] == ["Quinn Quiet"]
+    assert [c.name for c in services.with_focal_points(found)[1].focal_points] == ["Quinn Quiet"]
+    assert found[1].focal_points == ()  # the list alone holds none: the page asks for its own rows
     assert found[1].months_silent == 24
     # at 2 months Rivertown (last acted 80 days ago) joins them; Peerford (opened a workspace 60 days ago) and
     # Newham (joined 30 days ago) do not; the withdrawn city is no member
@@ -215,6 +216,16 @@ def test_a_member_sees_their_own_citys_journey_without_staff_only_entries(histor
     assert f'href="/workspace/{history.workspace.id}"' in html
 
 
+def test_a_member_finds_their_journey_in_the_navigation(history, login_as):
+    member = _member_of(login_as, history.river)
+    home = member.get("/").get_data(as_text=True)
+    assert 'href="/journey"' in home
+    response = member.get("/journey")
+    assert response.status_code == 302 and response.headers["Location"].endswith(f"/cities/{history.river.id}/journey")
+    assert login_as("member").get("/journey").status_code == 404  # an official not linked to a city
+    assert login_as("staff").get("/journey").status_code == 403
+
+
 def test_other_cities_officials_and_visitors_see_nothing(history, login_as, client):
     other = _member_of(login_as, history.peer)
     response = other.get(f"/cities/{history.river.id}/journey")
@@ -239,7 +250,7 @@ def test_the_city_and_contact_pages_link_to_the_journey(history, login_as):
     own = _member_of(login_as, history.river)
     assert f'href="/cities/{history.river.id}/journey"' in own.get(f"/cities/{history.river.id}").get_data(as_text=True)
     other = _member_of(login_as, history.peer)
-    assert "/journey" not in other.get(f"/cities/{history.river.id}").get_data(as_text=True)
+    assert f"/cities/{history.river.id}/journey" not in other.get(f"/cities/{history.river.id}").get_data(as_text=True)
 
 
 # --- cost -----------------------------------------------------------------------------------------
