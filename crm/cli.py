@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import os
 import sys
 
 import click
@@ -22,6 +23,11 @@ def _create_app():
 
     command = sys.argv[1:2]
     name = next((arg for arg in sys.argv[1:] if not arg.startswith("-")), None)  # `crm --debug run`
+    if name == "run" and "FLASK_DEBUG" not in os.environ and \
+            os.environ.get("CRM_DEBUG", "").strip().lower() in ("1", "true", "yes", "on"):
+        # Flask's run command takes the debugger, the reloader and its banner from FLASK_DEBUG alone:
+        # CRM_DEBUG=1 (what `make run` sets) turns them on too, so the banner says what is true.
+        os.environ["FLASK_DEBUG"] = "1"
     try:
         app = create_app({"ALLOW_DEV_SECRET_KEY": name not in SIGNING_COMMANDS, "DEV_SERVER": name == "run",
                           "VIEWS": name not in PAGELESS_COMMANDS})

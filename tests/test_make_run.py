@@ -33,3 +33,35 @@ def test_a_base_url_given_by_the_user_wins_over_the_port(tmp_path):
     shown = subprocess.run(["sh", "-c", script], capture_output=True, text=True,
                            env={k: v for k, v in os.environ.items() if k != "CRM_BASE_URL"}, check=True).stdout
     assert shown.strip() == "http://127.0.0.1:5099"
+
+
+def _banner(tmp_path, **env) -> str:
+    """Start `crm run` on a free port; return its 'Debug mode' line; stop it (and its reloader child)."""
+    import signal
+    import socket
+    import time
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    tmp_path.mkdir()
+    environ = {k: v for k, v in os.environ.items() if k not in ("CRM_DEBUG", "FLASK_DEBUG")}
+    environ.update(CRM_INSTANCE_DIR=str(tmp_path), CRM_DATABASE_URL=f"sqlite:///{tmp_path}/crm.sqlite3", **env)
+    proc = subprocess.Popen([str(Path(sys.executable).parent / "crm"), "run", "--host", "127.0.0.1",
+                             "--port", str(port)], cwd=tmp_path, env=environ, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, text=True, start_new_session=True)
+    try:
+        deadline = time.monotonic() + 60
+        for line in proc.stdout:
+            if "Debug mode:" in line or time.monotonic() > deadline:
+                return line.strip()
+        return ""
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(timeout=10)
+        proc.stdout.close()
+
+
+def test_crm_debug_turns_the_debugger_on_and_the_banner_says_so(tmp_path):
+    assert _banner(tmp_path / "dev", CRM_DEBUG="1").endswith("Debug mode: on")
+    assert _banner(tmp_path / "prod", CRM_SECRET_KEY="k" * 40).endswith("Debug mode: off")
