@@ -7,8 +7,10 @@ import shutil
 from pathlib import Path
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 
 from tests.helpers import sign_in_page
+from tests.test_accessibility import _violations
 
 pytestmark = pytest.mark.browser
 
@@ -19,6 +21,7 @@ def test_staff_open_a_city_journey_and_the_dormant_list(page, history, make_user
     staff = make_user("staff")
     reports = []
     page.on("console", lambda m: reports.append(m.text) if "Content Security Policy" in m.text else None)
+    axe, problems = Axe(), []
     sign_in_page(page, staff.email)
 
     page.goto(f"/cities/{history.river.id}")
@@ -36,6 +39,7 @@ def test_staff_open_a_city_journey_and_the_dormant_list(page, history, make_user
     shots = tmp_path / "shots"
     shots.mkdir()
     page.screenshot(path=str(shots / "city-journey.png"), full_page=True)
+    problems += _violations(axe, page)
 
     page.get_by_role("navigation", name="Show one kind of entry").get_by_role("link", name="Lesson").click()
     page.wait_for_url("**/journey?kind=lesson")
@@ -53,6 +57,11 @@ def test_staff_open_a_city_journey_and_the_dormant_list(page, history, make_user
     page.wait_for_url("**/journeys/dormant?months=3*")
     assert page.get_by_test_id("dormant-count").inner_text().startswith("1 of 4")  # Quietville still alone at 3
     page.screenshot(path=str(shots / "dormant.png"), full_page=True)
+    problems += _violations(axe, page)
+    page.goto(f"/contacts/{history.ana.id}/journey")
+    assert page.get_by_role("heading", level=1).inner_text() == "Journey of Ana Focal"
+    problems += _violations(axe, page)
+    assert problems == [], "\n".join(problems)  # no serious or critical accessibility violation
     assert not reports, reports
 
     SHOTS.mkdir(exist_ok=True)
