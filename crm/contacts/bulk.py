@@ -73,17 +73,19 @@ def _retag(query, tag: str, *, add: bool, actor) -> BulkResult:
     ids = _ids(query)
     now = utcnow()
     with database.atomic():
-        for start in range(0, len(ids), 500):
-            rows = Contact.select(Contact.id, Contact.tags).where(Contact.id.in_(ids[start:start + 500]))
-            for contact in rows:
-                tags = list(contact.tags or [])
-                has = any(t.casefold() == tag.casefold() for t in tags)
-                if has == add:
+        for _start, chunk in _chunks(ids):
+            # Contacts sharing the same tags get the same new tags: one UPDATE for each distinct list of tags.
+            by_tags: dict[tuple, list[int]] = {}
+            for contact in Contact.select(Contact.id, Contact.tags).where(Contact.id.in_(chunk)):
+                tags = tuple(contact.tags or ())
+                if any(t.casefold() == tag.casefold() for t in tags) == add:
                     result.unchanged.append(contact.id)
-                    continue
-                tags = tags + [tag] if add else [t for t in tags if t.casefold() != tag.casefold()]
-                Contact.update(tags=tags, updated_at=now).where(Contact.id == contact.id).execute()
-                result.changed.append(contact.id)
+                else:
+                    by_tags.setdefault(tags, []).append(contact.id)
+            for tags, same in by_tags.items():
+                new = [*tags, tag] if add else [t for t in tags if t.casefold() != tag.casefold()]
+                Contact.update(tags=new, updated_at=now).where(Contact.id.in_(same)).execute()
+                result.changed.extend(same)
         record(actor, "contact.bulk_tag" if add else "contact.bulk_untag", object_type="Contact",
                summary=f"{'Tagged' if add else 'Untagged'} {plural(len(result.changed))} “{tag}”",
                changes={"tag": tag, "count": len(result.changed), "ids": sorted(result.changed),

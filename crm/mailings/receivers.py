@@ -7,7 +7,7 @@ from crm.contacts.models import Contact
 from crm.core import signals
 from crm.db import database
 from crm.mailings.models import MailingList
-from crm.mailings.services import is_subscribed, subscribe
+from crm.mailings.services import _on_list_ids, _unsubscribed_ids, subscribe
 
 
 @signals.mailing_list_choices.connect
@@ -23,13 +23,18 @@ def subscribe_contacts(list_id, *, contact_ids, actor) -> dict | None:
     if mailing_list is None:
         return None
     done = {"list": mailing_list.name, "added": [], "already": [], "unsubscribed": []}
-    ids = list(contact_ids)
+    ids = sorted(set(contact_ids))
     with database.atomic():
+        on_list = _on_list_ids(mailing_list)
         for start in range(0, len(ids), 500):
-            for contact in Contact.select().where(Contact.id.in_(ids[start:start + 500])).order_by(Contact.id):
-                if is_subscribed(contact, mailing_list):
+            chunk = ids[start:start + 500]
+            unsubscribed = _unsubscribed_ids(mailing_list, chunk)  # what is_subscribed reads, for 500 at once
+            for contact in Contact.select(Contact.id).where(Contact.id.in_(chunk)).order_by(Contact.id):
+                if contact.id in unsubscribed:
+                    done["unsubscribed"].append(contact.id)
+                elif contact.id in on_list:
                     done["already"].append(contact.id)
-                elif subscribe(contact, mailing_list):
+                elif subscribe(contact, mailing_list):  # the one rule: it refuses anyone who unsubscribed
                     done["added"].append(contact.id)
                 else:
                     done["unsubscribed"].append(contact.id)
