@@ -176,6 +176,8 @@ def test_a_contact_page_lists_the_mailings_they_got(app, staff, news_mailing, pe
     assert "News for {{ first_name }}" in html and ": Sent" in html
     assert "Network news: subscribed" in html
     assert "None." in _html(staff.get(f"/mailings/contacts/{people['dee'].id}"))
+    contact_page = _html(staff.get(f"/contacts/{people['ada'].id}"))
+    assert f'href="/mailings/contacts/{people["ada"].id}">Mailings received</a>' in contact_page
 
 
 def test_crm_mailing_send_dry_run_counts_and_then_queues(app, lists, people, tmp_path, smtp):
