@@ -12,12 +12,14 @@ import datetime as dt
 from collections import OrderedDict
 from dataclasses import dataclass, field, replace
 from itertools import groupby
+from zoneinfo import ZoneInfo
 
 import peewee
 from peewee import fn
 
 from crm.audit.models import AuditEntry
 from crm.contacts.models import Contact, ContactMerge
+from crm.core.zones import in_zone
 from crm.db import utcnow
 from crm.events.models import (
     DRAFT,
@@ -73,6 +75,12 @@ class Entry:
     args: tuple = ()  # (name, value) pairs for url_for
     activity: bool = False  # the city or person acted (rather than the secretariat acting on them)
     note: str = ""
+    day_only: bool = False  # a date with no time (an attack's day, a status's effective day): never shifted
+    local_at: dt.datetime | None = None  # ``at`` in the reader's time zone, set by by_month
+
+    @property
+    def shown_at(self) -> dt.datetime:
+        return self.local_at or self.at
 
     @property
     def icon(self) -> str:
@@ -147,10 +155,13 @@ def months_ago(now: dt.datetime, months: int) -> dt.datetime:
     return now.replace(year=year, month=month, day=min(now.day, days))
 
 
-def by_month(entries: list[Entry]) -> list[Month]:
-    """Group entries (newest first) by calendar month."""
+def by_month(entries: list[Entry], zone: ZoneInfo | None = None) -> list[Month]:
+    """Group entries (newest first) by calendar month, in ``zone`` (the reader's) when given, else in UTC."""
+    if zone is not None:
+        entries = [e if e.day_only else replace(e, local_at=in_zone(e.at, zone).replace(tzinfo=None))
+                   for e in entries]
     months = []
-    for (year, month), items in groupby(entries, key=lambda e: (e.at.year, e.at.month)):
+    for (year, month), items in groupby(entries, key=lambda e: (e.shown_at.year, e.shown_at.month)):
         months.append(Month(year, month, list(items)))
     return months
 
@@ -221,7 +232,7 @@ def _status_entries(city: City) -> list[Entry]:
         text = f"Status: {CITY_STATUSES.get(change.status, change.status)}"
         if change.old_status:
             text += f" (was {CITY_STATUSES.get(change.old_status, change.old_status).lower()})"
-        entries.append(Entry(at, "status", text, note=change.reason))
+        entries.append(Entry(at, "status", text, note=change.reason, day_only=at == _as_datetime(change.changed_on)))
     return entries
 
 
@@ -245,7 +256,7 @@ def _incident_entries(city: City) -> list[Entry]:
             .order_by(Incident.id.desc())
             .limit(LIMIT))
     return [Entry(_as_datetime(i.occurred_on) or i.created_at, "incident", f"Incident: {i.title}",
-                  "incidents.incident_detail", (("incident_id", i.id),),
+                  "incidents.incident_detail", (("incident_id", i.id),), day_only=i.occurred_on is not None,
                   note="" if i.occurred_on else "date of the attack not recorded: shown when it was entered")
             for i in rows]
 

@@ -10,6 +10,7 @@ from crm.contacts.models import Contact
 from crm.core.names import country_name
 from crm.journeys import bp, services
 from crm.membership.models import City
+from crm.templating import viewer_zone
 from crm.vocabulary import regions
 
 DORMANT_MONTHS = (3, 6, 12, 18, 24, 36)
@@ -23,7 +24,7 @@ def _timeline(entries: list[services.Entry]) -> dict:
     kind = kind if kind in services.KINDS else ""
     shown = [e for e in entries if e.kind == kind] if kind else entries
     everything = request.args.get("all") == "1"
-    return {"months": services.by_month(shown if everything else shown[:TIMELINE_SHOWN]), "kind": kind,
+    return {"months": services.by_month(shown if everything else shown[:TIMELINE_SHOWN], viewer_zone()), "kind": kind,
             "kinds": _kinds_present(entries), "total": len(entries), "matching": len(shown),
             "cut": 0 if everything else max(0, len(shown) - TIMELINE_SHOWN)}
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 import pytest
@@ -95,6 +96,26 @@ def test_the_timeline_is_grouped_by_month_with_links(history, login_as):
 
     only = staff.get(f"/cities/{history.river.id}/journey?kind=lesson")
     assert re.findall(r'data-kind="(\w+)"', only.get_data(as_text=True)) == ["lesson"] * 3
+
+    staff.user.timezone = "Pacific/Auckland"  # the reader's zone: times shown and grouped there
+    staff.user.save()
+    html = staff.get(f"/cities/{history.river.id}/journey").get_data(as_text=True)
+    assert "NZ" in html and re.findall(r'<h3 id="m(\d{4}-\d{2})-h"', html) == sorted(
+        set(re.findall(r'<h3 id="m(\d{4}-\d{2})-h"', html)), reverse=True)
+
+
+def test_months_follow_the_readers_time_zone_but_days_stay_days():
+    from zoneinfo import ZoneInfo
+
+    late = services.Entry(dt.datetime(2026, 1, 31, 23, 30), "mail", "Late mail")
+    attack = services.Entry(dt.datetime(2026, 2, 1), "incident", "Incident: Attack", day_only=True)
+    assert [(m.title, [e.text for e in m.entries]) for m in services.by_month([attack, late])] == [
+        ("February 2026", ["Incident: Attack"]), ("January 2026", ["Late mail"])]
+    oslo = services.by_month([attack, late], ZoneInfo("Europe/Oslo"))  # 00:30 on 1 February there
+    assert [(m.title, [e.text for e in m.entries]) for m in oslo] == [("February 2026", ["Incident: Attack", "Late mail"])]
+    assert oslo[0].entries[1].shown_at == dt.datetime(2026, 2, 1, 0, 30)
+    chicago = services.by_month([attack], ZoneInfo("America/Chicago"))  # a day is not shifted to 31 January
+    assert chicago[0].entries[0].shown_at == dt.datetime(2026, 2, 1)
 
 
 def test_a_long_timeline_shows_the_newest_entries_and_links_to_all(history, login_as, monkeypatch):
