@@ -205,7 +205,8 @@ def event_cancel(event_id):
         except EventError as exc:
             flash(str(exc), "error")
         else:
-            flash(f"{event.title} is cancelled; {mailed} people were told by mail.", "success")
+            flash(f"{event.title} is cancelled; a mail to each of the {mailed} people is queued (the outbox shows "
+                  "their delivery).", "success")
         return redirect(url_for("events.event_detail", event_id=event.id))
     return render_template("events/event_cancel.html", form=form, event=event, counts=registration.counts(event))
 
@@ -502,7 +503,7 @@ def move(event_id, reg_id):
             flash(str(exc), "error")
         else:
             flash(f"{reg.contact.name}: {reg.status_label.lower()}"
-                  + (f", number {reg.waiting_position}" if reg.waiting_position else "") + ". They were told by mail.",
+                  + (f", number {reg.waiting_position}" if reg.waiting_position else "") + ". A mail telling them is queued.",
                   "success")
     else:
         flash("Choose where to move this person.", "error")

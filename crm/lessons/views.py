@@ -159,7 +159,7 @@ def lesson_review(lesson_id):
     except services.LessonError as exc:
         flash(str(exc), "error")
     else:
-        flash(f"The lesson is now {lesson.status_label.lower()}; the author was told by mail.", "success")
+        flash(f"The lesson is now {lesson.status_label.lower()}; a mail to the author is queued.", "success")
     return redirect(url_for("lessons.lesson_detail", lesson_id=lesson.id))
 
 

@@ -215,15 +215,15 @@ def application_decide(application_id, action):
     try:
         if action == "approve":
             city = services.approve_application(application, actor=current_user, note=note)
-            flash(f"Approved: {city.name} is a member; the focal point is invited and the applicant informed.",
-                  "success")
+            flash(f"Approved: {city.name} is a member. The focal point's invitation and the applicant's answer "
+                  "are queued (the outbox shows their delivery).", "success")
             return redirect(url_for("membership.city_detail", city_id=city.id))
         if action == "decline":
             services.decline_application(application, note, actor=current_user)
-            flash(f"Declined {application.reference}; the applicant has been told why.", "success")
+            flash(f"Declined {application.reference}; the mail telling the applicant why is queued.", "success")
         else:
             services.request_info(application, note, actor=current_user)
-            flash(f"Question sent to {application.applicant_email}.", "success")
+            flash(f"Question saved; the mail to {application.applicant_email} is queued.", "success")
     except services.MembershipError as exc:
         flash(str(exc), "error")
     return redirect(url_for("membership.application_detail", application_id=application.id))

@@ -106,7 +106,10 @@ def test_decline_needs_a_reason_and_mails_it(login_as, application, smtp):
     response = staff.post(f"/applications/{application.id}/decline", data={"note": ""}, follow_redirects=True)
     assert "Give the reason" in response.get_data(as_text=True)
     assert Application.get_by_id(application.id).status == "submitted"
-    staff.post(f"/applications/{application.id}/decline", data={"note": "Malmö is a national agency."})
+    said = staff.post(f"/applications/{application.id}/decline", data={"note": "Malmö is a national agency."},
+                      follow_redirects=True).get_data(as_text=True)
+    # The page says what is true when it is shown: the mail is queued (it goes out after the response).
+    assert "the mail telling the applicant why is queued" in said and "has been told" not in said
     application = Application.get_by_id(application.id)
     assert application.status == "declined" and application.decision_reason == "Malmö is a national agency."
     assert "national agency" in smtp.text(smtp.last_to("lena.ek@malmo.example.org"))
@@ -118,7 +121,9 @@ def test_decline_needs_a_reason_and_mails_it(login_as, application, smtp):
 
 def test_ask_for_information_then_answer_through_status_link(login_as, application, client, smtp):
     staff = login_as("staff")
-    staff.post(f"/applications/{application.id}/ask", data={"note": "Who will be the focal point?"})
+    said = staff.post(f"/applications/{application.id}/ask", data={"note": "Who will be the focal point?"},
+                      follow_redirects=True).get_data(as_text=True)
+    assert "Question saved; the mail to lena.ek@malmo.example.org is queued." in said and "Question sent" not in said
     application = Application.get_by_id(application.id)
     assert application.status == "info_requested"
     mail = smtp.last_to("lena.ek@malmo.example.org")
