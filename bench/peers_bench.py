@@ -1,18 +1,26 @@
-"""Peer-search benchmark on a synthetic network, beside SQLite FTS5 BM25 on the same documents.
+"""Peer-search benchmark on a synthetic network, beside a like-for-like SQLite FTS5 BM25 reference.
 
-    python bench/peers_bench.py                      # 2,000 cities, 20,000 incidents+lessons, 100,000 contacts
-    python bench/peers_bench.py --cities 200 --docs 2000 --contacts 10000 --queries 100
+    python bench/peers_bench.py                    # 2,000 cities, 20,000 incidents+lessons, 100,000 contacts
+    python bench/peers_bench.py --size 12200       # the same network scaled to 12,200 documents
+    python bench/peers_bench.py --keep /tmp/pb     # keep documents and index; add --reuse to skip building them
 
-Prints: full rebuild time, incremental update time per document, peer-search latency (median, p95)
-over varied queries in five languages, and FTS5 BM25 latency (median, p95) for the same query texts.
+Prints: generation and full rebuild times, incremental update time per document, then peer search
+(``find_peers``, top 10) and the FTS5 reference timed over the same queries in five languages, both warmed
+and interleaved query by query: p50, p95 and their ratio, with the load average beside them.
+
+Like for like (issue 14): the FTS5 table holds the same documents as the terms Whoosh indexes (its own
+analysers), and for each query runs the candidate searches ``find_peers`` makes (recorded in the warm-up
+pass): the same analysed terms and concept keys, OR-ed, the same filters and the same candidate count
+(150), ranked by BM25 and read back (title and body). Choosing the terms (language detection, concept
+extraction) is part of the peers time only. It prints figures and asserts nothing.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import pickle
 import random
-import re
 import shutil
 import sqlite3
 import statistics
@@ -46,6 +54,7 @@ FILLER = {
     "no": "byen åpnet et senter for innbyggerne sammen med partnere skoler politi helsetjenester kommunen "
           "om natten om morgenen senere vi jobbet".split(),
 }
+SEED = 7
 PHASES = ("first_24_hours", "first_week", "first_months", "long_term", "preparing")
 REGIONS = ("western_europe", "nordics", "north_america", "latin_america", "mena", "east_africa", "south_asia")
 
@@ -58,7 +67,7 @@ def percentile(values, p):
 class Synth:
     """Generates cities, incidents, lessons, contacts and queries from the concept vocabulary."""
 
-    def __init__(self, seed=7):
+    def __init__(self, seed=SEED):
         self.rng = random.Random(seed)
         self.vocab = load_vocabulary()
         self.keys = {f: [k.split(":", 1)[1] for k in self.vocab.keys(f)]
@@ -149,90 +158,234 @@ def documents(cities, incidents, lessons, contacts):
         yield contact_document(contact, city)
 
 
-def fts_reference(docs, queries, db_path):
-    """Build an FTS5 table of the same documents and time BM25 top-10 queries with snippets."""
+class Recorder:
+    """Wraps an index and records the candidate searches (``score_terms`` calls) a peer search makes.
+
+    The FTS5 reference then runs exactly those searches: the same terms (the analysed, rarest words and the
+    concept keys peers chose, stopwords and too-common words already left out), OR-ed as peers sums them,
+    the same filters and the same number of candidates.
+    """
+
+    def __init__(self, index):
+        self.index = index
+        self.calls: list[tuple] = []
+
+    def __getattr__(self, name):
+        return getattr(self.index, name)
+
+    def score_terms(self, clauses, filters=None, limit=200, max_postings=None):
+        clauses = list(clauses)
+        self.calls.append((clauses, filters, limit, max_postings))
+        return self.index.score_terms(clauses, filters, limit=limit, max_postings=max_postings)
+
+
+FTS_COLUMNS = ("doc_id", "kind", "city_id", "city_status", "visibility", "stored_title", "stored_body")  # not indexed
+FTS_FIELDS = ("title", "body", "text", "facets", "mentions", "languages")  # indexed: Whoosh's analysed terms
+
+
+def fts_rows(index, docs):
+    """Yield FTS5 rows: filter columns, the stored title and body, and each searched field as the terms Whoosh
+    indexes (its own analysers: English stems without stopwords, folded surface words, keyword lists)."""
+    analysers = {name: index.schema[name].analyzer for name in ("title", "body", "text")}
+    for doc in docs:
+        fields = search.prepare_document(doc)
+        analysed = [" ".join(t.text for t in analysers[name](fields[name])) for name in ("title", "body", "text")]
+        yield (fields["doc_id"], fields["kind"], fields.get("city_id", ""), fields.get("city_status", ""),
+               fields.get("visibility", ""), fields["title"], fields["body"], *analysed,
+               fields["facets"].lower(), fields["mentions"].lower(), fields["languages"].lower())
+
+
+def fts_build(index, docs, db_path):
+    """Build the FTS5 table of the same documents; return (connection, seconds)."""
     con = sqlite3.connect(db_path)
-    con.execute("CREATE VIRTUAL TABLE docs USING fts5(doc_id UNINDEXED, kind UNINDEXED, title, body, "
-                "tokenize='unicode61 remove_diacritics 2')")
+    columns = ", ".join([f"{c} UNINDEXED" for c in FTS_COLUMNS] + list(FTS_FIELDS))
+    # The text is analysed already: unicode61 only splits it again, and keeps "attack:ramming" one token.
+    con.execute(f"CREATE VIRTUAL TABLE docs USING fts5({columns}, "
+                "tokenize=\"unicode61 remove_diacritics 0 tokenchars ':_'\")")
     started = time.perf_counter()
-    con.executemany("INSERT INTO docs VALUES (?, ?, ?, ?)",
-                    ((d["doc_id"], d["kind"], d["title"], d["body"]) for d in docs))
+    marks = ", ".join("?" * (len(FTS_COLUMNS) + len(FTS_FIELDS)))
+    with con:
+        con.executemany(f"INSERT INTO docs VALUES ({marks})", fts_rows(index, docs))
+    con.execute("INSERT INTO docs(docs) VALUES ('optimize')")
     con.commit()
-    build = time.perf_counter() - started
-    times = []
-    for text in queries:
-        words = re.findall(r"[^\W_]+", text.lower())
-        match = " OR ".join(f'"{w}"' for w in dict.fromkeys(words) if len(w) > 2) or '""'
-        t0 = time.perf_counter()
-        con.execute("SELECT doc_id, snippet(docs, 3, '<mark>', '</mark>', '…', 20) FROM docs "
-                    "WHERE docs MATCH ? AND kind != 'contact' ORDER BY bm25(docs) LIMIT 10", (match,)).fetchall()
-        times.append(time.perf_counter() - t0)
-    con.close()
-    return build, times
+    return con, time.perf_counter() - started
 
 
-def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--cities", type=int, default=2000)
-    parser.add_argument("--docs", type=int, default=20000, help="incidents + lessons")
-    parser.add_argument("--contacts", type=int, default=100000)
-    parser.add_argument("--queries", type=int, default=200)
-    parser.add_argument("--updates", type=int, default=30)
-    parser.add_argument("--procs", type=int, default=2, help="writer processes for the rebuild")
-    parser.add_argument("--keep", help="folder to keep the index in (default: a temporary folder)")
-    parser.add_argument("--reuse", action="store_true",
-                        help="with --keep: search the index already there instead of rebuilding it")
-    args = parser.parse_args(argv)
+def fts_filters(filters) -> tuple[str, list]:
+    """Return the SQL conditions (" AND ...") and parameters of a peers search's filters."""
+    f = search.Filter.of(filters)
+    conditions, params = [], []
+    for fname, values in f.fields:
+        if fname not in FTS_COLUMNS:
+            raise ValueError(f"the FTS5 reference has no column for the filter {fname!r}")
+        conditions.append(f"{fname} IN ({', '.join('?' * len(values))})")
+        params += sorted(values)
+    if f.visibility is not None:
+        if f.viewer_city_id is not None:
+            raise ValueError("the FTS5 reference does not model a viewer city (the bench searches as staff)")
+        conditions.append(f"visibility IN ({', '.join('?' * len(f.visibility))})")
+        params += sorted(f.visibility)
+    if f.exclude_city_ids:
+        conditions.append(f"city_id NOT IN ({', '.join('?' * len(f.exclude_city_ids))})")
+        params += sorted(f.exclude_city_ids)
+    return "".join(f" AND {c}" for c in conditions), params
 
-    synth = Synth()
+
+def fts_statements(index, calls) -> list[tuple[str, list]]:
+    """Translate recorded ``score_terms`` calls into FTS5 BM25 queries with the same terms, filters and limit.
+
+    Terms ``score_terms`` skips (absent, or with IDF on and more than ``max_postings`` documents) are left out.
+    """
+    statements = []
+    for clauses, filters, limit, max_postings in calls:
+        terms = []
+        for clause in clauses:
+            fieldname, term, _boost, use_idf = clause[:4]
+            term = str(term or "").lower()
+            if fieldname not in FTS_FIELDS or not term:
+                continue
+            frequency = index.doc_frequencies(fieldname, [term]).get(term, 0)
+            if not frequency or (max_postings and use_idf and frequency > max_postings):
+                continue
+            terms.append(f'{fieldname} : "{term}"')
+        if not terms:
+            continue
+        where, params = fts_filters(filters)
+        sql = (f"SELECT doc_id, kind, city_id, stored_title, stored_body FROM docs WHERE docs MATCH ?{where} "
+               "ORDER BY bm25(docs) LIMIT ?")
+        statements.append((sql, [" OR ".join(dict.fromkeys(terms)), *params, limit]))
+    return statements
+
+
+def load_average() -> str:
+    return "load average {:.2f} {:.2f} {:.2f} ({} cores)".format(*os.getloadavg(), os.cpu_count())
+
+
+DEFAULT_SIZES = {"cities": 2000, "docs": 20000, "contacts": 100000}  # 122,000 documents
+
+
+def network_documents(args, folder):
+    """Generate (or, with --keep --reuse, load) the documents; return (docs, incident count)."""
+    cache = os.path.join(folder, "documents.pickle")
+    key = (args.cities, args.docs, args.contacts, SEED)
+    if args.reuse and os.path.exists(cache):
+        with open(cache, "rb") as fh:
+            stored_key, docs, n_incidents = pickle.load(fh)
+        if stored_key == key:
+            print(f"reusing the {len(docs):,} documents generated in {folder}")
+            return docs, n_incidents
     t0 = time.perf_counter()
-    cities, incidents, lessons, contacts = synth.network(args.cities, args.docs, args.contacts)
+    cities, incidents, lessons, contacts = Synth(SEED).network(args.cities, args.docs, args.contacts)
     docs = list(documents(cities, incidents, lessons, contacts))
     print(f"generated {len(docs):,} documents ({args.cities:,} cities, {len(incidents):,} incidents, "
           f"{len(lessons):,} lessons, {len(contacts):,} contacts) in {time.perf_counter() - t0:.1f} s "
           "(includes concept extraction)")
+    if args.keep:
+        with open(cache, "wb") as fh:
+            pickle.dump((key, docs, len(incidents)), fh, protocol=pickle.HIGHEST_PROTOCOL)
+    return docs, len(incidents)
 
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--size", type=int, help="total documents; scales the default cities, incidents+lessons "
+                        "and contacts (2,000 / 20,000 / 100,000 = 122,000) alike, e.g. --size 12200")
+    parser.add_argument("--cities", type=int)
+    parser.add_argument("--docs", type=int, help="incidents + lessons")
+    parser.add_argument("--contacts", type=int)
+    parser.add_argument("--queries", type=int, default=200)
+    parser.add_argument("--updates", type=int, default=30)
+    parser.add_argument("--procs", type=int, default=1,
+                        help="writer processes for the rebuild (1, as `crm search rebuild`: one segment)")
+    parser.add_argument("--keep", help="folder to keep the documents and index in (default: a temporary folder)")
+    parser.add_argument("--reuse", action="store_true",
+                        help="with --keep: reuse the documents and index already there instead of rebuilding them")
+    args = parser.parse_args(argv)
+    scale = args.size / sum(DEFAULT_SIZES.values()) if args.size else 1.0
+    for name, default in DEFAULT_SIZES.items():
+        if getattr(args, name) is None:
+            setattr(args, name, max(1, round(default * scale)))
+
+    print(load_average() + " at the start")
     folder = args.keep or tempfile.mkdtemp(prefix="peers-bench-")
+    os.makedirs(folder, exist_ok=True)
     try:
-        index = search.Index(os.path.join(folder, "index"))
-        if args.reuse and index.doc_count() == len(docs):
-            print(f"reusing the index in {folder} ({index.doc_count():,} documents)")
-        else:
-            t0 = time.perf_counter()
-            index.rebuild(iter(docs), procs=args.procs)
-            print(f"full rebuild: {time.perf_counter() - t0:.1f} s for {index.doc_count():,} documents")
-
-        update_times = []
-        for doc in synth.rng.sample(docs[:args.cities + len(incidents)], args.updates):
-            t0 = time.perf_counter()
-            index.update_documents([dict(doc, stamp="v2")])
-            update_times.append(time.perf_counter() - t0)
-        print(f"incremental update + commit: median {statistics.median(update_times) * 1000:.0f} ms, "
-              f"p95 {percentile(update_times, 95) * 1000:.0f} ms per document")
-
-        queries = synth.queries(args.queries)
-        find_peers(index, queries[0])  # warm the vocabulary, searcher and caches
-        peer_times = []
-        for i, text in enumerate(queries):
-            t0 = time.perf_counter()
-            find_peers(index, text, asking_city_id=str(i % args.cities + 1), limit=10)
-            peer_times.append(time.perf_counter() - t0)
-        fts_path = os.path.join(folder, "fts.db")
-        if os.path.exists(fts_path):
-            os.remove(fts_path)
-        build, fts_times = fts_reference(docs, queries, fts_path)
-        p50, p95 = statistics.median(peer_times) * 1000, percentile(peer_times, 95) * 1000
-        f50, f95 = statistics.median(fts_times) * 1000, percentile(fts_times, 95) * 1000
-        print(f"peer search ({len(queries)} queries, 5 languages): median {p50:.1f} ms, p95 {p95:.1f} ms")
-        print(f"FTS5 BM25 top 10 + snippet, same texts:      median {f50:.1f} ms, p95 {f95:.1f} ms "
-              f"(FTS5 build {build:.1f} s)")
-        print(f"load average during the run: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
-        print(f"ratio peer/FTS5: median {p50 / f50:.1f}x, p95 {p95 / f95:.1f}x; "
-              f"target p95 < 100 ms: {'met' if p95 < 100 else 'NOT met'}")
-        index.close()
+        run(args, folder)
     finally:
         if not args.keep:
             shutil.rmtree(folder, ignore_errors=True)
+
+
+def run(args, folder):
+    """Build (or reuse) the index and the FTS5 table, then time peers and FTS5 interleaved, and print."""
+    docs, n_incidents = network_documents(args, folder)
+    index = search.Index(os.path.join(folder, "index"))
+    if args.reuse and index.doc_count() == len(docs):
+        print(f"reusing the index in {folder} ({index.doc_count():,} documents)")
+    else:
+        t0 = time.perf_counter()
+        index.rebuild(iter(docs), procs=args.procs)
+        print(f"full rebuild: {time.perf_counter() - t0:.1f} s for {index.doc_count():,} documents "
+              f"(procs={args.procs})")
+
+    rng = random.Random(SEED + 1)
+    update_times = []
+    for doc in rng.sample(docs[:args.cities + n_incidents], min(args.updates, args.cities + n_incidents)):
+        t0 = time.perf_counter()
+        index.update_documents([dict(doc, stamp="v2")])
+        update_times.append(time.perf_counter() - t0)
+    if update_times:
+        print(f"incremental update + commit: median {statistics.median(update_times) * 1000:.0f} ms, "
+              f"p95 {percentile(update_times, 95) * 1000:.0f} ms per document")
+
+    fts_path = os.path.join(folder, "fts.db")
+    if os.path.exists(fts_path):
+        os.remove(fts_path)
+    con, build = fts_build(index, docs, fts_path)
+    print(f"FTS5 build: {build:.1f} s (Whoosh's analysed terms of the same {len(docs):,} documents)")
+
+    queries = Synth(SEED + 2).queries(args.queries)
+    asking = [str(i % args.cities + 1) for i in range(len(queries))]
+
+    def peers(i):
+        return find_peers(index, queries[i], asking_city_id=asking[i], limit=10)
+
+    # Warm-up pass (not timed): peers once per query, recording the searches it makes; FTS5 once per query.
+    statements, candidates = [], []
+    for i, text in enumerate(queries):
+        recorder = Recorder(index)
+        find_peers(recorder, text, asking_city_id=asking[i], limit=10)
+        statements.append(fts_statements(index, recorder.calls))
+        candidates.append(max((call[2] for call in recorder.calls), default=0))
+
+    def fts(i):
+        return [con.execute(sql, params).fetchall() for sql, params in statements[i]]
+
+    rows = [sum(len(r) for r in fts(i)) for i in range(len(queries))]
+    terms = [sum(sql_params[1][0].count(" OR ") + 1 for sql_params in statements[i]) for i in range(len(queries))]
+
+    # Timed pass: interleaved query by query, the order swapped every other query (A B, B A, ...).
+    print(load_average() + " before the timed pass")
+    peer_times, fts_times = [], []
+    for i in range(len(queries)):
+        for which in ((peers, fts) if i % 2 == 0 else (fts, peers)):
+            t0 = time.perf_counter()
+            which(i)
+            (peer_times if which is peers else fts_times).append(time.perf_counter() - t0)
+    after = load_average()
+    con.close()
+    index.close()
+
+    p50, p95 = statistics.median(peer_times) * 1000, percentile(peer_times, 95) * 1000
+    f50, f95 = statistics.median(fts_times) * 1000, percentile(fts_times, 95) * 1000
+    print(f"{len(queries)} queries in 5 languages, both warmed, interleaved; the FTS5 reference runs the searches "
+          f"peers makes (limit {max(candidates)}; on average {statistics.mean(len(s) for s in statements):.1f} "
+          f"searches, {statistics.mean(terms):.1f} OR-ed terms and {statistics.mean(rows):.0f} rows per query)")
+    print(f"peer search (find_peers, top 10):   p50 {p50:6.1f} ms   p95 {p95:6.1f} ms")
+    print(f"FTS5 BM25, same searches:           p50 {f50:6.1f} ms   p95 {f95:6.1f} ms")
+    print(f"ratio peers/FTS5:                   p50 {p50 / f50:6.1f} x   p95 {p95 / f95:6.1f} x   "
+          f"(goals: p95 < 100 ms, <= 4x)")
+    print(after + " after the timed pass")
 
 
 if __name__ == "__main__":
