@@ -49,6 +49,8 @@ class Feature:
       (``export(contact) -> (name, data)``; ``erase(contact, email_before_erasure)``)
     - ``nav``: ``(area, label, endpoint)`` links, area one of public, member, secretariat
     - ``import_columns``: ``{(import, column): "module:function(record, value)"}`` extra CSV columns
+    - ``web_imports``: ``{kind: "module"}`` CSV imports the web page runs in the background, through the
+      module's ``check_<kind>(text, progress=…)`` and ``import_<kind>(plan, mode=, only_valid=, actor=)``
     - ``receivers``: modules connecting the feature's answers to ``crm.core.signals`` (imported with the app)
 
     By convention ``blueprint``, ``models``, ``index``, ``seeds`` and ``panels`` default to the package's
@@ -68,6 +70,7 @@ class Feature:
     erase_hooks: tuple[str, ...] = ()
     nav: tuple[tuple[str, str, str], ...] = ()
     import_columns: dict[tuple[str, str], str] = field(default_factory=dict)
+    web_imports: dict[str, str] = field(default_factory=dict)
     receivers: tuple[str, ...] = ()
     package: str = ""
 
@@ -179,6 +182,13 @@ class Registry:
         return {area: tuple(dict.fromkeys((label, endpoint) for f in self.features
                                           for a, label, endpoint in f.nav if a == area))
                 for area in NAV_AREAS}
+
+    def web_import(self, kind: str) -> tuple[Callable, Callable]:
+        """The ``(check, import)`` functions of the background CSV import ``kind`` (KeyError if none)."""
+        module = next((f.web_imports[kind] for f in self.features if kind in f.web_imports), None)
+        if module is None:
+            raise KeyError(f"No feature declares the background import {kind!r}")
+        return resolve(f"{module}:check_{kind}"), resolve(f"{module}:import_{kind}")
 
     def import_columns(self, import_name: str) -> dict[str, Callable]:
         """Extra columns of the ``import_name`` CSV import, each with the function that stores its value."""

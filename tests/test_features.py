@@ -118,3 +118,16 @@ def test_pages_and_mail_commands_still_get_the_views(app_config, tmp_path):
     assert done.returncode == 0, done.stderr
     assert "membership.city_list" in done.stdout
     assert "crm.membership.views" in json.loads(done.stderr.strip().splitlines()[-1])
+
+
+def test_background_imports_are_declared_by_their_features_not_registered_at_import(app):
+    from crm.contacts.imports import check_contacts, import_contacts
+    from crm.features import registry
+    from crm.membership import importjobs
+    from crm.membership.imports import check_cities, import_cities
+
+    assert not hasattr(importjobs, "KINDS") and not hasattr(importjobs, "register")
+    assert registry(app).web_import("contacts") == (check_contacts, import_contacts)
+    assert registry(app).web_import("cities") == (check_cities, import_cities)
+    with pytest.raises(KeyError):
+        registry(app).web_import("nothing")

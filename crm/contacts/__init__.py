@@ -9,6 +9,7 @@ bp = Blueprint("contacts", __name__, url_prefix="/contacts")
 feature = Feature(
     "contacts",
     cli_imports=("crm.contacts.commands:import_contacts_command",),
+    web_imports={"contacts": "crm.contacts.imports"},
     receivers=("crm.contacts.receivers",),
     nav=(("secretariat", "Contacts", "contacts.contact_list"),),
 )

@@ -17,7 +17,6 @@ from crm.core.csvimport import (
 )
 from crm.core.names import fold_name, resolve_country
 from crm.db import database, utcnow
-from crm.membership import importjobs
 from crm.membership.imports import parse_languages
 from crm.membership.models import City
 
@@ -149,5 +148,3 @@ def import_contacts(plan: Plan, *, mode: str = "skip", only_valid: bool = False,
                changes=result.changes(mode))
     return result
 
-
-importjobs.register("contacts", check_contacts, import_contacts)

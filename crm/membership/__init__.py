@@ -9,6 +9,7 @@ bp = Blueprint("membership", __name__)
 feature = Feature(
     "membership",
     cli_imports=("crm.membership.commands:import_cities_command",),
+    web_imports={"cities": "crm.membership.imports"},
     export_hooks=("crm.membership.privacy:export_applications",),
     erase_hooks=("crm.membership.privacy:erase_applications",),
     nav=(("public", "Member cities", "membership.directory"),

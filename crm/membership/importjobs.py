@@ -18,20 +18,14 @@ from flask import current_app
 from crm.accounts.models import User
 from crm.core.csvimport import ImportRefused, Plan
 from crm.db import database, utcnow
+from crm.features import registry
 from crm.membership.models import ImportJob
 
 log = logging.getLogger(__name__)
 
-# kind → (check(text, progress=…) -> Plan, apply(plan, mode=, only_valid=, actor=) -> Result); features register.
-KINDS: dict[str, tuple] = {}
 SHOWN = 200  # rows with errors (and with notes) kept for the page; the counts are always complete
 PREVIEWED = 100
 KEEP_DAYS = 7
-
-
-def register(kind: str, check, apply) -> None:
-    """Let the web import run ``check`` and ``apply`` for ``kind`` in the background."""
-    KINDS[kind] = (check, apply)
 
 
 def start_check(kind: str, text: str, *, mode: str, actor, filename: str = "") -> ImportJob:
@@ -94,7 +88,8 @@ def _run(app, job_id: int, stage: str) -> None:
         database.connect(reuse_if_open=True)
         try:
             job = ImportJob.get_by_id(job_id)
-            check, apply = KINDS[job.kind]
+            # The features declare their background imports (Feature.web_imports): no registry filled at import.
+            check, apply = registry(app).web_import(job.kind)
             plan = check(job.text, progress=_progress(job_id))
             if stage == "check":
                 (ImportJob.update(state="checked", rows_done=len(plan.rows), rows_total=len(plan.rows),

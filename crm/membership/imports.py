@@ -19,7 +19,6 @@ from crm.core.names import fold_name, resolve_country
 from crm.db import database, utcnow
 from crm.features import current_registry
 from crm.indexing import touch
-from crm.membership import importjobs
 from crm.membership.models import City, CityStatusChange
 
 CITY_COLUMNS = ("name", "country", "region", "population", "languages", "expertise")
@@ -175,5 +174,3 @@ def import_cities(plan: Plan, *, mode: str = "update", only_valid: bool = False,
                changes=result.changes(mode))
     return result
 
-
-importjobs.register("cities", check_cities, import_cities)
