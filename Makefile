@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install migrate seed lint bench chromium clean
+.PHONY: run test install migrate seed lint bench chromium clean translations-extract translations-update translations-compile
 
 PORT ?= 5000
 
@@ -41,6 +41,23 @@ chromium: ## Install Debian's Chromium for the browser tests (as root with apt-g
 	    echo "== installing Debian's chromium for the browser tests"; \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	  else echo "/usr/bin/chromium is missing: run 'sudo make chromium', or the browser tests are skipped"; fi; }
+
+# Translations (issue 13): the catalogues live in crm/translations/<lang>/LC_MESSAGES/messages.po; the
+# compiled .mo files are committed beside them (tests/test_i18n_catalogues.py proves they are up to date).
+TRANSLATIONS := crm/translations
+PYBABEL := $(BIN)/pybabel
+
+translations-extract: install ## Collect the messages of the code and templates into crm/translations/messages.pot
+	mkdir -p $(TRANSLATIONS)
+	$(PYBABEL) extract --mapping-file babel.cfg --keywords _l --keywords lazy_gettext --ignore-dirs ".* __pycache__" --no-location \
+	  --sort-output --project crm --copyright-holder "Strong Cities CRM" --output-file $(TRANSLATIONS)/messages.pot crm templates
+
+translations-update: translations-extract ## Merge new messages into every language's catalogue
+	$(PYBABEL) update --input-file $(TRANSLATIONS)/messages.pot --output-dir $(TRANSLATIONS) --no-fuzzy-matching \
+	  --ignore-obsolete --width 100
+
+translations-compile: install ## Compile the catalogues to the .mo files the app reads (commit them)
+	$(PYBABEL) compile --directory $(TRANSLATIONS) --statistics
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache

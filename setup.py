@@ -18,6 +18,8 @@ FOLDERS = [f"{package}.{sub}" for package, folder in DATA_PACKAGES.items()
 setup(
     packages=find_namespace_packages(include=["crm", "crm.*"]) + list(DATA_PACKAGES) + FOLDERS,
     package_dir=DATA_PACKAGES,
-    package_data={"crm": ["static/**/*"], **{name: ["**/*"] for name in DATA_PACKAGES}},
+    # The compiled catalogues (crm/translations/<lang>/LC_MESSAGES/messages.mo) are what the app reads.
+    package_data={"crm": ["static/**/*", "translations/*/LC_MESSAGES/*.mo"],
+                  **{name: ["**/*"] for name in DATA_PACKAGES}},
     exclude_package_data={"": ["__pycache__/*", "*.pyc"]},
 )

@@ -66,12 +66,13 @@ def create_app(config: dict | None = None) -> Flask:
     if app.config.get("VIEWS", True):
         for blueprint in app.extensions["crm_features"].blueprints():
             app.register_blueprint(blueprint)
-    from crm import cli, errors, indexing, mail, templating
+    from crm import cli, errors, i18n, indexing, mail, templating
 
     indexing.init_app(app)
     mail.init_app(app)
     errors.init_app(app)
     templating.init_app(app)
+    i18n.init_app(app)
     cli.init_app(app)
     return app
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from wtforms import SelectChoice, validators
 
 PASSWORD_MIN = 10
@@ -9,9 +10,9 @@ PASSWORD_MIN = 10
 
 def email_field_validators(required: bool = True):
     """Return the validators of an email field (syntax only: no DNS lookups here)."""
-    first = validators.InputRequired(message="Enter an email address.") if required else validators.Optional()
+    first = validators.InputRequired(message=_l("Enter an email address.")) if required else validators.Optional()
     return [first, validators.Length(max=254),
-            validators.Email(message="Enter a valid email address, like name@city.gov.", check_deliverability=False)]
+            validators.Email(message=_l("Enter a valid email address, like name@city.gov."), check_deliverability=False)]
 
 
 def new_password_validators():

@@ -51,7 +51,8 @@ def format_date(value: dt.date | None, fmt: str = "%d %b %Y") -> str:
 
 def nav_items(area: str) -> list[dict]:
     """Return the navigation links of ``area`` that the app's features declare (``Feature.nav``), for templates."""
-    return [{"label": label, "url": url_for(endpoint)} for label, endpoint in registry().nav(area)]
+    # Labels are lazy strings (flask_babel.lazy_gettext): str() translates them for this request.
+    return [{"label": str(label), "url": url_for(endpoint)} for label, endpoint in registry().nav(area)]
 
 
 def init_app(app) -> None:

@@ -52,6 +52,7 @@ class User(UserMixin, BaseModel):
     # Part of every session and remember-me cookie; a new password draws a new one, ending old sessions.
     session_stamp = peewee.CharField(max_length=32, default="")
     timezone = peewee.CharField(max_length=64, default="")  # IANA name; "" until the browser tells it
+    language = peewee.CharField(max_length=8, default="")  # en, fr, es, ar; "" until they choose one
     city = peewee.DeferredForeignKey("City", null=True, backref="users", on_delete="SET NULL")  # member users
 
     class Meta:

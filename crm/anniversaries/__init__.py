@@ -1,6 +1,7 @@
 """Anniversaries of member cities' attacks: a calendar for the secretariat, its iCal feed and a dashboard panel."""
 
 from flask import Blueprint
+from flask_babel import lazy_gettext as _l
 
 from crm.features import Feature
 
@@ -8,5 +9,5 @@ bp = Blueprint("anniversaries", __name__, url_prefix="/anniversaries")
 
 feature = Feature(
     "anniversaries",
-    nav=(("secretariat", "Anniversaries", "anniversaries.calendar"),),
+    nav=(("secretariat", _l("Anniversaries"), "anniversaries.calendar"),),
 )

@@ -1,6 +1,7 @@
 """Contacts: the people the network works with, their duplicates, imports and privacy requests."""
 
 from flask import Blueprint
+from flask_babel import lazy_gettext as _l
 
 from crm.features import Feature
 
@@ -11,5 +12,5 @@ feature = Feature(
     cli_imports=("crm.contacts.commands:import_contacts_command",),
     web_imports={"contacts": "crm.contacts.imports"},
     receivers=("crm.contacts.receivers",),
-    nav=(("secretariat", "Contacts", "contacts.contact_list"),),
+    nav=(("secretariat", _l("Contacts"), "contacts.contact_list"),),
 )

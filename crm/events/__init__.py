@@ -1,6 +1,7 @@
 """Events and workshops: plan, invite, register with capacity and a waiting list, remind, check in, report."""
 
 from flask import Blueprint
+from flask_babel import lazy_gettext as _l
 
 from crm.features import Feature
 
@@ -10,9 +11,9 @@ feature = Feature(
     "events",
     cli=("crm.events.commands:events_group",),
     erase_hooks=("crm.events.privacy:erase_event_data",),
-    nav=(("public", "Events", "events.event_list"),
-         ("member", "Events", "events.event_list"),
-         ("secretariat", "Events", "events.event_list")),
+    nav=(("public", _l("Events"), "events.event_list"),
+         ("member", _l("Events"), "events.event_list"),
+         ("secretariat", _l("Events"), "events.event_list")),
 )
 
 

@@ -1,6 +1,7 @@
 """Member journeys: a city's and a contact's timeline of everything that happened, engagement, dormant members."""
 
 from flask import Blueprint
+from flask_babel import lazy_gettext as _l
 
 from crm.features import Feature
 
@@ -11,5 +12,5 @@ bp = Blueprint("journeys", __name__)
 feature = Feature(
     "journeys",
     models=(),  # reads the other features' tables; holds none of its own
-    nav=(("member", "Our journey", "journeys.my_journey"),),
+    nav=(("member", _l("Our journey"), "journeys.my_journey"),),
 )

@@ -1,6 +1,7 @@
 """Lessons shared by member cities, their review workflow, and the response toolkit."""
 
 from flask import Blueprint
+from flask_babel import lazy_gettext as _l
 
 from crm.features import Feature
 
@@ -10,9 +11,9 @@ feature = Feature(
     "lessons",
     cli_imports=("crm.lessons.commands:import_lessons_command",),
     receivers=("crm.lessons.receivers",),
-    nav=(("member", "Lessons", "lessons.lesson_list"),
-         ("member", "Toolkit", "lessons.toolkit"),
-         ("secretariat", "Lessons", "lessons.lesson_list"),
-         ("public", "Lessons", "lessons.lesson_list"),
-         ("public", "Toolkit", "lessons.toolkit")),
+    nav=(("member", _l("Lessons"), "lessons.lesson_list"),
+         ("member", _l("Toolkit"), "lessons.toolkit"),
+         ("secretariat", _l("Lessons"), "lessons.lesson_list"),
+         ("public", _l("Lessons"), "lessons.lesson_list"),
+         ("public", _l("Toolkit"), "lessons.toolkit")),
 )

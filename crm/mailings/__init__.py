@@ -2,6 +2,7 @@
 one-click unsubscribe (RFC 8058) and a report per mailing."""
 
 from flask import Blueprint
+from flask_babel import lazy_gettext as _l
 
 from crm.features import Feature
 
@@ -16,5 +17,5 @@ feature = Feature(
     seeds=("crm.mailings.seeds",),
     erase_hooks=("crm.mailings.privacy:erase_mailing_data",),
     receivers=("crm.mailings.receivers",),
-    nav=(("secretariat", "Mailings", "mailings.mailing_list"),),
+    nav=(("secretariat", _l("Mailings"), "mailings.mailing_list"),),
 )

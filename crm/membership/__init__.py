@@ -1,6 +1,7 @@
 """Membership: public application and directory, the review queue, member cities and their lifecycle."""
 
 from flask import Blueprint
+from flask_babel import lazy_gettext as _l
 
 from crm.features import Feature
 
@@ -12,9 +13,9 @@ feature = Feature(
     web_imports={"cities": "crm.membership.imports"},
     export_hooks=("crm.membership.privacy:export_applications",),
     erase_hooks=("crm.membership.privacy:erase_applications",),
-    nav=(("public", "Member cities", "membership.directory"),
-         ("public", "Apply", "membership.apply"),
-         ("secretariat", "Applications", "membership.application_list"),
-         ("secretariat", "Cities", "membership.city_list"),
-         ("member", "Member cities", "membership.city_list")),
+    nav=(("public", _l("Member cities"), "membership.directory"),
+         ("public", _l("Apply"), "membership.apply"),
+         ("secretariat", _l("Applications"), "membership.application_list"),
+         ("secretariat", _l("Cities"), "membership.city_list"),
+         ("member", _l("Member cities"), "membership.city_list")),
 )

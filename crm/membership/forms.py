@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
@@ -23,7 +25,6 @@ from crm.core.csvimport import MODES, NotCSVText, decode_csv
 from crm.core.names import country_choices, resolve_country
 from crm.forms import choices, email_field_validators
 from crm.membership.models import CITY_STATUSES
-from crm.membership.services import CONSENT_TEXT
 
 
 def _required(message):
@@ -32,77 +33,88 @@ def _required(message):
 
 def _text(label, description, *, required=None, max_length=200, field=StringField, **kwargs):
     checks = [_required(required) if required else validators.Optional(), validators.Length(
-        max=max_length, message=f"Use at most {max_length} characters.")]
+        max=max_length, message=_l("Use at most %(count)s characters.", count=max_length))]
     return field(label, validators=checks, description=description, **kwargs)
 
 
 def _website_checks(required=False):
-    return [(_required("Enter the official website.") if required else validators.Optional()),
+    return [(_required(_l("Enter the official website.")) if required else validators.Optional()),
             validators.Length(max=300),
-            validators.URL(require_tld=True, message="Enter a full address, like https://www.city.gov.")]
+            validators.URL(require_tld=True, message=_l("Enter a full address, like https://www.city.gov."))]
+
+
+# The consent text shown beside the box, translated; services.CONSENT_TEXT (English) is what the
+# application stores, and tests/test_i18n.py checks that the two say the same in English.
+CONSENT_HELP = _l("I agree that the network's secretariat stores and processes the information in this form to "
+                  "review the application and, if it is approved, to run the membership. The data is not shared "
+                  "outside the network; we delete it on request.")
 
 
 class ApplicationForm(FlaskForm):
-    """The public membership application (no login)."""
+    """The public membership application (no login); every text is translated when the page renders."""
 
-    authority_name = _text("Name of the local authority", "As it is officially called, e.g. “City of Malmö”"
-                           " or “Nairobi City County”.", required="Enter the authority's name.")
-    level = SelectField("Level of government", description="Only local and subnational authorities can be members.",
-                        validators=[_required("Choose the level.")])
-    country = StringField("Country", description="Start typing and choose the country from the list "
-                          "(English name or two-letter code).",
-                          validators=[_required("Choose the country."), validators.Length(max=100)],
+    authority_name = _text(_l("Name of the local authority"), _l("As it is officially called, e.g. “City of Malmö”"
+                           " or “Nairobi City County”."), required=_l("Enter the authority's name."))
+    level = SelectField(_l("Level of government"),
+                        description=_l("Only local and subnational authorities can be members."),
+                        validators=[_required(_l("Choose the level."))])
+    country = StringField(_l("Country"), description=_l("Start typing and choose the country from the list "
+                          "(English name or two-letter code)."),
+                          validators=[_required(_l("Choose the country.")), validators.Length(max=100)],
                           render_kw={"list": "country-options", "autocomplete": "off"})
-    population = IntegerField("Population", description="Approximate number of residents.",
+    population = IntegerField(_l("Population"), description=_l("Approximate number of residents."),
                               validators=[validators.Optional(), validators.NumberRange(
-                                  min=1, max=200_000_000, message="Enter a number of residents between 1 and 200 million.")])
-    website = URLField("Official website", description="The authority's own site, starting with https://.",
+                                  min=1, max=200_000_000,
+                                  message=_l("Enter a number of residents between 1 and 200 million."))])
+    website = URLField(_l("Official website"), description=_l("The authority's own site, starting with https://."),
                        validators=_website_checks(required=True))
-    languages = SelectMultipleField("Languages used", description="The languages your authority works in.",
-                                    validators=[_required("Choose at least one language.")])
-    applicant_name = _text("Your name", "The person filling in this form.", required="Enter your name.")
-    applicant_position = _text("Your position", "e.g. Head of community safety.", required="Enter your position.")
-    applicant_email = EmailField("Your official email", validators=email_field_validators(),
-                                 description="Your work address at the authority: we write to you here.")
-    applicant_phone = _text("Your phone", "With the country code, e.g. +47 21 80 21 80.", max_length=60)
-    leader_name = _text("Mayor or elected leader", "The name of the authority's mayor or elected leader.",
-                        required="Enter the name of the mayor or elected leader.")
-    leader_position = _text("Leader's title", "e.g. Mayor, Governor, County executive.")
-    focal_name = _text("Proposed focal point", "The official who will be the network's day-to-day contact, "
-                       "if not you. Leave empty if it is you.")
-    focal_position = _text("Focal point's position", "Only if the focal point is not you.")
-    focal_email = EmailField("Focal point's email", validators=email_field_validators(required=False),
-                             description="The focal point is invited to the network's CRM at this address.")
-    expertise = SelectMultipleField("Areas of expertise and interest", description="What your authority can share "
-                                    "or wants to learn.")
-    expertise_other = _text("Other areas", "Anything the list does not cover.", max_length=500)
-    incident_experience = _text("Experience of incidents", "Optional: attacks or hate incidents your authority has "
-                                "responded to, in a few lines.", max_length=5000, field=TextAreaField)
-    motivation = _text("Why do you want to join?", "What you hope to gain from and give to the network.",
-                       required="Tell us why you want to join.", max_length=5000, field=TextAreaField)
-    consent = BooleanField("I agree to the processing of this data", description=CONSENT_TEXT,
-                           validators=[validators.DataRequired(message="We need your consent to process the application.")])
-    nickname = StringField("Leave this field empty", description="This field is for robots.")  # honeypot
+    languages = SelectMultipleField(_l("Languages used"), description=_l("The languages your authority works in."),
+                                    validators=[_required(_l("Choose at least one language."))])
+    applicant_name = _text(_l("Your name"), _l("The person filling in this form."), required=_l("Enter your name."))
+    applicant_position = _text(_l("Your position"), _l("e.g. Head of community safety."),
+                               required=_l("Enter your position."))
+    applicant_email = EmailField(_l("Your official email"), validators=email_field_validators(),
+                                 description=_l("Your work address at the authority: we write to you here."))
+    applicant_phone = _text(_l("Your phone"), _l("With the country code, e.g. +47 21 80 21 80."), max_length=60)
+    leader_name = _text(_l("Mayor or elected leader"), _l("The name of the authority's mayor or elected leader."),
+                        required=_l("Enter the name of the mayor or elected leader."))
+    leader_position = _text(_l("Leader's title"), _l("e.g. Mayor, Governor, County executive."))
+    focal_name = _text(_l("Proposed focal point"), _l("The official who will be the network's day-to-day contact, "
+                       "if not you. Leave empty if it is you."))
+    focal_position = _text(_l("Focal point's position"), _l("Only if the focal point is not you."))
+    focal_email = EmailField(_l("Focal point's email"), validators=email_field_validators(required=False),
+                             description=_l("The focal point is invited to the network's CRM at this address."))
+    expertise = SelectMultipleField(_l("Areas of expertise and interest"),
+                                    description=_l("What your authority can share or wants to learn."))
+    expertise_other = _text(_l("Other areas"), _l("Anything the list does not cover."), max_length=500)
+    incident_experience = _text(_l("Experience of incidents"), _l("Optional: attacks or hate incidents your authority "
+                                "has responded to, in a few lines."), max_length=5000, field=TextAreaField)
+    motivation = _text(_l("Why do you want to join?"), _l("What you hope to gain from and give to the network."),
+                       required=_l("Tell us why you want to join."), max_length=5000, field=TextAreaField)
+    consent = BooleanField(_l("I agree to the processing of this data"), description=CONSENT_HELP,
+                           validators=[validators.DataRequired(
+                               message=_l("We need your consent to process the application."))])
+    nickname = StringField(_l("Leave this field empty"), description=_l("This field is for robots."))  # honeypot
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.level.choices = choices([("", "Choose…")] + list(vocabulary.levels().items()))
+        self.level.choices = choices([("", gettext("Choose…"))] + list(vocabulary.levels().items()))
         self.languages.choices = choices(vocabulary.languages())
         self.expertise.choices = choices(vocabulary.themes())
 
     def validate_country(self, field):
         self.country_code = resolve_country(field.data)
         if self.country_code is None:
-            raise validators.ValidationError("Choose the country from the list (or type its two-letter code).")
+            raise validators.ValidationError(gettext("Choose the country from the list (or type its two-letter code)."))
 
     # Optional() ends a field's checks when it is empty, so each rule is checked on the field that is filled.
     def validate_focal_name(self, field):
         if field.data and not (self.focal_email.data or "").strip():
-            raise validators.ValidationError("Give the focal point's email address too, or leave their name empty.")
+            raise validators.ValidationError(gettext("Give the focal point's email address too, or leave their name empty."))
 
     def validate_focal_email(self, field):
         if field.data and not (self.focal_name.data or "").strip():
-            raise validators.ValidationError("Enter the focal point's name, or leave their email empty.")
+            raise validators.ValidationError(gettext("Enter the focal point's name, or leave their email empty."))
 
     def values(self) -> dict:
         data = {name: self[name].data for name in (

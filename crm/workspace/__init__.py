@@ -1,6 +1,7 @@
 """The incident workspace of a member city: peers, lessons, the toolkit checklist and advice requests."""
 
 from flask import Blueprint
+from flask_babel import lazy_gettext as _l
 
 from crm.features import Feature
 
@@ -11,6 +12,6 @@ feature = Feature(
     cli=("crm.workspace.commands:advice_group",),
     export_hooks=("crm.workspace.privacy:export_advice",),
     erase_hooks=("crm.workspace.privacy:erase_advice",),
-    nav=(("member", "Incident workspace", "workspace.workspace_list"),
-         ("secretariat", "Advice requests", "workspace.advice_queue")),
+    nav=(("member", _l("Incident workspace"), "workspace.workspace_list"),
+         ("secretariat", _l("Advice requests"), "workspace.advice_queue")),
 )
