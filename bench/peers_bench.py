@@ -179,34 +179,41 @@ class Recorder:
         return self.index.score_terms(clauses, filters, limit=limit, max_postings=max_postings)
 
 
-FTS_COLUMNS = ("doc_id", "kind", "city_id", "city_status", "visibility", "stored_title", "stored_body")  # not indexed
-FTS_FIELDS = ("title", "body", "text", "facets", "mentions", "languages")  # indexed: Whoosh's analysed terms
+FTS_COLUMNS = ("doc_id", "kind", "city_id", "city_status", "visibility", "title", "body")  # table docs
+FTS_FIELDS = ("title", "body", "text", "facets", "mentions", "languages")  # FTS5 table terms: analysed terms
 
 
 def fts_rows(index, docs):
-    """Yield FTS5 rows: filter columns, the stored title and body, and each searched field as the terms Whoosh
-    indexes (its own analysers: English stems without stopwords, folded surface words, keyword lists)."""
+    """Yield (docs row, terms row) pairs: the filter columns and the stored title and body, then each searched
+    field as the terms Whoosh indexes (its own analysers: English stems without stopwords, folded surface
+    words, keyword lists)."""
     analysers = {name: index.schema[name].analyzer for name in ("title", "body", "text")}
-    for doc in docs:
+    for rowid, doc in enumerate(docs, start=1):
         fields = search.prepare_document(doc)
         analysed = [" ".join(t.text for t in analysers[name](fields[name])) for name in ("title", "body", "text")]
-        yield (fields["doc_id"], fields["kind"], fields.get("city_id", ""), fields.get("city_status", ""),
-               fields.get("visibility", ""), fields["title"], fields["body"], *analysed,
-               fields["facets"].lower(), fields["mentions"].lower(), fields["languages"].lower())
+        yield ((rowid, fields["doc_id"], fields["kind"], fields.get("city_id", ""), fields.get("city_status", ""),
+                fields.get("visibility", ""), fields["title"], fields["body"]),
+               (rowid, *analysed, fields["facets"].lower(), fields["mentions"].lower(), fields["languages"].lower()))
 
 
 def fts_build(index, docs, db_path):
-    """Build the FTS5 table of the same documents; return (connection, seconds)."""
+    """Build the FTS5 reference of the same documents; return (connection, seconds).
+
+    The usual FTS5 layout: a contentless FTS5 table of the terms (BM25 needs no content) beside a plain table
+    of the documents, joined on rowid; the filter columns come first in a row, the long body last.
+    """
     con = sqlite3.connect(db_path)
-    columns = ", ".join([f"{c} UNINDEXED" for c in FTS_COLUMNS] + list(FTS_FIELDS))
+    con.execute(f"CREATE TABLE docs (id INTEGER PRIMARY KEY, {', '.join(FTS_COLUMNS)})")
     # The text is analysed already: unicode61 only splits it again, and keeps "attack:ramming" one token.
-    con.execute(f"CREATE VIRTUAL TABLE docs USING fts5({columns}, "
+    con.execute(f"CREATE VIRTUAL TABLE terms USING fts5({', '.join(FTS_FIELDS)}, content='', "
                 "tokenize=\"unicode61 remove_diacritics 0 tokenchars ':_'\")")
     started = time.perf_counter()
-    marks = ", ".join("?" * (len(FTS_COLUMNS) + len(FTS_FIELDS)))
     with con:
-        con.executemany(f"INSERT INTO docs VALUES ({marks})", fts_rows(index, docs))
-    con.execute("INSERT INTO docs(docs) VALUES ('optimize')")
+        for doc_row, terms_row in fts_rows(index, docs):
+            con.execute(f"INSERT INTO docs VALUES ({', '.join('?' * len(doc_row))})", doc_row)
+            con.execute(f"INSERT INTO terms(rowid, {', '.join(FTS_FIELDS)}) "
+                        f"VALUES ({', '.join('?' * len(terms_row))})", terms_row)
+    con.execute("INSERT INTO terms(terms) VALUES ('optimize')")
     con.commit()
     return con, time.perf_counter() - started
 
@@ -218,15 +225,15 @@ def fts_filters(filters) -> tuple[str, list]:
     for fname, values in f.fields:
         if fname not in FTS_COLUMNS:
             raise ValueError(f"the FTS5 reference has no column for the filter {fname!r}")
-        conditions.append(f"{fname} IN ({', '.join('?' * len(values))})")
+        conditions.append(f"d.{fname} IN ({', '.join('?' * len(values))})")
         params += sorted(values)
     if f.visibility is not None:
         if f.viewer_city_id is not None:
             raise ValueError("the FTS5 reference does not model a viewer city (the bench searches as staff)")
-        conditions.append(f"visibility IN ({', '.join('?' * len(f.visibility))})")
+        conditions.append(f"d.visibility IN ({', '.join('?' * len(f.visibility))})")
         params += sorted(f.visibility)
     if f.exclude_city_ids:
-        conditions.append(f"city_id NOT IN ({', '.join('?' * len(f.exclude_city_ids))})")
+        conditions.append(f"d.city_id NOT IN ({', '.join('?' * len(f.exclude_city_ids))})")
         params += sorted(f.exclude_city_ids)
     return "".join(f" AND {c}" for c in conditions), params
 
@@ -251,8 +258,8 @@ def fts_statements(index, calls) -> list[tuple[str, list]]:
         if not terms:
             continue
         where, params = fts_filters(filters)
-        sql = (f"SELECT doc_id, kind, city_id, stored_title, stored_body FROM docs WHERE docs MATCH ?{where} "
-               "ORDER BY bm25(docs) LIMIT ?")
+        sql = (f"SELECT d.doc_id, d.kind, d.city_id, d.title, d.body FROM terms JOIN docs d ON d.id = terms.rowid "
+               f"WHERE terms MATCH ?{where} ORDER BY bm25(terms) LIMIT ?")
         statements.append((sql, [" OR ".join(dict.fromkeys(terms)), *params, limit]))
     return statements
 
