@@ -10,9 +10,11 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def _dry_run(*args, **env) -> str:
-    result = subprocess.run(["make", "-n", "run", *args], cwd=ROOT, capture_output=True, text=True,
-                            env={**os.environ, **env}, check=True)
-    return result.stdout.strip().splitlines()[-1]
+    """The command `make run` would serve with (under `make test` too: no nested-make chatter)."""
+    clean = {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MAKELEVEL", "MFLAGS")}
+    result = subprocess.run(["make", "-n", "--no-print-directory", "run", *args], cwd=ROOT, capture_output=True,
+                            text=True, env={**clean, **env}, check=True)
+    return next(line for line in reversed(result.stdout.splitlines()) if " run --host " in line)
 
 
 def test_port_chooses_where_make_run_serves_and_the_links_follow():
