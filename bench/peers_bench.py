@@ -18,6 +18,7 @@ extraction) is part of the peers time only. It prints figures and asserts nothin
 from __future__ import annotations
 
 import argparse
+import multiprocessing
 import os
 import pickle
 import random
@@ -147,15 +148,32 @@ class Synth:
         return out
 
 
-def documents(cities, incidents, lessons, contacts):
-    for city in cities:
-        yield city_document(city)
-    for city, incident in incidents:
-        yield incident_document(incident, city)
-    for city, incident, lesson in lessons:
-        yield lesson_document(lesson, city, incident)
-    for city, contact in contacts:
-        yield contact_document(contact, city)
+def _document(task):
+    kind, parts = task
+    if kind == "city":
+        return city_document(*parts)
+    if kind == "incident":
+        return incident_document(parts[1], parts[0])
+    return lesson_document(parts[2], parts[0], parts[1])
+
+
+def _documents(tasks):
+    return [_document(task) for task in tasks]
+
+
+def documents(cities, incidents, lessons, contacts, jobs=1):
+    """Return the index documents of the network; ``jobs`` processes read the concepts of the texts."""
+    tasks = ([("city", (city,)) for city in cities] + [("incident", pair) for pair in incidents]
+             + [("lesson", triple) for triple in lessons])
+    if jobs > 1 and len(tasks) > 1000:
+        load_vocabulary()  # once, before the fork: the children inherit it
+        chunks = [tasks[i:i + 250] for i in range(0, len(tasks), 250)]
+        with multiprocessing.get_context("fork").Pool(jobs) as pool:
+            out = [doc for chunk in pool.imap(_documents, chunks) for doc in chunk]
+    else:
+        out = _documents(tasks)
+    out += [contact_document(contact, city) for city, contact in contacts]
+    return out
 
 
 class Recorder:
@@ -283,10 +301,10 @@ def network_documents(args, folder):
             return docs, n_incidents
     t0 = time.perf_counter()
     cities, incidents, lessons, contacts = Synth(SEED).network(args.cities, args.docs, args.contacts)
-    docs = list(documents(cities, incidents, lessons, contacts))
+    docs = documents(cities, incidents, lessons, contacts, jobs=args.jobs)
     print(f"generated {len(docs):,} documents ({args.cities:,} cities, {len(incidents):,} incidents, "
           f"{len(lessons):,} lessons, {len(contacts):,} contacts) in {time.perf_counter() - t0:.1f} s "
-          "(includes concept extraction)")
+          f"(includes concept extraction, {args.jobs} processes)")
     if args.keep:
         with open(cache, "wb") as fh:
             pickle.dump((key, docs, len(incidents)), fh, protocol=pickle.HIGHEST_PROTOCOL)
@@ -304,6 +322,8 @@ def main(argv=None):
     parser.add_argument("--updates", type=int, default=30)
     parser.add_argument("--procs", type=int, default=1,
                         help="writer processes for the rebuild (1, as `crm search rebuild`: one segment)")
+    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1,
+                        help="processes that build the documents (concept extraction); default: one per core")
     parser.add_argument("--keep", help="folder to keep the documents and index in (default: a temporary folder)")
     parser.add_argument("--reuse", action="store_true",
                         help="with --keep: reuse the documents and index already there instead of rebuilding them")
