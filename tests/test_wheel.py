@@ -72,6 +72,9 @@ def test_the_wheel_carries_templates_migrations_seeds_and_static_files(installed
         assert shipped and sorted(p.relative_to(package / folder) for p in (package / folder).rglob("*")
                                   if p.is_file() and "__pycache__" not in p.parts) == shipped, folder
     assert (package / "static" / "css" / "app.css").read_bytes() == (source / "crm" / "static" / "css" / "app.css").read_bytes()
+    for code in ("fr", "es", "ar"):  # the compiled catalogues the app reads (issue 13)
+        catalogue = Path("translations") / code / "LC_MESSAGES" / "messages.mo"
+        assert (package / catalogue).read_bytes() == (source / "crm" / catalogue).read_bytes(), catalogue
     assert not (installed["site"] / "templates").exists() and not (installed["site"] / "migrations").exists()
 
 
@@ -173,6 +176,9 @@ def test_the_installed_wheel_migrates_seeds_and_serves_from_another_folder(insta
 
         status, _, page = browser.request("GET", "/account/forgot")
         assert status == 200 and b"<h1>Reset your password</h1>" in page and b'href="/static/css/app.css' in page
+        status, _, page = browser.request("GET", "/apply?lang=fr")  # the wheel's catalogues are found
+        assert status == 200 and "<h1>Demander l'adhésion</h1>".encode() in page
+        assert browser.request("GET", "/apply?lang=en")[0] == 200  # back to English for what follows
         status, headers, _ = browser.form("/account/forgot", {"email": "admin@example.org"})
         assert status == 302 and headers["Location"].endswith("/login")
         # Whatever delivery after the response left in the outbox goes out now.
