@@ -60,3 +60,17 @@ def test_imports_leave_a_complete_index_that_peers_answers_from(crm, tmp_path):
     peers = crm("peers", "--json", "Une camionnette a foncé dans la foule du marché")
     assert peers.exit_code == 0, peers.output
     assert json.loads(peers.stdout)[0]["city"] == "Marseille"
+
+
+def test_crm_peers_prints_what_the_ranking_with_snippets_gives(app):
+    """`crm peers` builds no snippets (it prints none): its cities, scores and reasons are the same."""
+    from crm import seeding
+    from crm.searchui import services
+
+    seeding.run(demo=True)
+    runner = app.test_cli_runner()
+    for text in ("a man drove a van into a crowd at a christmas market",
+                 "Un homme armé a ouvert le feu dans la mosquée pendant la prière",
+                 "rumours about the attacker's origin led to riots at a mosque"):
+        printed = json.loads(runner.invoke(args=["peers", "--json", text]).output)
+        assert printed and printed == services.peers_json(services.peers(None, text, limit=10, snippets=True))

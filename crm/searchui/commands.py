@@ -88,7 +88,7 @@ def peers(description, limit, as_json):
     from crm.searchui import services
 
     _connect()
-    matches = services.peers(None, description, limit=limit)
+    matches = services.peers(None, description, limit=limit, snippets=False)  # only reasons are printed
     rows = services.peers_json(matches)
     if as_json:
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
