@@ -45,7 +45,7 @@ def test_segment_version_preview_and_schedule(page, live_server, make_user, list
     page.wait_for_url(re.compile(r".*/mailings/\d+$"))
 
     page.get_by_role("link", name="Add a version in another language").click()
-    page.get_by_label("Language").select_option(label="French")
+    page.get_by_role("combobox", name="Language").select_option(label="French")
     page.get_by_label("Subject").fill("Nouvelles pour {{ first_name }}")
     page.get_by_label("Message").fill("Bonjour {{ first_name }}.")
     page.get_by_role("button", name="Save this version").click()
