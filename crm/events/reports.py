@@ -12,7 +12,7 @@ from crm.contacts.models import Contact
 from crm.core.csvexport import to_csv
 from crm.db import utcnow
 from crm.events.models import OFFERED, PUBLISHED, REGISTERED, WAITING, Event, Invitation, Registration
-from crm.events.registration import ACTIVE_REGISTRATION, counts, participants
+from crm.events.registration import ACTIVE_REGISTRATION, participants
 from crm.events.visibility import is_staff, visible_events
 from crm.membership.models import City
 
@@ -154,10 +154,20 @@ def upcoming_with_seats(limit: int = 6) -> list[dict]:
     """Return the next published events with seats taken, capacity and waiting-list length."""
     events = list(Event.select().where(Event.status == PUBLISHED, Event.ends_at > utcnow())
                   .order_by(Event.starts_at).limit(limit))
+    # One grouped query for all the events (the dashboard shows this panel on every visit).
+    by_event: dict[int, dict[str, int]] = {}
+    if events:
+        rows = (Registration.select(Registration.event, Registration.status,
+                                    peewee.fn.COUNT(Registration.id).alias("n"))
+                .where(Registration.event.in_([e.id for e in events]),
+                       Registration.status.in_([REGISTERED, OFFERED, WAITING]))
+                .group_by(Registration.event, Registration.status).tuples())
+        for event_id, status, n in rows:
+            by_event.setdefault(event_id, {})[status] = n
     result = []
     for event in events:
-        c = counts(event)
-        taken = c[REGISTERED] + c[OFFERED]
-        result.append({"event": event, "taken": taken, "capacity": event.capacity, "waiting": c[WAITING],
+        c = by_event.get(event.id, {})
+        taken = c.get(REGISTERED, 0) + c.get(OFFERED, 0)
+        result.append({"event": event, "taken": taken, "capacity": event.capacity, "waiting": c.get(WAITING, 0),
                        "percent": min(100, round(100 * taken / event.capacity)) if event.capacity else None})
     return result

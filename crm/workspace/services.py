@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import json
+import threading
+from collections import OrderedDict
 
 import peewee
 from flask import current_app
@@ -99,14 +102,47 @@ def _query_text(workspace: Workspace) -> str:
     return "\n".join(filter(None, [workspace.title, workspace.description, workspace.needs]))
 
 
+# The last rankings, by what decides them: the index's state (its generation and the last change applied to
+# it), the text, the facets and the asking city. A workspace page is opened again and again while the
+# description stays the same; any change to the index gives a new key, so a cached ranking is never stale.
+_RANKINGS: OrderedDict[tuple, list] = OrderedDict()
+_RANKINGS_SIZE = 128
+_RANKINGS_LOCK = threading.Lock()
+
+
+def _index_state(ix) -> tuple | None:
+    change = ix.last_change_id()
+    if change is None:
+        return None  # an index whose state is not recorded is never cached
+    where = ix.generation_path() if hasattr(ix, "generation_path") else id(ix)
+    return (type(ix).__name__, where, change)
+
+
 def find_workspace_peers(workspace: Workspace, *, limit: int = 8):
     """Rank peer cities for the workspace's incident, as the workspace's city sees the network."""
     facets = dict(workspace.facets or {})
     if workspace.need_themes:
         facets["theme"] = list(workspace.need_themes)
-    return indexing.query_index(lambda ix: find_peers(
-        ix, _query_text(workspace), facets=facets, asking_city_id=str(workspace.city_id), limit=limit,
-        visibility=("public", "network"), viewer_city_id=str(workspace.city_id)))
+    text = _query_text(workspace)
+
+    def rank(ix):
+        state = _index_state(ix)
+        key = None if state is None else (state, text, json.dumps(facets, sort_keys=True), workspace.city_id, limit)
+        if key is not None:
+            with _RANKINGS_LOCK:
+                if key in _RANKINGS:
+                    _RANKINGS.move_to_end(key)
+                    return list(_RANKINGS[key])
+        found = find_peers(ix, text, facets=facets, asking_city_id=str(workspace.city_id), limit=limit,
+                           visibility=("public", "network"), viewer_city_id=str(workspace.city_id))
+        if key is not None:
+            with _RANKINGS_LOCK:
+                _RANKINGS[key] = list(found)
+                while len(_RANKINGS) > _RANKINGS_SIZE:
+                    _RANKINGS.popitem(last=False)
+        return found
+
+    return indexing.query_index(rank)
 
 
 def relevant_lessons(workspace: Workspace, user, peers=None, *, limit: int = 30) -> dict[str, list[Lesson]]:
