@@ -9,8 +9,9 @@ import pytest
 from crm.audit.models import AuditEntry
 from crm.contacts.models import Contact
 from crm.mail import deliver_pending
+from crm.workspace import services
 from crm.workspace.models import AdviceRequest, ToolkitTick, Workspace
-from tests.search_integration.network import apply, lesson, link
+from tests.search_integration.network import apply, incident, lesson, link, make_city
 
 FRENCH = ("Vendredi, un homme armé a ouvert le feu dans la mosquée pendant la prière. "
           "L'auteur avait des idées d'extrême droite.")
@@ -230,3 +231,32 @@ def test_erasing_the_focal_point_blanks_the_address_on_advice_requests(app, logi
     assert "focal@harbourton.example.org" not in staff.get("/workspace/advice/").get_data(as_text=True)
     answer = app.test_client().get(accept.replace(app.config["BASE_URL"], ""))
     assert answer.status_code == 404  # the erased person's link no longer opens the request
+
+
+# --- the peer ranking is reused while nothing it depends on changes, and never served stale ---------
+
+
+def _peer_names(client, workspace):
+    return re.findall(r'data-city="([^"]+)"', client.get(f"/workspace/{workspace.id}").get_data(as_text=True))
+
+
+def test_the_ranking_is_reused_until_the_index_or_the_description_changes(member, workspace, monkeypatch):
+    services._RANKINGS.clear()
+    calls = []
+    real = services.find_peers
+    monkeypatch.setattr(services, "find_peers", lambda *a, **k: calls.append(1) or real(*a, **k))
+    first = _peer_names(member, workspace)
+    assert first and _peer_names(member, workspace) == first and len(calls) == 1  # the second page reused it
+    # A new city that lived through the same attack: the index changes, so the ranking is made again.
+    newcomer = make_city("Moskvik", "NO", ["no", "en"], region="northern_europe")
+    incident(newcomer, "Shooting at the mosque during Friday prayer", "A gunman opened fire in the mosque during "
+             "prayer; far-right, anti-Muslim motive.",
+             {"attack": ["shooting"], "target": ["place_of_worship"], "motive": ["far_right", "anti_muslim"]})
+    apply()
+    after = _peer_names(member, workspace)
+    assert len(calls) == 2 and "Moskvik" in after
+    # A new description is a new question.
+    member.post(f"/workspace/{workspace.id}/edit", data={"description": FRENCH + " Des rumeurs circulent.",
+                                                         "phase": "first_week"})
+    _peer_names(member, workspace)
+    assert len(calls) == 3
