@@ -334,9 +334,17 @@ def counts(event: Event) -> dict[str, int]:
     return found
 
 
-def participants(event: Event, *, status: str = "", q: str = ""):
-    """Return the event's registrations with contact and city, seat holders first, then the queue."""
-    query = (Registration.select(Registration, Contact, City)
+# What the participants page shows of each row (building every column of three models was half its time).
+PAGE_COLUMNS = (Registration.id, Registration.event, Registration.contact, Registration.status,
+                Registration.waiting_position, Registration.offer_expires_at, Registration.checked_in_at,
+                Registration.organisation, Registration.accessibility_needs, Registration.dietary_needs,
+                Contact.id, Contact.name, Contact.email, Contact.organisation, Contact.city, City.id, City.name)
+
+
+def participants(event: Event, *, status: str = "", q: str = "", page_columns: bool = False):
+    """Return the event's registrations with contact and city, seat holders first, then the queue
+    (``page_columns``: only what the participants page shows)."""
+    query = (Registration.select(*(PAGE_COLUMNS if page_columns else (Registration, Contact, City)))
              .join(Contact)
              .join(City, peewee.JOIN.LEFT_OUTER, on=(Contact.city == City.id))
              .where(Registration.event == event))

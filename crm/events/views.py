@@ -481,7 +481,7 @@ def participant_list(event_id):
     """Everyone registered, offered a seat, waiting or cancelled, with the staff's actions."""
     event = _event_or_404(event_id)
     status, q = request.args.get("status", ""), request.args.get("q", "")
-    regs = list(registration.participants(event, status=status, q=q))
+    regs = list(registration.participants(event, status=status, q=q, page_columns=True))
     return render_template("events/participants.html", event=event, regs=regs, status=status, q=q,
                            counts=registration.counts(event), statuses=REGISTRATION_STATUSES, move_form=MoveForm(),
                            seats_left=seats_left(event), fmt=timezones.format_local,
