@@ -10,14 +10,10 @@ pytestmark = pytest.mark.browser
 
 def test_compose_preview_test_confirm_status_and_unsubscribe(page, browser, live_server, make_user, lists, people,
                                                              smtp):
-    from tests.helpers import PASSWORD
+    from tests.helpers import sign_in_page
 
     user = make_user("staff", email="desk@example.org")
-    page.goto("/account/login")
-    page.get_by_label("Email").fill(user.email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("main").get_by_role("button", name="Sign in").click()
-    page.wait_for_url("**/")
+    sign_in_page(page, user.email)
 
     page.goto("/mailings/new")
     page.get_by_label("To", exact=True).select_option(label="Network news")

@@ -19,15 +19,11 @@ def _serious(axe, page) -> list[str]:
 def test_segment_version_preview_and_schedule(page, live_server, make_user, lists, people, smtp):
     from crm.contacts.models import Contact
     from crm.mailings.models import Mailing
-    from tests.helpers import PASSWORD
+    from tests.helpers import sign_in_page
 
     Contact.update(languages=["fr"]).where(Contact.id == people["finn"].id).execute()
     user = make_user("staff", email="desk@example.org")
-    page.goto("/account/login")
-    page.get_by_label("Email").fill(user.email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("main").get_by_role("button", name="Sign in").click()
-    page.wait_for_url("**/")
+    sign_in_page(page, user.email)
 
     page.goto("/mailings/segments/new")
     page.get_by_label("Name").fill("Western Europe")

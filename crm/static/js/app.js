@@ -103,24 +103,37 @@ document.addEventListener("DOMContentLoaded", function () {
   });
 }());
 
+// A search box placed before ``element``, named "Find <what>"; ``filter(words)`` runs on each keystroke with
+// the lower-case words typed (every word must match).
+function addSearchBox(element, what, filter) {
+  var input = document.createElement("input");
+  input.type = "search";
+  input.placeholder = "Find " + what;
+  input.setAttribute("aria-label", "Find " + what);
+  if (element.id) {
+    input.setAttribute("aria-controls", element.id);
+  }
+  element.parentNode.insertBefore(input, element);
+  input.addEventListener("input", function () {
+    filter(input.value.toLowerCase().split(/\s+/).filter(Boolean));
+  });
+}
+
+function matchesAll(text, words) {
+  return words.every(function (word) { return text.indexOf(word) !== -1; });
+}
+
 // <select data-searchable="zones by city or country">: a search box above it keeps only the options whose text matches.
 // <select data-zone-by-city='{"12": "Europe/Oslo"}'>: choosing a host city picks its zone, until the
 // user chooses a zone themselves.
 document.addEventListener("DOMContentLoaded", function () {
   document.querySelectorAll("select[data-searchable]").forEach(function (select) {
-    var box = document.createElement("input");
-    box.type = "search";
-    box.placeholder = "Find " + select.getAttribute("data-searchable");
-    box.setAttribute("aria-label", "Find " + select.getAttribute("data-searchable"));
-    box.setAttribute("aria-controls", select.id);
-    select.parentNode.insertBefore(box, select);
-    box.addEventListener("input", function () {
-      var words = box.value.toLowerCase().split(/\s+/).filter(Boolean);
+    addSearchBox(select, select.getAttribute("data-searchable"), function (words) {
       var first = null;
       select.querySelectorAll("option").forEach(function (option) {
         var text = (option.textContent + " " + option.value + " " +
                     (option.parentNode.label || "")).toLowerCase().replace(/_/g, " ");
-        var shown = words.every(function (word) { return text.indexOf(word) !== -1; });
+        var shown = matchesAll(text, words);
         option.hidden = !shown;
         if (shown && first === null) { first = option; }
       });
@@ -162,17 +175,10 @@ document.addEventListener("DOMContentLoaded", function () {
 // matching ones and every ticked one in view.
 document.addEventListener("DOMContentLoaded", function () {
   document.querySelectorAll("[data-filterable]").forEach(function (box) {
-    var input = document.createElement("input");
-    input.type = "search";
-    input.placeholder = "Find " + box.getAttribute("data-filterable");
-    input.setAttribute("aria-label", "Find " + box.getAttribute("data-filterable"));
-    box.parentNode.insertBefore(input, box);
-    input.addEventListener("input", function () {
-      var words = input.value.toLowerCase().split(/\s+/).filter(Boolean);
+    addSearchBox(box, box.getAttribute("data-filterable"), function (words) {
       box.querySelectorAll("label").forEach(function (label) {
-        var text = label.textContent.toLowerCase();
         var ticked = label.querySelector("input:checked");
-        label.hidden = !ticked && !words.every(function (word) { return text.indexOf(word) !== -1; });
+        label.hidden = !ticked && !matchesAll(label.textContent.toLowerCase(), words);
       });
     });
   });
