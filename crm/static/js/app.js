@@ -1,3 +1,23 @@
+// The texts this script writes, in the page's language: base.html gives them as data-messages on this
+// script's tag ({n}, {what} are filled in here); English when they are missing.
+var MESSAGES = (function (script) {
+  try {
+    return JSON.parse((script && script.getAttribute("data-messages")) || "{}");
+  } catch (error) {
+    return {};
+  }
+}(document.currentScript));
+
+function message(key, fallback, values) {
+  var text = MESSAGES[key] || fallback;
+  Object.keys(values).forEach(function (name) { text = text.split("{" + name + "}").join(values[name]); });
+  return text;
+}
+
+function formatCount(number) {
+  return Number(number).toLocaleString(document.documentElement.lang || "en");
+}
+
 /* The CRM's few behaviours, from this file only: the Content-Security-Policy forbids inline scripts. */
 "use strict";
 
@@ -36,7 +56,7 @@ document.addEventListener("DOMContentLoaded", function () {
   function count(name) {
     var chosen = boxes(name).filter(function (box) { return box.checked; }).length;
     document.querySelectorAll("[data-chosen-count='" + name + "']").forEach(function (span) {
-      span.textContent = chosen + " chosen";
+      span.textContent = message("chosen", "{n} chosen", { n: formatCount(chosen) });
     });
   }
   document.addEventListener("click", function (event) {
@@ -74,8 +94,9 @@ document.addEventListener("DOMContentLoaded", function () {
     var boxes = document.querySelectorAll("input[type=checkbox][name='" + name + "']");
     var chosen = Array.prototype.filter.call(boxes, function (box) { return box.checked; }).length;
     document.querySelectorAll("[data-chosen-count='" + name + "']").forEach(function (span) {
-      span.textContent = flag ? "All " + Number(flag.getAttribute("data-total")).toLocaleString("en") + " matching chosen"
-        : chosen + " chosen";
+      span.textContent = flag
+        ? message("all_matching", "All {n} matching chosen", { n: formatCount(flag.getAttribute("data-total")) })
+        : message("chosen", "{n} chosen", { n: formatCount(chosen) });
     });
   }
   document.addEventListener("change", function (event) {
@@ -108,8 +129,8 @@ document.addEventListener("DOMContentLoaded", function () {
 function addSearchBox(element, what, filter) {
   var input = document.createElement("input");
   input.type = "search";
-  input.placeholder = "Find " + what;
-  input.setAttribute("aria-label", "Find " + what);
+  input.placeholder = message("find", "Find {what}", { what: what });
+  input.setAttribute("aria-label", input.placeholder);
   if (element.id) {
     input.setAttribute("aria-controls", element.id);
   }
