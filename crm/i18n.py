@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 from urllib.parse import urlencode
 
-from flask import has_request_context, request, session
+from flask import has_app_context, has_request_context, request, session
 from flask_babel import Babel, get_locale, refresh
 from flask_login import current_user
 
@@ -64,8 +64,10 @@ def remember_switch() -> None:
 
 
 def current_language() -> str:
-    """Return the code of the language the page is rendered in."""
-    return str(get_locale() or DEFAULT) if has_request_context() else DEFAULT
+    """Return the code of the language the page (or the mail, under ``force_locale``) is rendered in."""
+    # Flask-Babel keeps the locale on ``g``: a mail rendered by a cron job in the recipient's language
+    # (``force_locale``) has an app context and no request.
+    return str(get_locale() or DEFAULT) if has_app_context() else DEFAULT
 
 
 def text_direction() -> str:
