@@ -1,6 +1,8 @@
 """The mail outbox: every mail is stored first, in the caller's transaction, and sent after the commit.
 
-``queue_mail`` renders ``templates/mail/<name>.txt`` and ``.html`` and inserts an ``OutboxMail`` row.
+``queue_mail`` renders ``templates/mail/<name>.txt`` and ``.html`` and inserts an ``OutboxMail`` row. The
+subject (a lazy string) and both bodies are rendered in the recipient's language (``recipient_language``),
+named by the mail's ``Content-Language`` header.
 The ids queued during a request are delivered after the response has been sent (``call_on_close``,
 within ``CRM_MAIL_AFTER_RESPONSE_BUDGET`` seconds), so no page ever waits on SMTP; ids queued in an
 app context used by a command are delivered when that context ends. A row that was rolled back is
@@ -34,13 +36,18 @@ from email.utils import formataddr, formatdate, make_msgid, parseaddr
 
 import peewee
 from flask import current_app, g, render_template
+from flask_babel import force_locale
+from flask_babel import lazy_gettext as _l
 
+from crm.accounts.models import User
+from crm.contacts.models import Contact
 from crm.db import BaseModel, database, utcnow
+from crm.i18n import DEFAULT, RIGHT_TO_LEFT, supported
 
 log = logging.getLogger(__name__)
 
 QUEUED, SENDING, SENT, FAILED = "queued", "sending", "sent", "failed"
-STATUSES = {QUEUED: "Queued", SENDING: "Sending", SENT: "Sent", FAILED: "Given up"}
+STATUSES = {QUEUED: _l("Queued"), SENDING: _l("Sending"), SENT: _l("Sent"), FAILED: _l("Given up")}
 
 # Bodies are sent 7-bit clean: any non-ASCII or long line is quoted-printable or base64, so no
 # line of the message is ever longer than 78 characters (strict servers refuse lines over 998 bytes).
@@ -73,34 +80,80 @@ class OutboxMail(BaseModel):
     def attachments(self) -> list[dict]:
         return json.loads(self.attachments_json or "[]")
 
+    @property
+    def language(self) -> str:
+        """The language the mail was written in (its Content-Language header; "" for mails older than it)."""
+        return json.loads(self.headers_json or "{}").get("Content-Language", "")
+
 
 def clean_header(value) -> str:
     """Return ``value`` on one line: CR, LF and other control characters become single spaces."""
     return " ".join(re.sub(r"[\x00-\x1f\x7f]", " ", str(value or "")).split())
 
 
-def queue_mail(recipient: str, subject: str, template: str, *, attachments=(), headers=None, deliver_now=True,
-               **context) -> OutboxMail:
+def _city_language(person) -> str | None:
+    """The first language of ``person``'s city, when the interface speaks it."""
+    city = person.city if person is not None and person.city_id else None
+    return supported((city.languages or [""])[0]) if city is not None else None
+
+
+def recipient_language(recipient, language: str | None = None) -> str:
+    """Return the language a mail to ``recipient`` (an address, a ``User`` or a ``Contact``) is written in.
+
+    ``language`` when given (English if the interface does not speak it); else the person's own choice (the
+    user's, then the contact's with that address), then the first language of their city, then English. Mail
+    to the secretariat's address is in English unless a user with that address chose a language.
+    """
+    if language:
+        return supported(language) or DEFAULT
+    if isinstance(recipient, (User, Contact)):
+        people = [recipient]
+    else:
+        address = str(recipient or "").strip().lower()
+        user = User.get_or_none(User.email == address) if address else None
+        if address == current_app.config["SECRETARIAT_EMAIL"].strip().lower():
+            return supported(user.language if user else "") or DEFAULT
+        people = [user, Contact.get_or_none(Contact.email == address) if address else None]
+    people = [person for person in people if person is not None]
+    for person in people:
+        if supported(person.language):
+            return supported(person.language)
+    for person in people:
+        if _city_language(person):
+            return _city_language(person)
+    return DEFAULT
+
+
+def queue_mail(recipient, subject, template: str, *, attachments=(), headers=None, deliver_now=True,
+               language: str | None = None, **context) -> OutboxMail:
     """Store a mail rendered from ``mail/<template>.txt|.html``; it is sent after the commit.
 
-    ``headers`` adds header lines; ``deliver_now=False`` leaves the mail to the senders run from cron (a
-    throttled mailing must not go out all at once after the request).
+    ``recipient`` is an address, or the ``User`` or ``Contact`` it belongs to; the subject (a lazy string, or
+    a plain one that stays as it is) and the bodies are rendered in ``recipient_language(recipient,
+    language)``. ``headers`` adds header lines; ``deliver_now=False`` leaves the mail to the senders run from
+    cron (a throttled mailing must not go out all at once after the request).
     """
+    code = recipient_language(recipient, language)
+    address = recipient.email if isinstance(recipient, (User, Contact)) else recipient
     context.setdefault("base_url", current_app.config["BASE_URL"].rstrip("/"))
+    context.update(mail_language=code, mail_direction="rtl" if code in RIGHT_TO_LEFT else "ltr")
     g.rendering_mail = True  # times in a mail are never in the sender's own time zone
     try:
-        text = render_template(f"mail/{template}.txt", subject=subject, **context)
-        html = render_template(f"mail/{template}.html", subject=subject, **context)
+        with force_locale(code):
+            subject = str(subject)
+            text = render_template(f"mail/{template}.txt", subject=subject, **context)
+            html = render_template(f"mail/{template}.html", subject=subject, **context)
     finally:
         g.rendering_mail = False
+    headers = {"Content-Language": code, **(headers or {})}
     stored = [
         {"filename": name, "content_type": ctype, "data": base64.b64encode(
             data.encode() if isinstance(data, str) else data).decode()}
         for name, ctype, data in attachments
     ]
-    row = OutboxMail.create(recipient=recipient.strip(), subject=clean_header(subject)[:300], text_body=text, html_body=html,
-                            attachments_json=json.dumps(stored), template=template,
-                            headers_json=json.dumps({clean_header(k): clean_header(v) for k, v in (headers or {}).items()}))
+    row = OutboxMail.create(recipient=(address or "").strip(), subject=clean_header(subject)[:300], text_body=text,
+                            html_body=html, attachments_json=json.dumps(stored), template=template,
+                            headers_json=json.dumps({clean_header(k): clean_header(v) for k, v in headers.items()}))
     if deliver_now:
         g.setdefault("outbox_pending", []).append(row.id)
     return row

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import peewee
+from flask_babel import lazy_gettext as _l
 
 from crm.accounts.models import User
 from crm.core.fields import JSONListField
@@ -21,6 +22,7 @@ class Contact(BaseModel):
     city = peewee.ForeignKeyField(City, null=True, backref="contacts", on_delete="SET NULL")
     phone = peewee.CharField(max_length=60, default="")
     languages = JSONListField(default=list)
+    language = peewee.CharField(max_length=8, default="")  # the mail language (en, fr, es, ar); "" when not known
     tags = JSONListField(default=list)
     notes = peewee.TextField(default="")
     accepts_event_invitations = peewee.BooleanField(default=True)
@@ -44,7 +46,7 @@ class Contact(BaseModel):
 
 
 SECTOR_DEFAULT = "other"
-CITY_ROLES = {"focal_point": "Focal point", "leader": "Mayor or elected leader", "": "—"}
+CITY_ROLES = {"focal_point": _l("Focal point"), "leader": _l("Mayor or elected leader"), "": "—"}
 
 
 class ContactMerge(BaseModel):
