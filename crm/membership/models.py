@@ -7,6 +7,7 @@ import json
 import peewee
 
 from crm.accounts.models import User
+from crm.core import gazetteer
 from crm.core.fields import JSONListField
 from crm.db import BaseModel, utcnow
 
@@ -30,9 +31,26 @@ class City(BaseModel):
     focal_point_available = peewee.BooleanField(default=True)
     created_at = peewee.DateTimeField(default=utcnow)
     updated_at = peewee.DateTimeField(default=utcnow)
+    # Where the city is, from the offline gazetteer (crm.core.gazetteer); None when it does not know the name.
+    latitude = peewee.FloatField(null=True)
+    longitude = peewee.FloatField(null=True)
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args, **kwargs):
+        """Save, first placing the city on the map when it is new, renamed or moved to another country."""
+        if "latitude" not in self._dirty and (self.latitude is None or self._dirty & {"name", "country"}):
+            self.locate()
+        return super().save(*args, **kwargs)
+
+    def locate(self) -> bool:
+        """Set the coordinates from the gazetteer (None when it does not know the city); True if they changed."""
+        place = gazetteer.locate(self.name, self.country)
+        latitude, longitude = (place.latitude, place.longitude) if place else (None, None)
+        changed = (latitude, longitude) != (self.latitude, self.longitude)
+        self.latitude, self.longitude = latitude, longitude
+        return changed
 
     @property
     def is_active(self) -> bool:

@@ -16,7 +16,7 @@ from crm.core import signals
 from crm.core.csvexport import csv_response, to_csv
 from crm.core.names import country_choices, country_name
 from crm.extensions import limiter
-from crm.membership import bp, bulk, duplicates, importviews, services
+from crm.membership import bp, bulk, citymap, duplicates, importviews, services
 from crm.membership import imports as _city_imports  # noqa: F401 (registers the cities import job)
 from crm.membership.forms import (
     AnswerForm,
@@ -139,10 +139,11 @@ def application_status(token):
 @bp.route("/members/")
 @public
 def directory():
-    """The public directory of member cities, with search and filters."""
+    """The public directory of member cities, with search and filters, and the map of those that match."""
     q, region, country = (request.args.get(k, "") for k in ("q", "region", "country"))
-    page = paginate(services.public_directory(q=q, region=region, country=country), per_page=50)
-    return render_template("membership/directory.html", page=page, q=q, region=region, country=country,
+    query = services.public_directory(q=q, region=region, country=country)
+    return render_template("membership/directory.html", page=paginate(query, per_page=50), q=q, region=region,
+                           country=country, citymap=citymap.city_map(query), map_endpoint="membership.public_profile",
                            **_labels())
 
 
