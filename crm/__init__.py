@@ -29,6 +29,7 @@ FEATURES = [
     "crm.mailings",
     "crm.anniversaries",
     "crm.journeys",
+    "crm.savedfilters",
     "crm.searchui",
 ]
 

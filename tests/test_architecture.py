@@ -34,6 +34,7 @@ REQUIRES = {
     "anniversaries": {"accounts", "audit", "contacts", "incidents", "lessons", "mailings", "membership"},
     "journeys": {"accounts", "audit", "contacts", "events", "incidents", "lessons", "mailings", "membership",
                  "workspace"},
+    "savedfilters": {"accounts", "audit"},
 }
 KNOWN_CYCLES: set[frozenset[str]] = set()  # none left: features that react to another answer its signals
 

@@ -60,7 +60,7 @@ def test_the_application_without_the_example_feature_has_none_of_it(app_config):
         assert ExampleNote not in all_models()
     assert [bp.name for bp in app.blueprints.values()] == [
         "main", "accounts", "audit", "outbox", "membership", "contacts", "events", "incidents", "lessons",
-        "workspace", "mailings", "anniversaries", "journeys", "search"]
+        "workspace", "mailings", "anniversaries", "journeys", "savedfilters", "search"]
 
 
 def test_a_feature_is_declared_once():
