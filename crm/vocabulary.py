@@ -1,15 +1,25 @@
-"""The network's shared vocabulary (regions, levels, sectors, themes, phases, languages) from ``seeds/vocabulary.json``.
+"""The network's shared vocabulary (regions, levels, sectors, themes, phases, facets, languages) from
+``seeds/vocabulary.json``.
 
-Read once per process; every feature takes its keys and labels from here."""
+Read once per process; every feature takes its keys and labels from here. Labels are in the page's language
+(``crm.i18n.current_language()``): each item of the seed file has its English ``label`` and ``labels`` in the
+other languages of the interface; the names of languages are Babel's (CLDR) in the page's language. Each list
+is built once per language and copied for the caller. Typed text (imports) matches a key by its labels in any
+of the interface's languages.
+"""
 
 from __future__ import annotations
 
 from functools import lru_cache
 
 import pycountry
+from babel import Locale
 
 from crm.core.names import default_region, fold_name
+from crm.i18n import DEFAULT, LANGUAGES, current_language
 from crm.seeding import read_json
+
+KEYED_LISTS = ("regions", "levels", "sectors", "themes", "phases")
 
 
 @lru_cache(maxsize=1)
@@ -17,52 +27,120 @@ def _vocabulary() -> dict:
     return read_json("vocabulary.json")
 
 
-def _pairs(name: str, key: str = "key") -> dict[str, str]:
-    return {item[key]: item["label"] for item in _vocabulary()[name]}
+def _language(language: str | None) -> str:
+    code = language or current_language()
+    return code if code in LANGUAGES else DEFAULT
 
 
-def pairs(name: str) -> dict[str, str]:
-    """Key → label of the vocabulary list ``name`` (regions, levels, sectors, themes, phases, …)."""
-    return _pairs(name, key="code" if name == "languages" else "key")
+def _item_label(item: dict, language: str) -> str:
+    """An item's label in ``language``, English when the seed has none."""
+    if language == DEFAULT:
+        return item["label"]
+    return (item.get("labels") or {}).get(language) or item["label"]
 
 
-def phases() -> dict[str, str]:
+def _items(name: str) -> list[dict]:
+    if name.startswith("facets."):
+        return _vocabulary()["facets"][name.split(".", 1)[1]]
+    return _vocabulary()[name]
+
+
+@lru_cache(maxsize=128)
+def _cached_pairs(name: str, language: str) -> tuple[tuple[str, str], ...]:
+    if name == "languages":
+        return tuple((item["code"], _language_label(item, language)) for item in _items(name))
+    return tuple((item["key"], _item_label(item, language)) for item in _items(name))
+
+
+def _language_label(item: dict, language: str) -> str:
+    """A language's name in ``language``: the seed's English name, else CLDR's (capitalised for a list)."""
+    if language == DEFAULT:
+        return item["label"]
+    name = Locale.parse(language).languages.get(item["code"])
+    return (name[:1].upper() + name[1:]) if name else item["label"]
+
+
+def _pairs(name: str, language: str | None = None) -> dict[str, str]:
+    return dict(_cached_pairs(name, _language(language)))
+
+
+def pairs(name: str, language: str | None = None) -> dict[str, str]:
+    """Key → label of the vocabulary list ``name`` (regions, levels, sectors, themes, phases, languages)."""
+    return _pairs(name, language)
+
+
+def phases(language: str | None = None) -> dict[str, str]:
     """Response phase key → label, in the order of the response."""
-    return _pairs("phases")
+    return _pairs("phases", language)
 
 
-def regions() -> dict[str, str]:
+def regions(language: str | None = None) -> dict[str, str]:
     """Region key → label."""
-    return _pairs("regions")
+    return _pairs("regions", language)
 
 
-def levels() -> dict[str, str]:
+def levels(language: str | None = None) -> dict[str, str]:
     """Level of government key → label."""
-    return _pairs("levels")
+    return _pairs("levels", language)
 
 
-def sectors() -> dict[str, str]:
+def sectors(language: str | None = None) -> dict[str, str]:
     """Contact sector key → label."""
-    return _pairs("sectors")
+    return _pairs("sectors", language)
 
 
-def themes() -> dict[str, str]:
+def themes(language: str | None = None) -> dict[str, str]:
     """Theme (expertise) key → label."""
-    return _pairs("themes")
+    return _pairs("themes", language)
 
 
-def languages() -> dict[str, str]:
-    """ISO 639-1 code → English label."""
-    return _pairs("languages", key="code")
+def languages(language: str | None = None) -> dict[str, str]:
+    """ISO 639-1 code → the language's name (in English, or in the page's language)."""
+    return _pairs("languages", language)
 
 
-def label(kind: str, key: str) -> str:
+def language_name(code: str, language: str | None = None) -> str:
+    """Return the name of a language as written inside a sentence of the page ("French", "français", "francés")."""
+    language = _language(language)
+    if language != DEFAULT:
+        name = Locale.parse(language).languages.get(code)
+        if name:
+            return name
+    return languages(DEFAULT).get(code, code)
+
+
+def facet_labels(facet: str, language: str | None = None) -> dict[str, str]:
+    """Key → label of the seed values of an incident facet (attack, target, motive, aftermath)."""
+    if facet not in _vocabulary()["facets"]:
+        return {}
+    return _pairs(f"facets.{facet}", language)
+
+
+def label(kind: str, key: str, language: str | None = None) -> str:
     """Return the label of ``key`` in vocabulary ``kind`` (the key itself when unknown)."""
-    return pairs(kind).get(key, key)
+    return pairs(kind, language).get(key, key)
+
+
+@lru_cache(maxsize=16)
+def _concept_labels(language: str) -> dict[str, str]:
+    """"facet:key" → label of the facets, themes and the peer search's details and topics (seeds/concepts.json)."""
+    out = {f"{facet}:{key}": text for facet in _vocabulary()["facets"]
+           for key, text in _cached_pairs(f"facets.{facet}", language)}
+    out.update({f"theme:{key}": text for key, text in _cached_pairs("themes", language)})
+    for entry in read_json("concepts.json")["concepts"]:
+        if entry.get("label"):
+            out.setdefault(f"{entry['facet']}:{entry['key']}", _item_label(entry, language))
+    return out
+
+
+def concept_label(concept: str, language: str | None = None) -> str | None:
+    """Return the label of a search concept ("attack:shooting", "detail:mosque") in the page's language, or None."""
+    return _concept_labels(_language(language)).get(concept)
 
 
 def match_key(mapping: dict[str, str], text: str) -> str | None:
-    """Return the key of ``mapping`` that ``text`` names, by key or by label, ignoring case."""
+    """Return the key of ``mapping`` that ``text`` names, by key or by label (in any language of the
+    interface, when ``mapping`` is one of the vocabulary's lists), ignoring case and accents."""
     return _folded(tuple(mapping.items())).get(fold_name(text))
 
 
@@ -74,6 +152,13 @@ def _folded(items: tuple) -> dict[str, str]:
         index.setdefault(fold_name(key), key)
     for key, value in items:
         index.setdefault(fold_name(value), key)
+    keys = {key for key, _label in items}
+    for name in (*KEYED_LISTS, *(f"facets.{facet}" for facet in _vocabulary()["facets"])):
+        if {item["key"] for item in _items(name)} != keys:
+            continue
+        for language in LANGUAGES:  # English first: its labels win a tie
+            for key, value in _cached_pairs(name, language):
+                index.setdefault(fold_name(value), key)
     return index
 
 
@@ -98,9 +183,12 @@ def _language_names() -> dict[str, str]:
         index.setdefault(code, code)
     for name, code in read_json("language_names.json")["names"].items():
         index[fold_name(name) or name] = code
-    for code, name in languages().items():
+    for code, name in languages(DEFAULT).items():
         index[code] = code
         index[fold_name(name)] = code
+    for language in LANGUAGES:  # "allemand", "alemán", "الألمانية"
+        for code, name in languages(language).items():
+            index.setdefault(fold_name(name), code)
     return index
 
 
@@ -124,9 +212,10 @@ def _singular(text: str) -> str:
 @lru_cache(maxsize=1)
 def _theme_words() -> dict[str, str]:
     index: dict[str, str] = {}
-    for key, label_ in themes().items():
-        for text in (key, label_, label_.replace(" and ", " ")):
-            index.setdefault(_singular(fold_name(text)), key)
+    for language in LANGUAGES:
+        for key, label_ in themes(language).items():
+            for text in (key, label_, label_.replace(" and ", " ")):
+                index.setdefault(_singular(fold_name(text)), key)
     return index
 
 
@@ -142,7 +231,15 @@ def resolve_theme(text: str) -> str:
 BROAD_REGIONS = {"europe", "asia", "africa", "americas", "america", "oceania", "middle east", "latin america",
                  "north america", "south america", "central america", "caribbean", "eurasia", "australasia",
                  "emea", "apac", "mena", "nordics", "scandinavia", "balkans", "pacific", "global", "world",
-                 "international", "other", "n a", "na", "none", "unknown", "-"}
+                 "international", "other", "n a", "na", "none", "unknown", "-",
+                 # the same in French, Spanish and Arabic (folded: no accents, no hamza)
+                 "afrique", "asie", "amerique", "ameriques", "oceanie", "moyen orient", "amerique latine",
+                 "amerique du nord", "amerique du sud", "amerique centrale", "caraibes", "monde", "autre", "aucun",
+                 "europa", "oriente medio", "oriente proximo", "medio oriente", "america latina",
+                 "america del norte", "america del sur", "caribe", "mundo", "otro", "otra", "ninguno", "balcanes",
+                 "pacifico",
+                 "افريقيا", "اوروبا", "اسيا", "امريكا", "الامريكتان", "اوقيانوسيا", "الشرق الاوسط",
+                 "امريكا اللاتينية", "العالم", "دولي", "اخرى", "اخر"}
 
 
 def resolve_region(text: str, country: str | None) -> tuple[str, str | None]:
@@ -156,4 +253,6 @@ def resolve_region(text: str, country: str | None) -> tuple[str, str | None]:
     if not cleaned or fold_name(cleaned) in BROAD_REGIONS:
         return fallback, None
     note = f"region “{cleaned}” is not one of the network's regions"
-    return fallback, note + (f": {label('regions', fallback)} (from the country) is used" if fallback else "; left empty")
+    # The note is the import's English log line, whatever the page's language.
+    return fallback, note + (f": {label('regions', fallback, DEFAULT)} (from the country) is used" if fallback
+                             else "; left empty")
