@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from crm.peers import text as T
 from crm.peers.concepts import extract_concepts, load_vocabulary
+from crm.peers.reasons import Capitalised, Joined, Language, Reason, Term, _l
 
 PEER_KINDS = ("incident", "lesson", "city")
 CORE_FACETS = ("attack", "target", "motive")
@@ -73,12 +74,15 @@ for (_a, _b), _sim in _NEIGHBOURS.items():
 
 # How a reason sentence names the target of an incident ("Shooting at a place of worship").
 TARGET_PHRASES = {
-    "place_of_worship": "at a place of worship", "lgbtq_venue": "at an LGBTQ+ venue",
-    "crowded_public_place": "on a crowded public place", "concert_arena": "at a concert or arena",
-    "school_youth": "at a school or youth activity", "government_politicians": "on government or politicians",
-    "police_soldiers": "on police or soldiers", "shops": "at shops", "refugee_housing": "on refugee housing",
-    "minority_community": "on a minority community",
+    "place_of_worship": _l("at a place of worship"), "lgbtq_venue": _l("at an LGBTQ+ venue"),
+    "crowded_public_place": _l("on a crowded public place"), "concert_arena": _l("at a concert or arena"),
+    "school_youth": _l("at a school or youth activity"),
+    "government_politicians": _l("on government or politicians"), "police_soldiers": _l("on police or soldiers"),
+    "shops": _l("at shops"), "refugee_housing": _l("on refugee housing"),
+    "minority_community": _l("on a minority community"),
 }
+# How a reason names a facet ("Shares: attack: shooting; target: place of worship").
+FACET_WORDS = {"attack": _l("attack"), "target": _l("target"), "motive": _l("motive"), "aftermath": _l("aftermath")}
 LANGUAGE_LABELS = {"en": "English", "fr": "French", "de": "German", "es": "Spanish", "no": "Norwegian",
                    "ar": "Arabic", "it": "Italian", "nl": "Dutch", "sv": "Swedish", "da": "Danish",
                    "pt": "Portuguese", "pl": "Polish", "tr": "Turkish"}
@@ -103,7 +107,7 @@ class PeerMatch:
 
     city_id: str
     score: float
-    reasons: list[str]
+    reasons: list[str]  # each a crm.peers.reasons.Reason: its English text, said in the reader's language when shown
     matched_docs: list[MatchedDoc]
     shared_facets: dict[str, list[str]]
     shared_languages: list[str]
@@ -445,7 +449,8 @@ def find_peers(index, description: str, facets: dict | None = None, needs: Itera
             doc = index.get(match.matched_docs[0].doc_id) if match.matched_docs else None
             if doc:
                 sentence, named = _incident_sentence(doc, match.city_name)
-                match.reasons = [f"Description not understood in this language; lived experience: {sentence}"]
+                match.reasons = [_l("Description not understood in this language; lived experience: %(sentence)s",
+                                    sentence=sentence)]
                 match.grounds = [{"reason": match.reasons[0], "facets": {c: doc["doc_id"] for c in named}}]
     return matches
 
@@ -574,7 +579,7 @@ def _build_match(city_id, city_name, score, docs, met, missed, description, lang
         grounds.append({"reason": text, "facets": dict(cited)})
 
     for code in met:
-        say(f"Speaks {LANGUAGE_LABELS.get(code, code)}", {})
+        say(_l("Speaks %(language)s", language=_language(code)), {})
     # The one incident the reasons speak of: the best-scoring lived document that shares the attack.
     lived = [d for d in docs if _is_lived(d[1])
              and any(c.split(":", 1)[0] in CORE_FACETS + ("aftermath",) for c in d[2])]
@@ -594,12 +599,14 @@ def _build_match(city_id, city_name, score, docs, met, missed, description, lang
         order = CORE_FACETS + ("aftermath",)
         ordered = sorted(core, key=lambda c: (order.index(c.split(":", 1)[0]), c))
         if ordered:
-            say("Shares: " + "; ".join(f"{c.split(':', 1)[0]}: {_in_sentence(vocab.label(c))}" for c in ordered),
-                {c: core[c] for c in ordered})
+            shares = [_l("%(facet)s: %(value)s", facet=FACET_WORDS.get(c.split(":", 1)[0], c.split(":", 1)[0]),
+                         value=Term(c, vocab.label(c), lowered=True)) for c in ordered]
+            say(_l("Shares: %(shared)s", shared=Joined(shares, "; ")), {c: core[c] for c in ordered})
         settings = {c: d["doc_id"] for _, d, sh in same if d.get("kind") == "incident"
                     for c in sh if c.split(":", 1)[0] in TEXT_ONLY_FACETS}
         if settings:
-            say("Same setting: " + ", ".join(vocab.label(c) for c in sorted(settings)), settings)
+            say(_l("Same setting: %(settings)s", settings=Joined([Term(c, vocab.label(c)) for c in sorted(settings)],
+                                                                 ", ")), settings)
         for concept in list(core) + list(settings):
             facet, value = concept.split(":", 1)
             shared_facets.setdefault(facet, []).append(value)
@@ -613,12 +620,13 @@ def _build_match(city_id, city_name, score, docs, met, missed, description, lang
         from_lessons = {c: d for c, d in themes.items() if d.startswith("lesson:")}
         chosen = from_lessons or themes
         picked = sorted(chosen)[:5]
-        say(("Lessons on: " if from_lessons else "Expertise in: ") + ", ".join(vocab.label(c) for c in picked),
+        named = Joined([Term(c, vocab.label(c)) for c in picked], ", ")
+        say(_l("Lessons on: %(themes)s", themes=named) if from_lessons else _l("Expertise in: %(themes)s", themes=named),
             {c: chosen[c] for c in picked})
         for concept in picked:
             shared_facets.setdefault("theme", []).append(concept.split(":", 1)[1])
     elif lessons and cited is None and not asked_needs:
-        say(f"Lesson: {lessons[0][1].get('title', '')}", {})
+        say(_l("Lesson: %(title)s", title=lessons[0][1].get("title", "")), {})
     need_doc = None
     if asked_needs:
         best_told: list[str] = []
@@ -629,15 +637,21 @@ def _build_match(city_id, city_name, score, docs, met, missed, description, lang
             if len(told) > len(best_told):
                 need_doc, best_told = entry, told
         if need_doc is not None:
-            labels = list(dict.fromkeys(_in_sentence(vocab.label(c)) for c in best_told))
-            kind = "Lesson" if need_doc[1].get("kind") == "lesson" else "Account"
+            terms = {}  # one word per label, as the sentence reads
+            for c in best_told:
+                term = Term(c, vocab.label(c), lowered=True)
+                terms.setdefault(term.english(), term)
+            told_of, title = Joined(terms.values(), ", "), need_doc[1].get("title", "")
             # Grounded in the record's own words, not its recorded facets: "told" (concept -> doc id).
-            say(f"{kind} “{need_doc[1].get('title', '')}” tells of: {', '.join(labels)}", {})
+            say(_l("Lesson “%(title)s” tells of: %(needs)s", title=title, needs=told_of)
+                if need_doc[1].get("kind") == "lesson"
+                else _l("Account “%(title)s” tells of: %(needs)s", title=title, needs=told_of), {})
             grounds[-1]["told"] = {c: need_doc[1]["doc_id"] for c in best_told}
     if len(reasons) == len(met) and docs:
-        say(f"Similar wording: {docs[0][1].get('title', '')}", {})
+        say(_l("Similar wording: %(title)s", title=docs[0][1].get("title", "")), {})
     if missed:
-        say("Does not list " + ", ".join(LANGUAGE_LABELS.get(c, c) for c in missed) + " among its languages", {})
+        say(_l("Does not list %(languages)s among its languages",
+               languages=Joined([_language(c) for c in missed], ", ")), {})
     # The cited record comes first, so the highlighted passage is the one the reasons were read from.
     cited_ids = {doc_id for ground in grounds for doc_id in [*ground["facets"].values(), *ground.get("told", {}).values()]}
     first = cited if cited is not None else next((d for d in docs if d[1]["doc_id"] in cited_ids), None)
@@ -656,17 +670,11 @@ def _build_match(city_id, city_name, score, docs, met, missed, description, lang
                      needs_met=list(met), needs_missed=list(missed), grounds=grounds)
 
 
-def _in_sentence(label: str) -> str:
-    """A label inside a sentence: "Anti-Muslim" -> "anti-Muslim", but "LGBTQ+ venue" stays."""
-    first = label.split(" ", 1)[0]
-    return label if first.isupper() else label[:1].lower() + label[1:]
+def _language(code: str) -> Language:
+    return Language(code, LANGUAGE_LABELS.get(code, code))
 
 
-def _capitalised(text: str) -> str:
-    return text[:1].upper() + text[1:]
-
-
-def _incident_sentence(doc: dict, city_name: str, shared: Iterable[str] = ()) -> tuple[str, list[str]]:
+def _incident_sentence(doc: dict, city_name: str, shared: Iterable[str] = ()) -> tuple[Reason, list[str]]:
     """Say what happened in a few words, naming first what the query shares with it; return (text, named)."""
     explicit = list(doc.get("facets") or ())
     shared = set(shared)
@@ -679,12 +687,18 @@ def _incident_sentence(doc: dict, city_name: str, shared: Iterable[str] = ()) ->
 
     attack, target = keys("attack"), keys("target")
     vocab = load_vocabulary()
-    what = _capitalised(" and ".join(_in_sentence(vocab.label(f"attack:{a}")) for a in attack)) \
-        or doc.get("title", "Incident")
-    where = f" {TARGET_PHRASES.get(target[0], 'on ' + _label(target[0]))}" if target else ""
-    when = f", {doc['year']}" if doc.get("year") else ""
+    what = Capitalised(Joined([Term(f"attack:{a}", vocab.label(f"attack:{a}"), lowered=True) for a in attack], " and ")) \
+        if attack else (doc["title"] if "title" in doc else _l("Incident"))
     named = [f"attack:{a}" for a in attack] + ([f"target:{target[0]}"] if target else [])
-    return f"{what}{where} ({city_name}{when})", named
+    year = str(doc["year"]) if doc.get("year") else ""
+    if target:
+        where = TARGET_PHRASES.get(target[0]) or _l("on %(target)s", target=_label(target[0]))
+        if year:
+            return _l("%(what)s %(where)s (%(city)s, %(year)s)", what=what, where=where, city=city_name, year=year), named
+        return _l("%(what)s %(where)s (%(city)s)", what=what, where=where, city=city_name), named
+    if year:
+        return _l("%(what)s (%(city)s, %(year)s)", what=what, city=city_name, year=year), named
+    return _l("%(what)s (%(city)s)", what=what, city=city_name), named
 
 
 def _snippet(body: str, shared: list[str], description: str, lang: str, width: int = 240) -> str:
