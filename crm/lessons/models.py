@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import peewee
+from flask_babel import lazy_gettext as _l
 
 from crm.accounts.models import User
 from crm.core.fields import JSONListField
@@ -11,9 +12,12 @@ from crm.events.models import Event
 from crm.incidents.models import Incident
 from crm.membership.models import City
 
-LESSON_STATUSES = {"draft": "Draft", "submitted": "Submitted for review", "published": "Published",
-                   "archived": "Archived"}
-LESSON_VISIBILITIES = {"public": "Public", "network": "Network members", "cities": "Named cities only"}
+LESSON_STATUSES = {"draft": _l("Draft"), "submitted": _l("Submitted for review"), "published": _l("Published"),
+                   "archived": _l("Archived")}
+LESSON_VISIBILITIES = {"public": _l("Public"), "network": _l("Network members"), "cities": _l("Named cities only")}
+# How the review history names each step (LessonComment.action), inside a line of the history.
+COMMENT_ACTIONS = {"comment": _l("comment"), "returned": _l("returned"), "published": _l("published"),
+                   "archived": _l("archived")}
 
 
 class Lesson(BaseModel):

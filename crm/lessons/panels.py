@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
+
 from crm.features import member_panel
 
 
@@ -14,5 +16,5 @@ def _my_lessons(user):
     pending = list(Lesson.select().where(Lesson.city == user.city_id, Lesson.status.in_(["draft", "submitted"]))
                    .order_by(Lesson.updated_at.desc()).limit(5))
     shared = Lesson.select().where(Lesson.city == user.city_id, Lesson.status == "published").count()
-    return {"title": "Your city's lessons", "template": "lessons/_home_lessons.html", "order": 3,
+    return {"title": _("Your city's lessons"), "template": "lessons/_home_lessons.html", "order": 3,
             "data": {"pending": pending, "shared": shared}}

@@ -7,14 +7,19 @@ anything not published only the author's city and staff.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import peewee
 from flask import current_app
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from crm.audit.services import record
 from crm.core.errors import DomainError
 from crm.core.operations import clean_values, diff, required_text, update_record
 from crm.core.urls import absolute_url
 from crm.db import database, utcnow
+from crm.i18n import DEFAULT, current_language
 from crm.lessons.models import (
     LESSON_STATUSES,
     LESSON_VISIBILITIES,
@@ -25,6 +30,8 @@ from crm.lessons.models import (
 )
 from crm.mail import queue_mail
 from crm.membership.models import City
+from crm.peers.text import detect_language
+from crm.seeding import read_json
 
 PHASE_KEYS = ("first_24_hours", "first_week", "first_months", "long_term", "preparing")
 LESSON_FIELDS = ("title", "body", "phase", "themes", "visibility", "incident", "event")
@@ -50,6 +57,16 @@ def themes() -> dict[str, str]:
 
 
 # --- who sees what ------------------------------------------------------------------------------
+
+@lru_cache(maxsize=2048)
+def _language_of(text: str) -> str:
+    return detect_language(text)
+
+
+def lesson_language(lesson: Lesson) -> str:
+    """Return the language a lesson is written in (ISO 639-1), read from its title and text."""
+    return _language_of(f"{lesson.title}\n{lesson.body or ''}"[:5000])
+
 
 def _viewer_city_id(user):
     return getattr(user, "city_id", None) if getattr(user, "is_authenticated", False) else None
@@ -118,17 +135,17 @@ def visible_lessons(user, *, status: str | None = "published", phase: str = "", 
 
 def _clean(values: dict, city: City) -> tuple[dict, list[int] | None]:
     shared = values.get("shared_city_ids")
-    values = clean_values(values, LESSON_FIELDS, LessonError, required={"title": "Give the lesson a title."})
-    _check_phase_and_themes(values, "Choose the phase of the response the lesson is about.")
+    values = clean_values(values, LESSON_FIELDS, LessonError, required={"title": _("Give the lesson a title.")})
+    _check_phase_and_themes(values, _("Choose the phase of the response the lesson is about."))
     if "visibility" in values and values["visibility"] not in LESSON_VISIBILITIES:
-        raise LessonError("Choose who may read the lesson.")
+        raise LessonError(_("Choose who may read the lesson."))
     incident = values.get("incident")
     if incident is not None and getattr(incident, "city_id", city.id) != city.id:
-        raise LessonError("A lesson can be linked only to an incident of its own city.")
+        raise LessonError(_("A lesson can be linked only to an incident of its own city."))
     if shared is not None:
         shared = sorted({int(c) for c in shared if str(c).isdigit() and int(c) != city.id})
         if values.get("visibility") == "cities" and not shared:
-            raise LessonError("Name at least one city that may read the lesson, or choose another visibility.")
+            raise LessonError(_("Name at least one city that may read the lesson, or choose another visibility."))
     return values, shared
 
 
@@ -160,7 +177,7 @@ def create_lesson(city: City, values: dict, *, actor, status: str = "draft") -> 
         raise PermissionError("You may write lessons only for your own city.")
     values, shared = _clean(values, city)
     if status not in LESSON_STATUSES:
-        raise LessonError(f"Unknown status {status!r}.")
+        raise LessonError(_("Unknown status %(status)s.", status=repr(status)))
     now = utcnow()
     with database.atomic():
         lesson = Lesson.create(city=city, author=getattr(actor, "id", None), status=status,
@@ -202,9 +219,25 @@ def _author_addresses(lesson: Lesson) -> list[str]:
                                                    User.active == True)]  # noqa: E712
 
 
+# Why a move is refused, for each review action.
+_REFUSALS = {"submitted": _l("This lesson is %(status)s: it cannot be submitted now."),
+             "returned": _l("This lesson is %(status)s: it cannot be returned now."),
+             "published": _l("This lesson is %(status)s: it cannot be published now."),
+             "archived": _l("This lesson is %(status)s: it cannot be archived now.")}
+
+
+def _lesson_subject(action: str, title: str):
+    """The subject of the mail telling the author of a review decision (rendered in their language)."""
+    if action == "returned":
+        return _l("Your lesson “%(title)s” was returned", title=title)
+    if action == "published":
+        return _l("Your lesson “%(title)s” was published", title=title)
+    return _l("Your lesson “%(title)s” was archived", title=title)
+
+
 def _move(lesson: Lesson, status: str, *, actor, comment: str, action: str, allowed_from: tuple[str, ...]) -> Lesson:
     if lesson.status not in allowed_from:
-        raise LessonError(f"This lesson is {lesson.status_label.lower()}: it cannot be {action} now.")
+        raise LessonError(str(_REFUSALS[action]) % {"status": str(lesson.status_label).lower()})
     old = lesson.status
     with database.atomic():
         lesson.status = status
@@ -219,11 +252,11 @@ def _move(lesson: Lesson, status: str, *, actor, comment: str, action: str, allo
         record(actor, f"lesson.{action}", lesson, summary=f"Lesson “{lesson.title}” {action}",
                changes={"status": [old, status], **({"comment": comment} if comment else {})})
         if action == "submitted":
-            queue_mail(current_app.config["SECRETARIAT_EMAIL"], f"Lesson to review: {lesson.title}",
+            queue_mail(current_app.config["SECRETARIAT_EMAIL"], _l("Lesson to review: %(title)s", title=lesson.title),
                        "lesson_submitted", lesson=lesson, link=_link(lesson))
         else:
             for address in _author_addresses(lesson):
-                queue_mail(address, f"Your lesson “{lesson.title}” was {action}", "lesson_reviewed",
+                queue_mail(address, _lesson_subject(action, lesson.title), "lesson_reviewed",
                            lesson=lesson, action=action, comment=comment, link=_link(lesson))
     return lesson
 
@@ -233,14 +266,14 @@ def submit_lesson(lesson: Lesson, *, actor) -> Lesson:
     if not (actor.is_secretariat or actor.city_id == lesson.city_id):
         raise PermissionError("You may submit only your own city's lessons.")
     if not (lesson.body or "").strip():
-        raise LessonError("Write the lesson before submitting it.")
+        raise LessonError(_("Write the lesson before submitting it."))
     return _move(lesson, "submitted", actor=actor, comment="", action="submitted", allowed_from=("draft",))
 
 
 def return_lesson(lesson: Lesson, comment: str, *, actor) -> Lesson:
     """Send a submitted lesson back to its author with the reviewer's comments (staff)."""
     if not (comment or "").strip():
-        raise LessonError("Say what the author should change: the comment goes to them.")
+        raise LessonError(_("Say what the author should change: the comment goes to them."))
     return _move(lesson, "draft", actor=actor, comment=comment.strip(), action="returned",
                  allowed_from=("submitted",))
 
@@ -259,7 +292,7 @@ def archive_lesson(lesson: Lesson, *, actor, comment: str = "") -> Lesson:
 
 def add_comment(lesson: Lesson, body: str, *, actor) -> LessonComment:
     """Add a review comment (staff → author, or the author's reply → staff), mailed to the other side."""
-    body = required_text(body, LessonError, "Write a comment first.")
+    body = required_text(body, LessonError, _("Write a comment first."))
     if not (actor.is_secretariat or actor.city_id == lesson.city_id):
         raise PermissionError("Only the secretariat and the author's city discuss a lesson under review.")
     with database.atomic():
@@ -267,15 +300,42 @@ def add_comment(lesson: Lesson, body: str, *, actor) -> LessonComment:
         record(actor, "lesson.comment", lesson, summary=f"Commented on “{lesson.title}”")
         if actor.is_secretariat:
             for address in _author_addresses(lesson):
-                queue_mail(address, f"A comment on your lesson “{lesson.title}”", "lesson_reviewed",
+                queue_mail(address, _l("A comment on your lesson “%(title)s”", title=lesson.title), "lesson_reviewed",
                            lesson=lesson, action="commented on", comment=body, link=_link(lesson))
         else:
-            queue_mail(current_app.config["SECRETARIAT_EMAIL"], f"Reply on lesson: {lesson.title}",
+            queue_mail(current_app.config["SECRETARIAT_EMAIL"], _l("Reply on lesson: %(title)s", title=lesson.title),
                        "lesson_submitted", lesson=lesson, link=_link(lesson), reply=body)
     return comment
 
 
 # --- the toolkit --------------------------------------------------------------------------------
+
+@lru_cache(maxsize=1)
+def _seed_toolkit() -> dict[tuple[str, str], dict]:
+    """(phase, English title) → the item of seeds/toolkit.json, with its texts in the other languages."""
+    return {(item["phase"], item["title"]): item for item in read_json("toolkit.json")}
+
+
+def _seed_text(item: ToolkitItem, language: str | None, field: str) -> str | None:
+    """The seed's translation of a toolkit item's field, while the item still says what the seed says."""
+    language = language or current_language()
+    if language == DEFAULT:
+        return None
+    seed = _seed_toolkit().get((item.phase, item.title))
+    if seed is None or (field == "guidance" and (item.guidance or "") != seed.get("guidance", "")):
+        return None  # an item staff added or rewrote speaks only its own words
+    return (seed.get("labels" if field == "title" else "guidance_labels") or {}).get(language)
+
+
+def toolkit_title(item: ToolkitItem, language: str | None = None) -> str:
+    """Return a toolkit item's title in the page's language (the seed's translation, else its own)."""
+    return _seed_text(item, language, "title") or item.title
+
+
+def toolkit_guidance(item: ToolkitItem, language: str | None = None) -> str:
+    """Return a toolkit item's guidance (Markdown) in the page's language (the seed's translation, else its own)."""
+    return _seed_text(item, language, "guidance") or item.guidance
+
 
 def toolkit(phase: str | None = None):
     """Return the toolkit items (of one phase), in checklist order."""
@@ -287,8 +347,8 @@ def toolkit(phase: str | None = None):
 
 
 def _clean_item(values: dict) -> dict:
-    values = clean_values(values, TOOLKIT_FIELDS, LessonError, required={"title": "Give the item a title."})
-    _check_phase_and_themes(values, "Choose the phase of the item.")
+    values = clean_values(values, TOOLKIT_FIELDS, LessonError, required={"title": _("Give the item a title.")})
+    _check_phase_and_themes(values, _("Choose the phase of the item."))
     return values
 
 

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
+from crm import vocabulary
 from crm.accounts.access import public, secretariat_required
 from crm.forms import choices
+from crm.i18n import current_language
 from crm.incidents.models import Incident
 from crm.lessons import bp, services
 from crm.lessons.forms import CommentForm, LessonForm, ReviewForm, ToolkitItemForm
-from crm.lessons.models import LESSON_STATUSES, Lesson, LessonComment, ToolkitItem
+from crm.lessons.models import COMMENT_ACTIONS, LESSON_STATUSES, Lesson, LessonComment, ToolkitItem
 from crm.membership.models import City
 from crm.pagination import paginate
 
@@ -54,7 +57,10 @@ def lesson_detail(lesson_id):
     insider = current_user.is_secretariat or current_user.city_id == lesson.city_id
     review = ReviewForm(prefix="review") if current_user.is_secretariat else None
     comment = CommentForm(prefix="comment") if insider else None
+    written_in = services.lesson_language(lesson)
     return render_template("lessons/lesson_detail.html", lesson=lesson, insider=insider, review=review,
+                           written_in=written_in, written_in_name=vocabulary.language_name(written_in),
+                           reader_language=current_language(), comment_actions=COMMENT_ACTIONS,
                            comment_form=comment, can_edit=services.can_edit(current_user, lesson),
                            comments=list(lesson.comments.order_by(LessonComment.id)) if insider else [],
                            shared=[City.get_by_id(c) for c in services.shared_city_ids(lesson)], **_labels())
@@ -65,7 +71,7 @@ def _lesson_form(lesson: Lesson | None, city: City) -> LessonForm:
     form.phase.choices = choices(services.phases())
     form.themes.choices = choices(services.themes())
     incidents = Incident.select().where(Incident.city == city).order_by(Incident.occurred_on.desc(nulls="LAST"))
-    form.incident.choices = choices([("", "— none —")] + [(str(i.id), i.title) for i in incidents])
+    form.incident.choices = choices([("", _("— none —"))] + [(str(i.id), i.title) for i in incidents])
     others = City.select().where(City.id != city.id, City.status == "active").order_by(City.name)
     form.shared_cities.choices = choices([(str(c.id), c.name) for c in others])
     if request.method == "GET":
@@ -93,7 +99,7 @@ def lesson_new():
         city_id = incident.city_id if incident else None
     city = City.get_or_none(City.id == (city_id or 0))
     if city is None:
-        flash("Lessons belong to a member city: open this page from a city.", "warning")
+        flash(_("Lessons belong to a member city: open this page from a city."), "warning")
         return redirect(url_for("lessons.lesson_list"))
     form = _lesson_form(None, city)
     if form.validate_on_submit():
@@ -102,7 +108,7 @@ def lesson_new():
         except services.LessonError as exc:
             form.title.errors.append(str(exc))
         else:
-            flash("Saved as a draft. Submit it for review when it is ready.", "success")
+            flash(_("Saved as a draft. Submit it for review when it is ready."), "success")
             return redirect(url_for("lessons.lesson_detail", lesson_id=lesson.id))
     return render_template("lessons/lesson_form.html", form=form, lesson=None, city=city), (400 if form.errors else 200)
 
@@ -120,7 +126,7 @@ def lesson_edit(lesson_id):
         except services.LessonError as exc:
             form.title.errors.append(str(exc))
         else:
-            flash("Saved the lesson.", "success")
+            flash(_("Saved the lesson."), "success")
             return redirect(url_for("lessons.lesson_detail", lesson_id=lesson.id))
     return render_template("lessons/lesson_form.html", form=form, lesson=lesson, city=lesson.city), \
         (400 if form.errors else 200)
@@ -137,7 +143,7 @@ def lesson_submit(lesson_id):
     except services.LessonError as exc:
         flash(str(exc), "error")
     else:
-        flash("Sent to the secretariat for review. You will get a mail when they answer.", "success")
+        flash(_("Sent to the secretariat for review. You will get a mail when they answer."), "success")
     return redirect(url_for("lessons.lesson_detail", lesson_id=lesson.id))
 
 
@@ -148,7 +154,7 @@ def lesson_review(lesson_id):
     lesson = _lesson_or_404(lesson_id)
     form = ReviewForm(prefix="review")
     if not form.validate_on_submit():
-        flash("Choose a decision.", "error")
+        flash(_("Choose a decision."), "error")
         return redirect(url_for("lessons.lesson_detail", lesson_id=lesson.id))
     action = {"publish": services.publish_lesson, "archive": services.archive_lesson}
     try:
@@ -159,7 +165,8 @@ def lesson_review(lesson_id):
     except services.LessonError as exc:
         flash(str(exc), "error")
     else:
-        flash(f"The lesson is now {lesson.status_label.lower()}; a mail to the author is queued.", "success")
+        flash(_("The lesson is now %(status)s; a mail to the author is queued.", status=str(lesson.status_label).lower()),
+              "success")
     return redirect(url_for("lessons.lesson_detail", lesson_id=lesson.id))
 
 
@@ -176,9 +183,9 @@ def lesson_comment(lesson_id):
         except services.LessonError as exc:
             flash(str(exc), "error")
         else:
-            flash("Comment sent.", "success")
+            flash(_("Comment sent."), "success")
     else:
-        flash("Write a comment first.", "error")
+        flash(_("Write a comment first."), "error")
     return redirect(url_for("lessons.lesson_detail", lesson_id=lesson.id))
 
 
@@ -191,7 +198,8 @@ def toolkit():
     phases = services.phases()
     items = list(services.toolkit())
     by_phase = {key: [i for i in items if i.phase == key] for key in phases}
-    return render_template("lessons/toolkit.html", by_phase=by_phase, **_labels())
+    return render_template("lessons/toolkit.html", by_phase=by_phase, toolkit_title=services.toolkit_title,
+                           toolkit_guidance=services.toolkit_guidance, **_labels())
 
 
 def _toolkit_form(item=None) -> ToolkitItemForm:
@@ -205,14 +213,14 @@ def _toolkit_form(item=None) -> ToolkitItemForm:
 @secretariat_required
 def toolkit_new():
     """Add a toolkit item."""
-    return _toolkit_page(None, "Added the item to the toolkit.")
+    return _toolkit_page(None, _("Added the item to the toolkit."))
 
 
 @bp.route("/toolkit/<int:item_id>/edit", methods=["GET", "POST"])
 @secretariat_required
 def toolkit_edit(item_id):
     """Edit a toolkit item."""
-    return _toolkit_page(ToolkitItem.get_or_none(ToolkitItem.id == item_id) or abort(404), "Saved the toolkit item.")
+    return _toolkit_page(ToolkitItem.get_or_none(ToolkitItem.id == item_id) or abort(404), _("Saved the toolkit item."))
 
 
 def _toolkit_page(item: ToolkitItem | None, done: str):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import peewee
+from flask_babel import lazy_gettext as _l
 
 from crm.accounts.models import User
 from crm.core.fields import JSONDictField, JSONListField
@@ -10,9 +11,9 @@ from crm.db import BaseModel, utcnow
 from crm.lessons.models import ToolkitItem
 from crm.membership.models import City
 
-ADVICE_STATUSES = {"requested": "Waiting for the secretariat", "forwarded": "Forwarded to the peer city",
-                   "accepted": "Accepted: contacts exchanged", "declined": "Declined by the peer city",
-                   "cancelled": "Cancelled"}
+ADVICE_STATUSES = {"requested": _l("Waiting for the secretariat"), "forwarded": _l("Forwarded to the peer city"),
+                   "accepted": _l("Accepted: contacts exchanged"), "declined": _l("Declined by the peer city"),
+                   "cancelled": _l("Cancelled")}
 OPEN_ADVICE_STATUSES = ("requested", "forwarded")
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
+
 from crm.features import member_panel, panel
 
 
@@ -9,7 +11,7 @@ from crm.features import member_panel, panel
 def _overdue_advice():
     from crm.workspace.services import advice_queue, overdue_urgent
 
-    return {"title": "Advice requests", "template": "workspace/_panel_advice.html",
+    return {"title": _("Advice requests"), "template": "workspace/_panel_advice.html",
             "data": {"overdue": list(overdue_urgent().limit(10)), "open": advice_queue("open").count()}}
 
 
@@ -24,5 +26,5 @@ def _my_workspaces(user):
                  .order_by(Workspace.updated_at.desc()).limit(5))
     asked = list(AdviceRequest.select(AdviceRequest, Workspace).join(Workspace)
                  .where(Workspace.city == user.city_id).order_by(AdviceRequest.id.desc()).limit(5))
-    return {"title": "Incident workspaces", "template": "workspace/_home_workspaces.html", "order": 1,
+    return {"title": _("Incident workspaces"), "template": "workspace/_home_workspaces.html", "order": 1,
             "data": {"open": open_, "asked": asked}}

@@ -14,6 +14,8 @@ from collections import OrderedDict
 
 import peewee
 from flask import current_app
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from crm import indexing
 from crm.accounts.models import User
@@ -59,13 +61,13 @@ def _clean(values: dict) -> dict:
     from crm.peers.text import detect_language
 
     values = clean_values(values, WORKSPACE_FIELDS, WorkspaceError,
-                          required={"description": "Describe what happened, in your own words and language."})
+                          required={"description": _("Describe what happened, in your own words and language.")})
     if "description" in values:
         values["language"] = detect_language(values["description"])
     if "title" in values:
         values["title"] = (values["title"] or "").strip() or (values.get("description") or "Incident")[:80]
     if "phase" in values and values["phase"] not in lessons.PHASE_KEYS:
-        raise WorkspaceError("Choose the phase your city is in.")
+        raise WorkspaceError(_("Choose the phase your city is in."))
     if "facets" in values:
         values["facets"] = clean_facets(values["facets"])
     if "need_themes" in values:
@@ -283,11 +285,11 @@ def advice_for_token(token: str) -> AdviceRequest:
     """Return the advice request a signed link names; raise WorkspaceError if the link is not valid."""
     data = tokens.unsign_or_refuse(
         token, ANSWER_SALT, WorkspaceError, max_age=ANSWER_MAX_AGE,
-        expired="This link has expired. Write to the secretariat to answer the request.",
-        invalid="This link is not valid. Check that you copied all of it from the mail.")
+        expired=_("This link has expired. Write to the secretariat to answer the request."),
+        invalid=_("This link is not valid. Check that you copied all of it from the mail."))
     advice = AdviceRequest.get_or_none(AdviceRequest.id == data.get("rid"))
     if advice is None or advice.forwarded_to != data.get("to"):
-        raise WorkspaceError("This request no longer exists or was sent to someone else. Contact the secretariat.")
+        raise WorkspaceError(_("This request no longer exists or was sent to someone else. Contact the secretariat."))
     return advice
 
 
@@ -316,20 +318,21 @@ def request_advice(workspace: Workspace, peer_city: City, message: str, *, urgen
     if not can_access(actor, workspace) or actor.is_secretariat:
         raise PermissionError("Only the workspace's city asks for advice.")
     message = required_text(message, WorkspaceError,
-                            "Write a short message for the peer city: what you would like to ask them.")
+                            _("Write a short message for the peer city: what you would like to ask them."))
     if peer_city.id == workspace.city_id or peer_city.status != "active":
-        raise WorkspaceError("Choose another active member city.")
+        raise WorkspaceError(_("Choose another active member city."))
     if (AdviceRequest.select().where(AdviceRequest.workspace == workspace.id, AdviceRequest.peer_city == peer_city.id,
                                      AdviceRequest.status.in_(OPEN_ADVICE_STATUSES)).exists()):
-        raise WorkspaceError(f"You already asked {peer_city.name}: the request is still open.")
+        raise WorkspaceError(_("You already asked %(city)s: the request is still open.", city=peer_city.name))
     with database.atomic():
         advice = AdviceRequest.create(workspace=workspace, peer_city=peer_city, message=message, urgent=bool(urgent),
                                       requested_by=actor.id)
         record(actor, "advice.request", advice, summary=f"{workspace.city.name} asked for advice from {peer_city.name}",
                changes={"urgent": bool(urgent), "peer_city": peer_city.id})
-        queue_mail(current_app.config["SECRETARIAT_EMAIL"],
-                   f"{'URGENT: ' if urgent else ''}Advice request from {workspace.city.name} to {peer_city.name}",
-                   "advice_requested", advice=advice, workspace=workspace,
+        subject = (_l("URGENT: Advice request from %(asking)s to %(peer)s", asking=workspace.city.name,
+                      peer=peer_city.name) if urgent
+                   else _l("Advice request from %(asking)s to %(peer)s", asking=workspace.city.name, peer=peer_city.name))
+        queue_mail(current_app.config["SECRETARIAT_EMAIL"], subject, "advice_requested", advice=advice, workspace=workspace,
                    link=absolute_url("workspace.advice_queue"))
     return advice
 
@@ -337,14 +340,15 @@ def request_advice(workspace: Workspace, peer_city: City, message: str, *, urgen
 def forward_advice(advice: AdviceRequest, *, actor, note: str = "", to_email: str | None = None) -> AdviceRequest:
     """Forward a request to the peer city's focal point (staff), with signed accept/decline links."""
     if advice.status != "requested":
-        raise WorkspaceError(f"This request is {advice.status_label.lower()}: it cannot be forwarded now.")
+        raise WorkspaceError(_("This request is %(status)s: it cannot be forwarded now.",
+                               status=str(advice.status_label).lower()))
     if to_email:
         name, address = advice.peer_city.name, to_email.strip().lower()
     else:
         found = focal_point_address(advice.peer_city)
         if found is None:
-            raise WorkspaceError(f"{advice.peer_city.name} has no focal point with an email address and no member "
-                                 "user: add one on the city's page, or give an address.")
+            raise WorkspaceError(_("%(city)s has no focal point with an email address and no member user: add one "
+                                   "on the city's page, or give an address.", city=advice.peer_city.name))
         name, address = found
     with database.atomic():
         advice.status, advice.forwarded_at, advice.forwarded_by = "forwarded", utcnow(), actor.id
@@ -353,12 +357,13 @@ def forward_advice(advice: AdviceRequest, *, actor, note: str = "", to_email: st
         record(actor, "advice.forward", advice, summary=f"Forwarded advice request #{advice.id} to {address}",
                changes={"status": ["requested", "forwarded"], "to": address})
         token = answer_token(advice)
-        queue_mail(address, f"{advice.workspace.city.name} asks {advice.peer_city.name} for advice",
+        queue_mail(address, _l("%(asking)s asks %(peer)s for advice", asking=advice.workspace.city.name,
+                               peer=advice.peer_city.name),
                    "advice_forwarded", advice=advice, name=name, note=advice.staff_note,
                    accept=absolute_url("workspace.advice_answer", token=token, answer="accept"),
                    decline=absolute_url("workspace.advice_answer", token=token, answer="decline"))
         for email in _city_member_emails(advice.workspace.city_id):
-            queue_mail(email, f"Your request to {advice.peer_city.name} was forwarded", "advice_status",
+            queue_mail(email, _l("Your request to %(peer)s was forwarded", peer=advice.peer_city.name), "advice_status",
                        advice=advice, link=absolute_url("workspace.workspace_detail", workspace_id=advice.workspace_id))
     return advice
 
@@ -388,7 +393,7 @@ def _contacts_of(city: City, email: str | None, name: str = "") -> list[dict]:
 def answer_advice(advice: AdviceRequest, accept: bool, *, note: str = "") -> AdviceRequest:
     """Record the peer focal point's answer; on acceptance both sides get each other's contacts."""
     if advice.status != "forwarded":
-        raise WorkspaceError(f"This request is already {advice.status_label.lower()}.")
+        raise WorkspaceError(_("This request is already %(status)s.", status=str(advice.status_label).lower()))
     status = "accepted" if accept else "declined"
     requester = advice.requested_by
     asking = advice.workspace.city
@@ -403,16 +408,19 @@ def answer_advice(advice: AdviceRequest, accept: bool, *, note: str = "") -> Adv
             asking_side = _contacts_of(asking, requester.email if requester else None,
                                        requester.name if requester else "")
             for email in dict.fromkeys([*( [requester.email] if requester else []), *_city_member_emails(asking.id)]):
-                queue_mail(email, f"{advice.peer_city.name} accepted your request for advice", "advice_accepted",
+                queue_mail(email, _l("%(peer)s accepted your request for advice", peer=advice.peer_city.name),
+                           "advice_accepted",
                            advice=advice, other_city=advice.peer_city, contacts=peer_side, note=advice.answer_note,
                            link=link)
-            queue_mail(advice.forwarded_to, f"Contacts of {asking.name}", "advice_accepted", advice=advice,
+            queue_mail(advice.forwarded_to, _l("Contacts of %(city)s", city=asking.name), "advice_accepted", advice=advice,
                        other_city=asking, contacts=asking_side, note="", link=None)
         else:
             for email in _city_member_emails(asking.id):
-                queue_mail(email, f"Your request to {advice.peer_city.name} was declined", "advice_status",
+                queue_mail(email, _l("Your request to %(peer)s was declined", peer=advice.peer_city.name), "advice_status",
                            advice=advice, link=link)
-        queue_mail(current_app.config["SECRETARIAT_EMAIL"], f"Advice request #{advice.id} {status}", "advice_status",
+        subject = (_l("Advice request #%(number)s accepted", number=advice.id) if accept
+                   else _l("Advice request #%(number)s declined", number=advice.id))
+        queue_mail(current_app.config["SECRETARIAT_EMAIL"], subject, "advice_status",
                    advice=advice, link=absolute_url("workspace.advice_queue"))
     return advice
 
@@ -446,7 +454,8 @@ def flag_overdue(now: dt.datetime | None = None) -> int:
             advice.save()
             record(None, "advice.flag", advice, summary=f"Urgent advice request #{advice.id} unanswered")
             queue_mail(current_app.config["SECRETARIAT_EMAIL"],
-                       f"Urgent advice request #{advice.id} is still unanswered", "advice_overdue", advice=advice,
+                       _l("Urgent advice request #%(number)s is still unanswered", number=advice.id), "advice_overdue",
+                       advice=advice,
                        hours=current_app.config.get("ADVICE_URGENT_HOURS", 24), link=absolute_url("workspace.advice_queue"))
             flagged += 1
     return flagged

@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
-from crm import indexing
+from crm import indexing, vocabulary
 from crm.accounts.access import member_required, public, secretariat_required
 from crm.forms import choices
+from crm.i18n import DEFAULT, current_language
 from crm.incidents.models import FACETS
 from crm.incidents.services import facet_terms
 from crm.lessons import services as lessons
 from crm.lessons.models import ToolkitItem
 from crm.membership.models import City
+from crm.peers.wording import reasons_text
 from crm.workspace import bp, services
 from crm.workspace.forms import AdviceForm, AnswerForm, ForwardForm, WorkspaceForm
 from crm.workspace.models import ADVICE_STATUSES, AdviceRequest, Workspace
@@ -25,9 +28,18 @@ def _workspace_or_404(workspace_id: int) -> Workspace:
     return workspace
 
 
+def _facet_terms() -> dict[str, dict[str, str]]:
+    """The facet vocabulary (staff can extend it) with the seed values' labels in the page's language."""
+    terms = facet_terms()
+    if current_language() == DEFAULT:
+        return terms
+    return {facet: {key: vocabulary.facet_labels(facet).get(key, text) for key, text in values.items()}
+            for facet, values in terms.items()}
+
+
 def _form(workspace=None) -> WorkspaceForm:
     form = WorkspaceForm(obj=workspace)
-    form.set_choices(lessons.phases(), lessons.themes(), facet_terms())
+    form.set_choices(lessons.phases(), lessons.themes(), _facet_terms())
     if workspace is not None and request.method == "GET":
         for facet in FACETS:
             getattr(form, facet).data = (workspace.facets or {}).get(facet, [])
@@ -47,7 +59,7 @@ def workspace_new():
     """Open a workspace for an incident your city is responding to."""
     city = City.get_or_none(City.id == (current_user.city_id or 0))
     if city is None:
-        flash("Your account is not linked to a member city yet: ask the secretariat.", "warning")
+        flash(_("Your account is not linked to a member city yet: ask the secretariat."), "warning")
         return redirect(url_for("workspace.workspace_list"))
     form = _form()
     if form.validate_on_submit():
@@ -68,7 +80,7 @@ def workspace_detail(workspace_id):
         peers = services.find_workspace_peers(workspace)
         lessons_by_phase = services.relevant_lessons(workspace, current_user, peers)
     except indexing.SearchUnavailable as exc:  # the rest of the workspace works meanwhile
-        flash(f"Peers and lessons are not shown: {exc}", "warning")
+        flash(_("Peers and lessons are not shown: %(reason)s", reason=str(exc)), "warning")
         peers, lessons_by_phase = [], {}
     return _render_detail(workspace, peers, lessons_by_phase, AdviceForm(prefix="advice"))
 
@@ -82,8 +94,9 @@ def _render_detail(workspace, peers, lessons_by_phase, advice_form, status=200):
                            peer_cities=peer_cities, lessons_by_phase=lessons_by_phase,
                            checklist=services.checklist(workspace, current_user), advice_form=advice_form,
                            requests=list(workspace.advice_requests.order_by(AdviceRequest.id.desc())),
-                           phases=lessons.phases(), themes=lessons.themes(), terms=facet_terms(),
-                           facets=FACETS), status
+                           phases=lessons.phases(), themes=lessons.themes(), terms=_facet_terms(),
+                           facets=FACETS, peer_reasons=reasons_text, toolkit_title=lessons.toolkit_title,
+                           toolkit_guidance=lessons.toolkit_guidance), status
 
 
 @bp.route("/<int:workspace_id>/edit", methods=["GET", "POST"])
@@ -97,7 +110,7 @@ def workspace_edit(workspace_id):
         except services.WorkspaceError as exc:
             form.description.errors.append(str(exc))
         else:
-            flash("Saved. Peers and lessons are updated.", "success")
+            flash(_("Saved. Peers and lessons are updated."), "success")
             return redirect(url_for("workspace.workspace_detail", workspace_id=workspace.id))
     return render_template("workspace/workspace_form.html", form=form, workspace=workspace), \
         (400 if form.errors else 200)
@@ -110,7 +123,9 @@ def workspace_tick(workspace_id, item_id):
     item = ToolkitItem.get_or_none(ToolkitItem.id == item_id) or abort(404)
     tick = services.toggle_tick(workspace, item, actor=current_user)
     # The confirmation is shown on the item itself, and the page opens there: the user stays where they acted.
-    flash(f"Ticked “{item.title}”." if tick else f"Unticked “{item.title}”.", f"success:item-{item.id}")
+    title = lessons.toolkit_title(item)
+    flash(_("Ticked “%(item)s”.", item=title) if tick else _("Unticked “%(item)s”.", item=title),
+          f"success:item-{item.id}")
     return redirect(url_for("workspace.workspace_detail", workspace_id=workspace.id) + f"#item-{item.id}")
 
 
@@ -129,11 +144,11 @@ def workspace_advice(workspace_id):
         except services.WorkspaceError as exc:
             form.message.errors.append(str(exc))
         else:
-            flash(f"Your request for advice from {peer.name} went to the secretariat. You will get a mail at each "
-                  "step.", "success:advice")
+            flash(_("Your request for advice from %(city)s went to the secretariat. You will get a mail at each "
+                    "step.", city=peer.name), "success:advice")
             return redirect(url_for("workspace.workspace_detail", workspace_id=workspace.id) + "#advice")
     if peer is None:
-        form.peer_city.errors = ["Choose one of the peer cities shown above."]
+        form.peer_city.errors = [_("Choose one of the peer cities shown above.")]
     # The page again, with the message as typed and the reason next to the field (the browser focuses it).
     try:
         peers = services.find_workspace_peers(workspace)
@@ -163,14 +178,14 @@ def advice_forward(advice_id):
     advice = AdviceRequest.get_or_none(AdviceRequest.id == advice_id) or abort(404)
     form = ForwardForm()
     if not form.validate_on_submit():
-        flash("Check the address: " + " ".join(form.to_email.errors), "error")
+        flash(_("Check the address: %(problems)s", problems=" ".join(str(e) for e in form.to_email.errors)), "error")
         return redirect(url_for("workspace.advice_queue"))
     try:
         services.forward_advice(advice, actor=current_user, note=form.note.data, to_email=form.to_email.data or None)
     except services.WorkspaceError as exc:
         flash(str(exc), "error")
     else:
-        flash(f"Forwarded to {advice.forwarded_to}.", "success")
+        flash(_("Forwarded to %(address)s.", address=advice.forwarded_to), "success")
     return redirect(url_for("workspace.advice_queue"))
 
 
@@ -190,7 +205,7 @@ def advice_answer(token):
         except services.WorkspaceError as exc:
             flash(str(exc), "error")
         else:
-            flash("Thank you: your answer was recorded." + (" You will both get each other's contacts by mail."
-                                                            if answer == "accept" else ""), "success")
+            flash(_("Thank you: your answer was recorded. You will both get each other's contacts by mail.")
+                  if answer == "accept" else _("Thank you: your answer was recorded."), "success")
         return redirect(url_for("workspace.advice_answer", token=token))
     return render_template("workspace/advice_answer.html", advice=advice, form=form, answer=answer, error=None)
