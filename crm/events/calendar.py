@@ -7,6 +7,7 @@ from urllib.parse import urlsplit
 
 import icalendar
 from flask import current_app
+from flask_babel import gettext as _
 
 from crm.db import utcnow
 from crm.events.links import event_link
@@ -34,11 +35,11 @@ def _vevent(event) -> icalendar.Event:
         item.add("location", place)
     description = event.description or ""
     if event.online_url:
-        description = f"Online: {event.online_url}\n\n{description}"
+        description = _("Online: %(url)s", url=event.online_url) + f"\n\n{description}"
     item.add("description", description.strip())
     item.add("url", event_link(event))
     item.add("status", "CANCELLED" if event.status == "cancelled" else "CONFIRMED")
-    item.add("categories", [event.kind_label])
+    item.add("categories", [str(event.kind_label)])
     return item
 
 
@@ -59,9 +60,9 @@ def event_ics(event) -> bytes:
     return cal.to_ical()
 
 
-def feed_ics(events, name: str = "Strong Cities Network events") -> bytes:
-    """Return a calendar feed of ``events``."""
-    cal = _calendar(name)
+def feed_ics(events, name: str | None = None) -> bytes:
+    """Return a calendar feed of ``events`` (named for the network's events unless ``name`` is given)."""
+    cal = _calendar(name or _("Strong Cities Network events"))
     for event in events:
         cal.add_component(_vevent(event))
     return cal.to_ical()

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
+from flask_babel import force_locale
+from flask_babel import gettext as _
+
 from crm.audit.services import record
 from crm.db import database, utcnow
 from crm.events.capacity import compact_waiting, run_locked, seats_left
@@ -32,8 +35,14 @@ def check_in_open(event: Event, now: dt.datetime | None = None) -> bool:
 def window_message(event: Event) -> str:
     """Say when check-in is open, in the event's zone."""
     opens, closes = check_in_window(event)
-    return (f"Check-in is open from {format_local(event, opens)} until the end of the event, "
-            f"{format_local(event, closes)}.")
+    return _("Check-in is open from %(opens)s until the end of the event, %(closes)s.",
+             opens=format_local(event, opens), closes=format_local(event, closes))
+
+
+def _window_for_audit(event: Event) -> str:
+    """The window message as the audit log keeps it: in English, whoever overrode it."""
+    with force_locale("en"):
+        return window_message(event)
 
 
 def _override_needed(event: Event, override: bool) -> bool:
@@ -41,16 +50,16 @@ def _override_needed(event: Event, override: bool) -> bool:
     if check_in_open(event):
         return False
     if not override:
-        raise EventError(window_message(event) + " To check someone in outside it, use “Check in anyway”: "
-                         "it is recorded as an override.")
+        raise EventError(_("%(window)s To check someone in outside it, use “Check in anyway”: "
+                           "it is recorded as an override.", window=window_message(event)))
     return True
 
 
 def check_in(reg: Registration, *, actor, present: bool = True, override: bool = False) -> Registration:
     """Mark a registered person present (or undo it); outside the check-in window only with a staff override."""
     if reg.status != REGISTERED:
-        raise EventError(f"{reg.contact.name} is not registered ({reg.status_label.lower()}): "
-                         "register them first, or add them as a walk-in.")
+        raise EventError(_("%(name)s is not registered (%(status)s): register them first, or add them as a walk-in.",
+                           name=reg.contact.name, status=str(reg.status_label).lower()))
     overridden = _override_needed(reg.event, override) if present else False
     with database.atomic():
         old = reg.checked_in_at
@@ -59,7 +68,7 @@ def check_in(reg: Registration, *, actor, present: bool = True, override: bool =
         record(actor, "registration.check_in" if present else "registration.check_in_undo", reg,
                summary=f"{reg.contact.name} {'present' if present else 'not present'} at {reg.event.title}",
                changes={"checked_in_at": [old, reg.checked_in_at],
-                        **({"override": window_message(reg.event)} if overridden else {})})
+                        **({"override": _window_for_audit(reg.event)} if overridden else {})})
     return reg
 
 
@@ -70,7 +79,7 @@ def add_walk_in(event: Event, *, actor, name: str, email: str = "", organisation
     When every seat is taken, ``over_capacity`` adds them anyway, recorded as a walk-in over capacity.
     """
     if event.status not in (PUBLISHED, COMPLETED):
-        raise EventError("Walk-ins can only be added to a published event.")
+        raise EventError(_("Walk-ins can only be added to a published event."))
     overridden = _override_needed(event, override)
 
     def apply(locked: Event):
@@ -84,8 +93,9 @@ def add_walk_in(event: Event, *, actor, name: str, email: str = "", organisation
         free = seats_left(locked)
         full = free is not None and free <= 0
         if full and not over_capacity:
-            raise EventError(f"All {locked.capacity} seats are taken. Tick “Add over capacity” to add "
-                             f"{name} anyway: it is recorded as a walk-in over capacity.")
+            raise EventError(_("All %(capacity)s seats are taken. Tick “Add over capacity” to add %(name)s anyway: "
+                               "it is recorded as a walk-in over capacity.", capacity=locked.capacity, name=name),
+                             field="over_capacity")
         now = utcnow()
         values = dict(status=REGISTERED, source=WALK_IN_OVER_CAPACITY if full else "walk_in", registered_at=now, checked_in_at=now,
                       waiting_position=None, organisation=organisation, sector=sector or who.sector,
@@ -103,7 +113,7 @@ def add_walk_in(event: Event, *, actor, name: str, email: str = "", organisation
         record(actor, "registration.walk_in", reg,
                summary=f"Walk-in {who.name} at {locked.title}" + (" (over capacity)" if full else ""),
                changes={"status": REGISTERED, "source": values["source"],
-                        **({"override": window_message(locked)} if overridden else {})})
+                        **({"override": _window_for_audit(locked)} if overridden else {})})
         return reg
 
     return run_locked(event.id, apply)

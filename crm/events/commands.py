@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 from flask.cli import AppGroup, with_appcontext
+from flask_babel import gettext as _
 
 
 @click.group("events", cls=AppGroup)
@@ -24,7 +25,8 @@ def events_send_reminders(days):
     expired = services.process_offers()
     invitations = services.send_invitation_reminders()
     reminders = services.send_reminders(days=days)
-    click.echo(f"Expired {expired} offer(s); reminded {invitations} invitee(s) and {reminders} participant(s).")
+    click.echo(_("Expired %(expired)s offer(s); reminded %(invitations)s invitee(s) and %(reminders)s participant(s).",
+                 expired=expired, invitations=invitations, reminders=reminders))
 
 
 @events_group.command("process-offers")
@@ -35,4 +37,4 @@ def events_process_offers():
     from crm.events import services
 
     database.connect(reuse_if_open=True)
-    click.echo(f"Expired {services.process_offers()} offer(s).")
+    click.echo(_("Expired %(expired)s offer(s).", expired=services.process_offers()))

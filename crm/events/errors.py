@@ -6,7 +6,15 @@ from crm.core.errors import DomainError
 
 
 class EventError(DomainError):
-    """A user-facing refusal: the message says what happened and what to do."""
+    """A user-facing refusal: the message says what happened and what to do.
+
+    ``field`` names the form field the refusal is about, when there is one, so a view can show the
+    message beside it (whatever language the message is in).
+    """
+
+    def __init__(self, message: str = "", *, field: str | None = None):
+        super().__init__(message)
+        self.field = field
 
 
 class RegistrationRefused(EventError):

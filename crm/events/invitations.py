@@ -5,6 +5,9 @@ from __future__ import annotations
 import datetime as dt
 
 import peewee
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from crm.audit.services import record
 from crm.contacts.models import Contact
@@ -24,6 +27,7 @@ from crm.events.models import (
     Registration,
 )
 from crm.events.registration import ACTIVE_REGISTRATION, register, registration_of
+from crm.i18n import LANGUAGES
 from crm.mail import FAILED, QUEUED, SENDING, SENT, OutboxMail, queue_mail
 from crm.membership.models import City
 
@@ -65,28 +69,28 @@ def filter_contacts(*, sector: str = "", region: str = "", country: str = "", ci
 
 def why_not_invitable(contact: Contact) -> str | None:
     if not contact.email:
-        return "no email address"
+        return _("no email address")
     if contact.do_not_contact:
-        return "asked not to be contacted"
+        return _("asked not to be contacted")
     if not contact.accepts_event_invitations:
-        return "does not accept event invitations"
+        return _("does not accept event invitations")
     return None
 
 
 def send_invitations(event: Event, contacts, *, actor, message: str = "") -> tuple[list[Invitation], list[tuple]]:
     """Invite contacts personally; return (invitations sent, [(contact, reason skipped)])."""
     if event.status not in (PUBLISHED, DRAFT):
-        raise EventError("Invitations can only be sent for a draft or published event.")
+        raise EventError(_("Invitations can only be sent for a draft or published event."))
     sent, skipped = [], []
     with database.atomic():
         for contact in contacts:
             reason = why_not_invitable(contact)
             if reason is None and Invitation.select().where(Invitation.event == event,
                                                             Invitation.contact == contact).exists():
-                reason = "already invited"
+                reason = _("already invited")
             if reason is None and registration_of(event, contact) is not None and \
                     registration_of(event, contact).status in ACTIVE_REGISTRATION:
-                reason = "already registered"
+                reason = _("already registered")
             if reason:
                 skipped.append((contact, reason))
                 continue
@@ -100,12 +104,24 @@ def send_invitations(event: Event, contacts, *, actor, message: str = "") -> tup
 
 
 INVITATION_TEMPLATES = ("event_invitation", "event_invitation_reminder")
-DELIVERY_LABELS = {QUEUED: "Mail queued, not delivered yet", SENDING: "Mail being sent",
-                   SENT: "Mail delivered to the mail server", FAILED: "Mail not delivered: given up"}
+DELIVERY_LABELS = {QUEUED: _l("Mail queued, not delivered yet"), SENDING: _l("Mail being sent"),
+                   SENT: _l("Mail delivered to the mail server"), FAILED: _l("Mail not delivered: given up")}
 
 
-def _invitation_subjects(event: Event) -> tuple[str, str]:
-    return f"Invitation: {event.title}", f"Reminder: you are invited to {event.title}"
+def _invitation_subject(event: Event, *, reminder: bool):
+    """The subject of an invitation (or its reminder), rendered in the recipient's language."""
+    if reminder:
+        return _l("Reminder: you are invited to %(title)s", title=event.title)
+    return _l("Invitation: %(title)s", title=event.title)
+
+
+def _invitation_subjects(event: Event) -> list[str]:
+    """Every subject an invitation mail of ``event`` may carry, in each language of the interface."""
+    subjects = []
+    for code in LANGUAGES:
+        with force_locale(code):
+            subjects += [str(_invitation_subject(event, reminder=False)), str(_invitation_subject(event, reminder=True))]
+    return subjects
 
 
 def delivery_status(event: Event) -> dict[int, OutboxMail]:
@@ -174,8 +190,8 @@ def preview_invitation(event: Event, contact: Contact, message: str = "") -> str
     from flask import current_app, render_template
 
     draft = Invitation(event=event, contact=contact, message=message.strip(), sent_at=utcnow())
-    return render_template("mail/event_invitation.txt", subject=_invitation_subjects(event)[0], invitation=draft,
-                           link="[their personal link to accept or decline]", contact=contact,
+    return render_template("mail/event_invitation.txt", subject=_invitation_subject(event, reminder=False),
+                           invitation=draft, link=_("[their personal link to accept or decline]"), contact=contact,
                            base_url=current_app.config["BASE_URL"].rstrip("/"), **mail_context(event))
 
 
@@ -184,8 +200,7 @@ def invitation_link(inv: Invitation) -> str:
 
 
 def _invitation_mail(event: Event, inv: Invitation, *, reminder: bool) -> None:
-    subject = (f"Reminder: you are invited to {event.title}" if reminder else f"Invitation: {event.title}")
-    queue_mail(inv.contact.email, subject, "event_invitation_reminder" if reminder else "event_invitation",
+    queue_mail(inv.contact.email, _invitation_subject(event, reminder=reminder), "event_invitation_reminder" if reminder else "event_invitation",
                invitation=inv, link=invitation_link(inv), contact=inv.contact, **mail_context(event))
 
 

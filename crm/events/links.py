@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
+
 from crm.core import tokens
 from crm.core.urls import absolute_url
 from crm.events.errors import EventError
@@ -19,22 +21,22 @@ def make_token(obj, salt: str) -> str:
 
 
 def _load_token(token: str, salt: str) -> int:
-    data = tokens.unsign_or_refuse(token, salt, EventError, invalid="This link is not valid. Check that you copied "
-                                   "all of it, or write to the secretariat for a new one.")
+    data = tokens.unsign_or_refuse(token, salt, EventError, invalid=_("This link is not valid. Check that you copied "
+                                                                          "all of it, or write to the secretariat for a new one."))
     return int(data["id"])
 
 
 def invitation_for_token(token: str) -> Invitation:
     inv = Invitation.get_or_none(Invitation.id == _load_token(token, INVITATION_SALT))
     if inv is None:
-        raise EventError("This invitation no longer exists. Write to the secretariat if you think it should.")
+        raise EventError(_("This invitation no longer exists. Write to the secretariat if you think it should."))
     return inv
 
 
 def registration_for_token(token: str) -> Registration:
     reg = Registration.get_or_none(Registration.id == _load_token(token, REGISTRATION_SALT))
     if reg is None:
-        raise EventError("This registration no longer exists. Write to the secretariat if you think it should.")
+        raise EventError(_("This registration no longer exists. Write to the secretariat if you think it should."))
     return reg
 
 

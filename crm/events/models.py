@@ -6,6 +6,7 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 import peewee
+from flask_babel import lazy_gettext as _l
 
 from crm.accounts.models import User
 from crm.contacts.models import Contact
@@ -14,46 +15,48 @@ from crm.db import BaseModel, utcnow
 from crm.membership.models import City
 
 KINDS = {
-    "workshop": "Workshop",
-    "webinar": "Webinar",
-    "regional_meeting": "Regional meeting",
-    "summit": "Summit",
-    "site_visit": "Site visit",
-    "table_top": "Table-top exercise",
-    "peer_exchange": "Peer exchange",
+    "workshop": _l("Workshop"),
+    "webinar": _l("Webinar"),
+    "regional_meeting": _l("Regional meeting"),
+    "summit": _l("Summit"),
+    "site_visit": _l("Site visit"),
+    "table_top": _l("Table-top exercise"),
+    "peer_exchange": _l("Peer exchange"),
 }
 VISIBILITIES = {
-    "public": "Public: anyone can see it and register",
-    "members": "Members only: signed-in members can see it and register",
-    "invitation": "Invitation only: only invited people can register",
+    "public": _l("Public: anyone can see it and register"),
+    "members": _l("Members only: signed-in members can see it and register"),
+    "invitation": _l("Invitation only: only invited people can register"),
 }
+# The short name of each visibility, shown as a badge (the option text above says what it means).
+VISIBILITY_NAMES = {"public": _l("Public"), "members": _l("Members only"), "invitation": _l("Invitation only")}
 DRAFT, PUBLISHED, CANCELLED, COMPLETED = "draft", "published", "cancelled", "completed"
-STATUSES = {DRAFT: "Draft", PUBLISHED: "Published", CANCELLED: "Cancelled", COMPLETED: "Completed"}
+STATUSES = {DRAFT: _l("Draft"), PUBLISHED: _l("Published"), CANCELLED: _l("Cancelled"), COMPLETED: _l("Completed")}
 SESSION_KINDS = {
-    "session": "Session",
-    "keynote": "Keynote",
-    "panel": "Panel",
-    "workshop": "Working group",
-    "exercise": "Exercise",
-    "site_visit": "Site visit",
-    "break": "Break",
-    "meal": "Meal",
-    "networking": "Networking",
+    "session": _l("Session"),
+    "keynote": _l("Keynote"),
+    "panel": _l("Panel"),
+    "workshop": _l("Working group"),
+    "exercise": _l("Exercise"),
+    "site_visit": _l("Site visit"),
+    "break": _l("Break"),
+    "meal": _l("Meal"),
+    "networking": _l("Networking"),
 }
 
 # Registration states. REGISTERED and OFFERED hold a seat; WAITING is in the queue.
 REGISTERED, WAITING, OFFERED, CANCELLED_REG, EXPIRED = "registered", "waiting", "offered", "cancelled", "expired"
 REGISTRATION_STATUSES = {
-    REGISTERED: "Registered",
-    WAITING: "Waiting list",
-    OFFERED: "Seat offered",
-    CANCELLED_REG: "Cancelled",
-    EXPIRED: "Offer expired",
+    REGISTERED: _l("Registered"),
+    WAITING: _l("Waiting list"),
+    OFFERED: _l("Seat offered"),
+    CANCELLED_REG: _l("Cancelled"),
+    EXPIRED: _l("Offer expired"),
 }
 SEAT_HOLDING = (REGISTERED, OFFERED)
 
 PENDING, ACCEPTED, DECLINED = "pending", "accepted", "declined"
-INVITATION_STATUSES = {PENDING: "Not answered", ACCEPTED: "Accepted", DECLINED: "Declined"}
+INVITATION_STATUSES = {PENDING: _l("Not answered"), ACCEPTED: _l("Accepted"), DECLINED: _l("Declined")}
 
 
 class Event(BaseModel):
@@ -109,7 +112,7 @@ class Event(BaseModel):
 
     @property
     def visibility_label(self) -> str:
-        return VISIBILITIES.get(self.visibility, self.visibility).split(":")[0]
+        return VISIBILITY_NAMES.get(self.visibility, self.visibility)
 
     @property
     def is_past(self) -> bool:

@@ -1,5 +1,7 @@
 """The events panel of the secretariat's dashboard."""
 
+from flask_babel import gettext as _
+
 from crm.db import utcnow
 from crm.events.models import PUBLISHED, Event
 from crm.events.reports import upcoming_with_seats
@@ -8,7 +10,7 @@ from crm.features import member_panel, panel
 
 @panel
 def _upcoming_events():
-    return {"title": "Upcoming events", "template": "events/_panel_upcoming.html", "data": upcoming_with_seats()}
+    return {"title": _("Upcoming events"), "template": "events/_panel_upcoming.html", "data": upcoming_with_seats()}
 
 
 @member_panel
@@ -23,5 +25,5 @@ def _my_events(user):
     if contact is not None and events:
         regs = {r.event_id: r for r in Registration.select().where(Registration.contact == contact,
                                                                    Registration.event.in_([e.id for e in events]))}
-    return {"title": "Upcoming events", "template": "events/_home_events.html", "order": 2,
+    return {"title": _("Upcoming events"), "template": "events/_home_events.html", "order": 2,
             "data": {"events": events, "registrations": regs}}

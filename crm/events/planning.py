@@ -5,6 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from collections import OrderedDict, defaultdict
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
 from crm.audit.services import record
 from crm.contacts.models import Contact
 from crm.db import database, utcnow
@@ -33,13 +36,13 @@ EVENT_FIELDS = ("title", "kind", "description", "host_city", "venue", "address",
 
 def _check_event_values(values: dict) -> None:
     if values["ends_at"] <= values["starts_at"]:
-        raise EventError("The event must end after it starts.")
+        raise EventError(_("The event must end after it starts."))
     closes = values.get("registration_closes_at")
     opens = values.get("registration_opens_at")
     if opens and closes and closes <= opens:
-        raise EventError("Registration must close after it opens.")
+        raise EventError(_("Registration must close after it opens."))
     if values.get("capacity") is not None and values["capacity"] < 1:
-        raise EventError("Capacity must be at least 1, or left empty for no limit.")
+        raise EventError(_("Capacity must be at least 1, or left empty for no limit."))
 
 
 def create_event(*, actor, **values) -> Event:
@@ -65,8 +68,9 @@ def update_event(event: Event, *, actor, **values) -> Event:
         new_capacity = values.get("capacity", locked.capacity)
         taken = seats_taken(locked)
         if new_capacity is not None and new_capacity < taken:
-            raise EventError(f"{taken} seats are taken (registered or offered), so the capacity cannot go "
-                             f"below {taken}. Cancel registrations or move people to the waiting list first.")
+            raise EventError(_("%(taken)s seats are taken (registered or offered), so the capacity cannot go below "
+                               "%(taken)s. Cancel registrations or move people to the waiting list first.",
+                               taken=taken), field="capacity")
         for key, (_old, new) in changes.items():
             setattr(locked, key, new)
         locked.updated_at = utcnow()
@@ -95,7 +99,7 @@ def _mail_practical_change(event: Event, fields: list[str]) -> None:
               .where(Registration.event == event, Registration.status.in_(ACTIVE_REGISTRATION)))
     for reg in people:
         if reg.contact.email:
-            queue_mail(reg.contact.email, f"Changed: {event.title}", "event_changed",
+            queue_mail(reg.contact.email, _l("Changed: %(title)s", title=event.title), "event_changed",
                        attachments=ics_attachment(event), **mail_context(event, reg))
 
 
@@ -106,7 +110,7 @@ def _comparable(value):
 def publish_event(event: Event, *, actor) -> Event:
     """Publish a draft event: it becomes visible and open for registration."""
     if event.status != DRAFT:
-        raise EventError(f"Only a draft can be published; this event is {event.status_label.lower()}.")
+        raise EventError(_("Only a draft can be published; this event is %(status)s.", status=str(event.status_label).lower()))
     with database.atomic():
         event.status, event.published_at, event.updated_at = PUBLISHED, utcnow(), utcnow()
         event.save()
@@ -118,7 +122,7 @@ def publish_event(event: Event, *, actor) -> Event:
 def cancel_event(event: Event, *, actor, reason: str = "") -> int:
     """Cancel an event and mail everyone registered, offered a seat or waiting; return mails queued."""
     if event.status == CANCELLED:
-        raise EventError("This event is already cancelled.")
+        raise EventError(_("This event is already cancelled."))
 
     def apply(locked: Event):
         old = locked.status
@@ -129,7 +133,7 @@ def cancel_event(event: Event, *, actor, reason: str = "") -> int:
         mailed = 0
         for reg in people:
             if reg.contact.email:
-                queue_mail(reg.contact.email, f"Cancelled: {locked.title}", "event_cancelled",
+                queue_mail(reg.contact.email, _l("Cancelled: %(title)s", title=locked.title), "event_cancelled",
                            attachments=ics_attachment(locked), reason=locked.cancellation_reason,
                            **mail_context(locked, reg))
                 mailed += 1
@@ -143,7 +147,7 @@ def cancel_event(event: Event, *, actor, reason: str = "") -> int:
 def complete_event(event: Event, *, actor) -> Event:
     """Mark a published event that has ended as completed."""
     if event.status != PUBLISHED or not event.is_past:
-        raise EventError("Only a published event that has ended can be marked completed.")
+        raise EventError(_("Only a published event that has ended can be marked completed."))
     with database.atomic():
         event.status = COMPLETED
         event.save()
@@ -157,9 +161,9 @@ def complete_event(event: Event, *, actor) -> Event:
 
 def _check_session(event: Event, starts_at, ends_at):
     if ends_at <= starts_at:
-        raise EventError("A session must end after it starts.")
+        raise EventError(_("A session must end after it starts."))
     if starts_at < event.starts_at - dt.timedelta(days=1) or ends_at > event.ends_at + dt.timedelta(days=1):
-        raise EventError("The session is outside the event's dates: check the day and time.")
+        raise EventError(_("The session is outside the event's dates: check the day and time."))
 
 
 def save_session(event: Event, *, actor, session: Session | None = None, speaker_ids=(), **values) -> Session:

@@ -6,6 +6,8 @@ import datetime as dt
 
 import peewee
 from flask import current_app
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from crm.accounts.services import normalise_email
 from crm.audit.services import record
@@ -60,33 +62,36 @@ def find_or_create_contact(*, name: str, email: str | None, organisation: str = 
 def refusal(event: Event, contact: Contact | None = None, *, invited: bool = False) -> RegistrationRefused | None:
     """Return why a registration would be refused now (ignoring seats), or None."""
     now = utcnow()
-    secretariat = current_app.config.get("SECRETARIAT_EMAIL", "the secretariat")
+    secretariat = current_app.config.get("SECRETARIAT_EMAIL") or _("the secretariat")
     if event.status == CANCELLED:
-        return RegistrationRefused("cancelled", "This event has been cancelled, so it takes no registrations.")
+        return RegistrationRefused("cancelled", _("This event has been cancelled, so it takes no registrations."))
     if event.status == COMPLETED or event.starts_at <= now:
-        return RegistrationRefused("past", f"This event has already taken place (it started "
-                                           f"{format_local(event, event.starts_at)}), so registration is over.")
+        return RegistrationRefused("past", _("This event has already taken place (it started %(start)s), so "
+                                             "registration is over.", start=format_local(event, event.starts_at)))
     if event.status != PUBLISHED:
-        return RegistrationRefused("not_published", "This event is not open for registration yet.")
+        return RegistrationRefused("not_published", _("This event is not open for registration yet."))
     if event.visibility == "invitation" and not invited:
         has_invitation = contact is not None and Invitation.select().where(
             Invitation.event == event, Invitation.contact == contact).exists()
         if not has_invitation:
-            return RegistrationRefused("invitation_only", "This event is by invitation only, and we have no "
-                                       f"invitation for you. If you think you should take part, write to {secretariat}.")
+            return RegistrationRefused("invitation_only", _(
+                "This event is by invitation only, and we have no invitation for you. If you think you should take "
+                "part, write to %(secretariat)s.", secretariat=secretariat))
     if event.registration_opens_at and now < event.registration_opens_at:
-        return RegistrationRefused("not_open", "Registration has not opened yet: it opens "
-                                   f"{format_local(event, event.registration_opens_at)}.")
+        return RegistrationRefused("not_open", _("Registration has not opened yet: it opens %(opens)s.",
+                                                 opens=format_local(event, event.registration_opens_at)))
     if event.registration_closes_at and now >= event.registration_closes_at:
-        return RegistrationRefused("closed", "Registration closed "
-                                   f"{format_local(event, event.registration_closes_at)}. "
-                                   f"Write to {secretariat} if you still need to take part.")
+        return RegistrationRefused("closed", _("Registration closed %(closed)s. Write to %(secretariat)s if you "
+                                               "still need to take part.",
+                                               closed=format_local(event, event.registration_closes_at),
+                                               secretariat=secretariat))
     return None
 
 
 def _full_refusal(event: Event) -> RegistrationRefused:
-    return RegistrationRefused("full", f"This event is full: all {event.capacity} seats are taken and it has no "
-                                       "waiting list. Write to the secretariat if you need to take part.")
+    return RegistrationRefused("full", _("This event is full: all %(capacity)s seats are taken and it has no "
+                                         "waiting list. Write to the secretariat if you need to take part.",
+                                         capacity=event.capacity))
 
 
 def _registration_mail(event: Event, reg: Registration, *, by_staff: bool = False) -> None:
@@ -94,17 +99,17 @@ def _registration_mail(event: Event, reg: Registration, *, by_staff: bool = Fals
         return
     ctx = mail_context(event, reg)
     if reg.status == REGISTERED:
-        queue_mail(reg.contact.email, f"You are registered: {event.title}", "event_registered",
+        queue_mail(reg.contact.email, _l("You are registered: %(title)s", title=event.title), "event_registered",
                    attachments=ics_attachment(event), by_staff=by_staff, **ctx)
     elif reg.status == WAITING:
-        queue_mail(reg.contact.email, f"Waiting list, number {reg.waiting_position}: {event.title}",
-                   "event_waiting", by_staff=by_staff, **ctx)
+        queue_mail(reg.contact.email, _l("Waiting list, number %(position)s: %(title)s",
+                                         position=reg.waiting_position, title=event.title), "event_waiting", by_staff=by_staff, **ctx)
     elif reg.status == OFFERED:
-        queue_mail(reg.contact.email, f"A seat is free for you: {event.title}", "event_offer",
+        queue_mail(reg.contact.email, _l("A seat is free for you: %(title)s", title=event.title), "event_offer",
                    deadline=format_local(event, reg.offer_expires_at, viewer=False), **ctx)
     elif reg.status == CANCELLED_REG:
-        queue_mail(reg.contact.email, f"Registration cancelled: {event.title}", "event_registration_cancelled",
-                   by_staff=by_staff, **ctx)
+        queue_mail(reg.contact.email, _l("Registration cancelled: %(title)s", title=event.title),
+                   "event_registration_cancelled", by_staff=by_staff, **ctx)
 
 
 def send_offers(event: Event, actor) -> list[Registration]:
@@ -195,7 +200,7 @@ def cancel_registration(reg: Registration, *, actor=None, by_staff: bool = False
     def apply(locked: Event):
         fresh = Registration.get_by_id(reg.id)
         if fresh.status not in ACTIVE_REGISTRATION:
-            raise EventError("This registration is already cancelled.")
+            raise EventError(_("This registration is already cancelled."))
         old = fresh.status
         fresh.status, fresh.waiting_position, fresh.cancelled_at, fresh.updated_at = (
             CANCELLED_REG, None, utcnow(), utcnow())
@@ -221,13 +226,13 @@ def confirm_offer(reg: Registration, *, actor=None) -> Registration:
         if fresh.status == REGISTERED:
             return fresh
         if fresh.status != OFFERED:
-            raise EventError("This offer is no longer open. If you still want to take part, register again: "
-                             "you will join the waiting list if the event is full.")
+            raise EventError(_("This offer is no longer open. If you still want to take part, register again: "
+                               "you will join the waiting list if the event is full."))
         if fresh.offer_expires_at and fresh.offer_expires_at <= utcnow():
             _expire(locked, fresh, actor)
             return None  # committed: the seat passes on now, not at the next cron run
         if locked.status != PUBLISHED or locked.starts_at <= utcnow():
-            raise EventError("This event is no longer taking registrations.")
+            raise EventError(_("This event is no longer taking registrations."))
         fresh.status, fresh.registered_at, fresh.updated_at = REGISTERED, utcnow(), utcnow()
         fresh.offer_expires_at = None
         fresh.save()
@@ -238,7 +243,7 @@ def confirm_offer(reg: Registration, *, actor=None) -> Registration:
 
     confirmed = run_locked(reg.event_id, apply)
     if confirmed is None:
-        raise EventError("Sorry, this offer expired and the seat has been offered to the next person.")
+        raise EventError(_("Sorry, this offer expired and the seat has been offered to the next person."))
     return confirmed
 
 
@@ -246,7 +251,7 @@ def _expire(event: Event, reg: Registration, actor) -> None:
     reg.status, reg.offer_expires_at, reg.updated_at = EXPIRED, None, utcnow()
     reg.save()
     if reg.contact.email:
-        queue_mail(reg.contact.email, f"Your offered seat has passed on: {event.title}", "event_offer_expired",
+        queue_mail(reg.contact.email, _l("Your offered seat has passed on: %(title)s", title=event.title), "event_offer_expired",
                    **mail_context(event, reg))
     record(actor, "registration.expire", reg, summary=f"{reg.contact.name}'s offer for {event.title} expired",
            changes={"status": [OFFERED, EXPIRED]})
@@ -281,11 +286,11 @@ def move_registration(reg: Registration, *, actor, action: str, position: int | 
         old = (fresh.status, fresh.waiting_position)
         if action == "register":
             if fresh.status == REGISTERED:
-                raise EventError(f"{fresh.contact.name} is already registered.")
+                raise EventError(_("%(name)s is already registered.", name=fresh.contact.name))
             if fresh.status != OFFERED:
                 free = seats_left(locked)
                 if free is not None and free <= 0:
-                    raise EventError("No seat is free. Raise the capacity, or move someone to the waiting list first.")
+                    raise EventError(_("No seat is free. Raise the capacity, or move someone to the waiting list first."))
             was_waiting = fresh.status == WAITING
             fresh.status, fresh.waiting_position, fresh.registered_at = REGISTERED, None, utcnow()
             fresh.offer_expires_at = fresh.cancelled_at = None
@@ -294,7 +299,7 @@ def move_registration(reg: Registration, *, actor, action: str, position: int | 
                 compact_waiting(locked)
         elif action == "wait":
             if not locked.waiting_list and fresh.status != WAITING:
-                raise EventError("This event has no waiting list: turn it on in the event's settings first.")
+                raise EventError(_("This event has no waiting list: turn it on in the event's settings first."))
             held = fresh.holds_seat
             place_in_waiting(locked, fresh, position)
             fresh = Registration.get_by_id(reg.id)
@@ -302,7 +307,7 @@ def move_registration(reg: Registration, *, actor, action: str, position: int | 
                 send_offers(locked, actor)
                 fresh = Registration.get_by_id(reg.id)
         else:
-            raise EventError(f"Unknown action {action!r}.")
+            raise EventError(_("Unknown action %(action)s.", action=repr(action)))
         fresh.updated_at = utcnow()
         fresh.save()
         _registration_mail(locked, fresh, by_staff=True)
@@ -376,7 +381,8 @@ def send_reminders(now: dt.datetime | None = None, days: int | None = None) -> i
             claimed = (Registration.update(reminder_sent_at=now)
                        .where(Registration.id == reg.id, Registration.reminder_sent_at.is_null()).execute())
             if claimed:
-                queue_mail(reg.contact.email, f"Reminder: {event.title}, {format_local(event, event.starts_at, viewer=False)}",
+                queue_mail(reg.contact.email, _l("Reminder: %(title)s, %(start)s", title=event.title,
+                                                 start=format_local(event, event.starts_at, viewer=False)),
                            "event_reminder", attachments=ics_attachment(event), **mail_context(event, reg))
                 sent += 1
     return sent

@@ -6,6 +6,7 @@ import datetime as dt
 from collections import OrderedDict, defaultdict
 
 import peewee
+from flask_babel import gettext as _
 
 from crm import vocabulary
 from crm.contacts.models import Contact
@@ -14,6 +15,7 @@ from crm.db import utcnow
 from crm.events.models import OFFERED, PUBLISHED, REGISTERED, WAITING, Event, Invitation, Registration
 from crm.events.registration import ACTIVE_REGISTRATION, participants
 from crm.events.visibility import is_staff, visible_events
+from crm.i18n import current_language
 from crm.membership.models import City
 
 
@@ -32,10 +34,10 @@ def event_report(event: Event) -> dict:
                 label = sectors.get(key, key.replace("_", " ").capitalize())
             elif dimension == "country":
                 key = city.country if city else ""
-                label = _country_name(key) if key else "No city"
+                label = _country_name(key) if key else _("No city")
             else:
                 key = city.region if city else ""
-                label = regions.get(key, key) if key else "No city"
+                label = regions.get(key, key) if key else _("No city")
             row = rows.setdefault(key, {"key": key, "label": label, "registered": 0, "waiting": 0,
                                         "attended": 0, "no_show": 0})
             if reg.status == REGISTERED:
@@ -47,15 +49,22 @@ def event_report(event: Event) -> dict:
             elif reg.status in (WAITING, OFFERED):
                 row["waiting"] += 1
         ordered = sorted(rows.values(), key=lambda r: (-r["registered"], r["label"]))
-        total = {"label": "Total", **{k: sum(r[k] for r in ordered)
+        total = {"label": _("Total"), **{k: sum(r[k] for r in ordered)
                                        for k in ("registered", "waiting", "attended", "no_show")}}
         tables[dimension] = {"rows": ordered, "total": total}
     return {"tables": tables, "ended": ended}
 
 
 def _country_name(code: str) -> str:
+    """The country's name in the page's language (pycountry's English name in English)."""
     import pycountry
+    from babel import Locale
 
+    language = current_language()
+    if language != "en":
+        name = Locale.parse(language).territories.get(code.upper())
+        if name:
+            return name
     country = pycountry.countries.get(alpha_2=code)
     return country.name if country else code
 
@@ -99,7 +108,7 @@ def attendance_over_time(by: str = "city", period: str = "year") -> dict:
             label = sectors.get(key, key)
         else:
             city = reg.contact.city
-            label = f"{city.name} ({city.country})" if city else "No city"
+            label = f"{city.name} ({city.country})" if city else _("No city")
         row = table.setdefault(label, {"label": label, "counts": defaultdict(int), "total": 0})
         row["counts"][label_period] += 1
         row["total"] += 1

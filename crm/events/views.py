@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from crm.accounts.access import public, secretariat_required
@@ -139,7 +141,7 @@ def personal_feed(token):
         abort(404)
     if user is None or not user.is_active:
         abort(404)
-    return Response(calendar.feed_ics(visibility.feed_events(user), name="My Strong Cities events"),
+    return Response(calendar.feed_ics(visibility.feed_events(user), name=_("My Strong Cities events")),
                     mimetype="text/calendar")
 
 
@@ -156,7 +158,7 @@ def event_new():
         except EventError as exc:
             form.title.errors.append(str(exc))
         else:
-            flash(f"Saved the draft of {event.title}. Add its agenda, then publish it.", "success")
+            flash(_("Saved the draft of %(title)s. Add its agenda, then publish it.", title=event.title), "success")
             return redirect(url_for("events.event_detail", event_id=event.id))
     return render_template("events/event_form.html", form=form, event=None), (400 if form.errors else 200)
 
@@ -171,10 +173,10 @@ def event_edit(event_id):
         try:
             planning.update_event(event, actor=current_user, **form.values())
         except EventError as exc:
-            target = form.capacity if "capacity" in str(exc) else form.title
+            target = form.capacity if exc.field == "capacity" else form.title
             target.errors = list(target.errors) + [str(exc)]
         else:
-            flash(f"Saved {event.title}.", "success")
+            flash(_("Saved %(title)s.", title=event.title), "success")
             return redirect(url_for("events.event_detail", event_id=event.id))
     return render_template("events/event_form.html", form=form, event=event), (400 if form.errors else 200)
 
@@ -189,7 +191,7 @@ def event_publish(event_id):
     except EventError as exc:
         flash(str(exc), "error")
     else:
-        flash(f"{event.title} is published.", "success")
+        flash(_("%(title)s is published.", title=event.title), "success")
     return redirect(url_for("events.event_detail", event_id=event.id))
 
 
@@ -205,8 +207,8 @@ def event_cancel(event_id):
         except EventError as exc:
             flash(str(exc), "error")
         else:
-            flash(f"{event.title} is cancelled; a mail to each of the {mailed} people is queued (the outbox shows "
-                  "their delivery).", "success")
+            flash(_("%(title)s is cancelled; a mail to each of the %(count)s people is queued (the outbox shows "
+                    "their delivery).", title=event.title, count=mailed), "success")
         return redirect(url_for("events.event_detail", event_id=event.id))
     return render_template("events/event_cancel.html", form=form, event=event, counts=registration.counts(event))
 
@@ -221,7 +223,7 @@ def event_complete(event_id):
     except EventError as exc:
         flash(str(exc), "error")
     else:
-        flash(f"{event.title} is marked completed.", "success")
+        flash(_("%(title)s is marked completed.", title=event.title), "success")
     return redirect(url_for("events.event_detail", event_id=event.id))
 
 
@@ -259,12 +261,13 @@ def agenda_edit(event_id, session_id=None):
         except EventError as exc:
             form.day.errors = list(form.day.errors) + [str(exc)]
         else:
-            flash(f"Saved '{form.title.data}' in the agenda.", "success")
+            flash(_("Saved '%(title)s' in the agenda.", title=form.title.data), "success")
             clashes = planning.overlapping(saved)
             if clashes:  # parallel sessions may be meant: warn, never refuse
                 times = "; ".join(f"'{o.title}' ({event.local(o.starts_at):%H:%M}–{event.local(o.ends_at):%H:%M})"
                                   for o in clashes)
-                flash(f"It overlaps {times}. Fine for parallel sessions; otherwise change a time.", "warning")
+                flash(_("It overlaps %(sessions)s. Fine for parallel sessions; otherwise change a time.", sessions=times),
+                      "warning")
             return redirect(url_for("events.agenda_edit", event_id=event.id))
     form.chosen_speakers_first()
     return render_template("events/agenda_edit.html", form=form, event=event, session=session,
@@ -278,7 +281,7 @@ def agenda_delete(event_id, session_id):
     event = _event_or_404(event_id)
     session = Session.get_or_none(Session.id == session_id, Session.event == event) or abort(404)
     planning.delete_session(session, actor=current_user)
-    flash(f"Removed '{session.title}' from the agenda.", "success")
+    flash(_("Removed '%(title)s' from the agenda.", title=session.title), "success")
     return redirect(url_for("events.agenda_edit", event_id=event.id))
 
 
@@ -286,20 +289,20 @@ def agenda_delete(event_id, session_id):
 
 def _flash_registration(reg: Registration, created: bool) -> None:
     if not created:
-        flash(f"You already have a registration for this event: {_describe(reg)}", "info")
+        flash(_("You already have a registration for this event: %(state)s", state=_describe(reg)), "info")
     elif reg.status == REGISTERED:
-        flash("You are registered. A confirmation with a calendar file is on its way by mail.", "success")
+        flash(_("You are registered. A confirmation with a calendar file is on its way by mail."), "success")
     else:
-        flash(f"The event is full, so you are on the waiting list: number {reg.waiting_position}. "
-              "If a seat frees up we will offer it to you by mail.", "info")
+        flash(_("The event is full, so you are on the waiting list: number %(position)s. "
+                "If a seat frees up we will offer it to you by mail.", position=reg.waiting_position), "info")
 
 
 def _describe(reg: Registration) -> str:
     if reg.status == REGISTERED:
-        return "you are registered."
+        return _("you are registered.")
     if reg.status == OFFERED:
-        return "a seat is offered to you: confirm it through the link in your mail."
-    return f"you are on the waiting list, number {reg.waiting_position}."
+        return _("a seat is offered to you: confirm it through the link in your mail.")
+    return _("you are on the waiting list, number %(position)s.", position=reg.waiting_position)
 
 
 @bp.route("/<int:event_id>/register", methods=["POST"])
@@ -308,7 +311,8 @@ def register(event_id):
     event = _visible_event_or_404(event_id)
     form = RegistrationDetailsForm()
     if not form.validate_on_submit():
-        flash("Some answers need your attention: " + " ".join(sum(form.errors.values(), [])), "error")
+        flash(_("Some answers need your attention: %(errors)s", errors=" ".join(str(e) for e in sum(form.errors.values(), []))),
+              "error")
         return redirect(url_for("events.event_detail", event_id=event.id))
     try:
         reg, created = registration.register_user(event, current_user, details=form.details())
@@ -326,14 +330,14 @@ def unregister(event_id):
     form = ActionForm()
     reg = registration.registration_of(event, visibility.contact_for_user(current_user))
     if not form.validate_on_submit() or reg is None:
-        flash("You have no registration to cancel for this event.", "error")
+        flash(_("You have no registration to cancel for this event."), "error")
     else:
         try:
             registration.cancel_registration(reg, actor=current_user)
         except EventError as exc:
             flash(str(exc), "error")
         else:
-            flash("Your registration is cancelled. Thank you for freeing your seat.", "success")
+            flash(_("Your registration is cancelled. Thank you for freeing your seat."), "success")
     return redirect(url_for("events.event_detail", event_id=event.id))
 
 
@@ -370,17 +374,17 @@ def manage_registration(token):
     try:
         reg = links.registration_for_token(token)
     except EventError as exc:
-        return render_template("events/message.html", title="Link not valid", message=str(exc)), 404
+        return render_template("events/message.html", title=_("Link not valid"), message=str(exc)), 404
     form = ActionForm()
     if form.validate_on_submit():
         action = request.form.get("action")
         try:
             if action == "confirm":
                 reg = registration.confirm_offer(reg)
-                flash("Your seat is confirmed. A confirmation with a calendar file is on its way.", "success")
+                flash(_("Your seat is confirmed. A confirmation with a calendar file is on its way."), "success")
             elif action == "cancel":
                 reg = registration.cancel_registration(reg)
-                flash("Your registration is cancelled. Thank you for letting us know.", "success")
+                flash(_("Your registration is cancelled. Thank you for letting us know."), "success")
             else:
                 abort(400)
         except EventError as exc:
@@ -427,10 +431,12 @@ def invite(event_id):
             # The mails go out after the commit: say what has happened so far, not what we hope.
             mails = invitations.delivery_status(event) if sent else {}
             delivered = sum(1 for inv in sent if inv.id in mails and mails[inv.id].status == "sent")
-            flash(f"{len(sent)} invitation{'' if len(sent) == 1 else 's'} queued, {delivered} delivered so far. "
-                  "The list below shows each mail's delivery.", "success")
+            flash(ngettext("%(num)d invitation queued, %(delivered)s delivered so far. "
+                           "The list below shows each mail's delivery.",
+                           "%(num)d invitations queued, %(delivered)s delivered so far. "
+                           "The list below shows each mail's delivery.", len(sent), delivered=delivered), "success")
             for contact, reason in skipped:
-                flash(f"Not invited: {contact.name} ({reason}).", "warning")
+                flash(_("Not invited: %(name)s (%(reason)s).", name=contact.name, reason=reason), "warning")
             return redirect(url_for("events.invite", event_id=event.id, **{k: v for k, v in filters.items() if v}))
     past_events = Event.select().where(Event.starts_at < utcnow()).order_by(Event.starts_at.desc())
     delivery = invitations.delivery_status(event)
@@ -450,7 +456,7 @@ def answer_invitation(token):
     try:
         inv = links.invitation_for_token(token)
     except EventError as exc:
-        return render_template("events/message.html", title="Link not valid", message=str(exc)), 404
+        return render_template("events/message.html", title=_("Link not valid"), message=str(exc)), 404
     event = inv.event
     form = RegistrationDetailsForm()
     reg = registration.registration_of(event, inv.contact)
@@ -465,7 +471,7 @@ def answer_invitation(token):
             if accept:
                 return redirect(url_for("events.manage_registration",
                                         token=links.make_token(reg, links.REGISTRATION_SALT)))
-            flash("Thank you for letting us know. You have declined the invitation.", "info")
+            flash(_("Thank you for letting us know. You have declined the invitation."), "info")
             return redirect(url_for("events.answer_invitation", token=token))
     inv = Invitation.get_by_id(inv.id)
     return render_template("events/answer_invitation.html", inv=inv, event=event, form=form, reg=reg,
@@ -502,11 +508,15 @@ def move(event_id, reg_id):
         except EventError as exc:
             flash(str(exc), "error")
         else:
-            flash(f"{reg.contact.name}: {reg.status_label.lower()}"
-                  + (f", number {reg.waiting_position}" if reg.waiting_position else "") + ". A mail telling them is queued.",
-                  "success")
+            if reg.waiting_position:
+                flash(_("%(name)s: %(status)s, number %(position)s. A mail telling them is queued.",
+                        name=reg.contact.name, status=str(reg.status_label).lower(), position=reg.waiting_position),
+                      "success")
+            else:
+                flash(_("%(name)s: %(status)s. A mail telling them is queued.", name=reg.contact.name,
+                        status=str(reg.status_label).lower()), "success")
     else:
-        flash("Choose where to move this person.", "error")
+        flash(_("Choose where to move this person."), "error")
     return redirect(url_for("events.participant_list", event_id=event.id))
 
 
@@ -545,9 +555,12 @@ def check_in_mark(event_id, reg_id):
         except EventError as exc:
             flash(str(exc), "error")
         else:
-            flash(f"{reg.contact.name} is {'checked in' if present else 'no longer checked in'}"
-                  f"{' (override recorded)' if override and present and not checkin.check_in_open(event) else ''}.",
-                  "success")
+            if not present:
+                flash(_("%(name)s is no longer checked in.", name=reg.contact.name), "success")
+            elif override and not checkin.check_in_open(event):
+                flash(_("%(name)s is checked in (override recorded).", name=reg.contact.name), "success")
+            else:
+                flash(_("%(name)s is checked in.", name=reg.contact.name), "success")
     return redirect(url_for("events.check_in", event_id=event.id, q=request.form.get("q", ""),
                             **({"override": "1"} if request.form.get("override") == "1" else {})))
 
@@ -565,10 +578,12 @@ def walk_in(event_id):
                                        over_capacity=bool(form.over_capacity.data), override=form.override.data == "1")
         except EventError as exc:
             # Shown next to the form, which keeps everything typed.
-            (form.over_capacity if "seats are taken" in str(exc) else form.name).errors.append(str(exc))
+            (form.over_capacity if exc.field == "over_capacity" else form.name).errors.append(str(exc))
         else:
-            over = " over capacity" if reg.source == checkin.WALK_IN_OVER_CAPACITY else ""
-            flash(f"Added {reg.contact.name} as a walk-in{over}, checked in.", "success")
+            if reg.source == checkin.WALK_IN_OVER_CAPACITY:
+                flash(_("Added %(name)s as a walk-in over capacity, checked in.", name=reg.contact.name), "success")
+            else:
+                flash(_("Added %(name)s as a walk-in, checked in.", name=reg.contact.name), "success")
             return redirect(url_for("events.check_in", event_id=event.id,
                                     **({"override": "1"} if form.override.data == "1" else {})))
     return render_template("events/check_in.html", event=event, regs=list(registration.participants(event, status=REGISTERED)),
