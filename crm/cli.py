@@ -1,4 +1,9 @@
-"""The ``crm`` command: Flask's CLI under the app factory, with the project's command groups."""
+"""The ``crm`` command: Flask's CLI under the app factory, with the project's command groups.
+
+Commands speak the language of ``CRM_LANG``, else of the environment's locale (``LC_ALL``, ``LC_MESSAGES``,
+``LANG``), when the interface has it, else English. ``--help`` is English: click reads the help texts when
+the commands are defined, before any language is chosen.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +14,7 @@ import sys
 import click
 from flask import current_app
 from flask.cli import AppGroup, FlaskGroup, with_appcontext
+from flask_babel import gettext as _
 
 # Commands that serve pages or mail signed links: they need a real CRM_SECRET_KEY (only `crm run` in
 # development mode may use the development key).
@@ -16,6 +22,17 @@ SIGNING_COMMANDS = {"run", "events", "advice", "shell"}
 # Commands that neither serve pages nor build links: their app has no blueprint, so no view module is
 # imported and they start fast (crm.features). (`crm --help` and `crm COMMAND --help` build no app at all.)
 PAGELESS_COMMANDS = {None, "db", "config", "seed", "import", "search", "peers"}
+
+
+def cli_language() -> str:
+    """Return the language of the command's messages: ``CRM_LANG``, else the locale's (``fr_FR.UTF-8`` is French)."""
+    from crm.i18n import DEFAULT, supported
+
+    for name in ("CRM_LANG", "LC_ALL", "LC_MESSAGES", "LANG"):
+        value = os.environ.get(name, "").strip()
+        if value:  # the first one set decides, as for any program: "C" or an unknown language is English
+            return supported(value.split(".")[0].split("@")[0].split("_")[0]) or DEFAULT
+    return DEFAULT
 
 
 def _create_app():
@@ -30,7 +47,7 @@ def _create_app():
         os.environ["FLASK_DEBUG"] = "1"
     try:
         app = create_app({"ALLOW_DEV_SECRET_KEY": name not in SIGNING_COMMANDS, "DEV_SERVER": name == "run",
-                          "VIEWS": name not in PAGELESS_COMMANDS})
+                          "VIEWS": name not in PAGELESS_COMMANDS, "CLI_LANGUAGE": cli_language()})
     except ConfigurationError as exc:
         raise click.ClickException(str(exc)) from None
     if command and command[0] not in ("db", "config", "--help", "routes"):
@@ -58,8 +75,8 @@ def prepare_empty_database(app) -> None:
             except ResourceNotFound as exc:
                 raise click.ClickException(str(exc)) from None
             seeding.run(demo=False)
-            click.echo(f"Fresh database: applied {len(applied)} migration(s) and loaded the reference data.",
-                       err=True)
+            click.echo(_("Fresh database: applied %(count)s migration(s) and loaded the reference data.",
+                         count=len(applied)), err=True)
         finally:
             database.close()
 
@@ -154,12 +171,12 @@ def upgrade():
     r = _router()
     pending = r.diff
     if not pending:
-        click.echo("Database is up to date.")
+        click.echo(_("Database is up to date."))
         return
-    with click.progressbar(pending, label="Applying migrations", file=sys.stderr) as bar:
+    with click.progressbar(pending, label=_("Applying migrations"), file=sys.stderr) as bar:
         for name in bar:
             r.run_one(name, r.migrator, fake=False)
-    click.echo(f"Applied {len(pending)} migration(s): {', '.join(pending)}")
+    click.echo(_("Applied %(count)s migration(s): %(names)s", count=len(pending), names=", ".join(pending)))
 
 
 @db.command()
@@ -168,10 +185,10 @@ def status():
     """List applied and pending migrations."""
     r = _router()
     for name in r.done:
-        click.echo(f"[applied] {name}")
+        click.echo(_("[applied] %(name)s", name=name))
     for name in r.diff:
-        click.echo(f"[pending] {name}")
-    click.echo(f"{len(r.done)} applied, {len(r.diff)} pending.")
+        click.echo(_("[pending] %(name)s", name=name))
+    click.echo(_("%(done)s applied, %(pending)s pending.", done=len(r.done), pending=len(r.diff)))
 
 
 @db.command()
@@ -180,10 +197,10 @@ def downgrade():
     """Roll back the last applied migration."""
     r = _router()
     if not r.done:
-        raise click.ClickException("No migration has been applied.")
+        raise click.ClickException(_("No migration has been applied."))
     name = r.done[-1]
     r.rollback()
-    click.echo(f"Rolled back {name}.")
+    click.echo(_("Rolled back %(name)s.", name=name))
 
 
 @db.command("new", with_appcontext=False)
@@ -196,7 +213,8 @@ def new_migration(name):
 
     database.initialize(peewee.SqliteDatabase(":memory:"))
     created = router().create(name, auto=all_models())
-    click.echo(f"Wrote migrations/{created}.py: review it before committing." if created else "No changes found.")
+    click.echo(_("Wrote migrations/%(name)s.py: review it before committing.", name=created) if created
+               else _("No changes found."))
 
 
 # --- seeds --------------------------------------------------------------------------------------
@@ -210,15 +228,17 @@ def seed(demo):
     from crm.db import database
 
     database.connect(reuse_if_open=True)
-    with click.progressbar(length=len(seeding.loaders(demo=demo)), label="Loading seeds",
+    with click.progressbar(length=len(seeding.loaders(demo=demo)), label=_("Loading seeds"),
                            file=sys.stderr) as bar:
         created = seeding.run(demo=demo, progress=lambda _name: bar.update(1))
     total = sum(created.values())
-    click.echo(f"Created {total} record(s)." if total else "Nothing to add: the seeds are already loaded.")
+    click.echo(_("Created %(count)s record(s).", count=total) if total
+               else _("Nothing to add: the seeds are already loaded."))
     if demo:
-        click.echo("Demo logins:")
+        click.echo(_("Demo logins:"))
         for role, email, _name, password in seeding.DEMO_LOGINS:
-            click.echo(f"  {role:<7} {email:<22} password: {password}")
+            click.echo(_("  %(role)s %(email)s password: %(password)s", role=f"{role:<7}", email=f"{email:<22}",
+                         password=password))
 
 
 # --- users --------------------------------------------------------------------------------------
@@ -242,13 +262,13 @@ def users_create(email, role, name, password):
     from crm.forms import PASSWORD_MIN
 
     if len(password) < PASSWORD_MIN:
-        raise click.BadParameter(f"use at least {PASSWORD_MIN} characters", param_hint="--password")
+        raise click.BadParameter(_("use at least %(count)s characters", count=PASSWORD_MIN), param_hint="--password")
     database.connect(reuse_if_open=True)
     try:
         user = create_user(email, name or email, role, password)
     except AccountError as exc:
         raise click.ClickException(str(exc)) from exc
-    click.echo(f"Created {user.role} {user.email}.")
+    click.echo(_("Created %(role)s %(email)s.", role=user.role, email=user.email))
 
 
 # --- mail ---------------------------------------------------------------------------------------
@@ -277,9 +297,10 @@ def send_queued(force, limit, reclaim_after):
     if limit is None and current_app.config.get("MAIL_RATE"):
         limit = current_app.config["MAIL_RATE"]  # run by cron every minute: at most CRM_MAIL_RATE a minute
     due = mail.OutboxMail.select().where(mail.OutboxMail.status == mail.QUEUED).count()
-    with click.progressbar(length=limit or due, label="Sending mail", file=sys.stderr) as bar:
+    with click.progressbar(length=limit or due, label=_("Sending mail"), file=sys.stderr) as bar:
         sent, failed = mail.send_queued(force=force, limit=limit, progress=bar.update, reclaim_after=reclaim_after)
-    click.echo(f"Sent {sent} mail(s); {failed} could not be sent and stay queued or were given up.")
+    click.echo(_("Sent %(sent)s mail(s); %(failed)s could not be sent and stay queued or were given up.",
+                 sent=sent, failed=failed))
     if failed:
         current_app.logger.warning("%d mail(s) failed", failed)
 
@@ -366,8 +387,9 @@ def run_import(check, apply, path, mode, only_valid, label):
     try:
         result = apply(plan, mode=mode, only_valid=only_valid)
     except ImportRefused as exc:
-        raise click.ClickException(f"{len(plan.invalid)} row(s) with errors; nothing was imported. {exc} "
-                                   "(--only-valid imports the valid rows.)") from exc
+        raise click.ClickException(_("%(count)s row(s) with errors; nothing was imported. %(reason)s "
+                                     "(--only-valid imports the valid rows.)", count=len(plan.invalid),
+                                     reason=exc)) from exc
     indexing.apply_pending(wait=True)
     click.echo(f"{label}: {result}.")
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 from urllib.parse import urlencode
 
-from flask import has_app_context, has_request_context, request, session
+from flask import current_app, has_app_context, has_request_context, request, session
 from flask_babel import Babel, get_locale, refresh
 from flask_login import current_user
 
@@ -39,8 +39,8 @@ def _user_language() -> str | None:
 
 def select_locale() -> str:
     """Return the request's language: the session's switch, the user's choice, the browser's, English."""
-    if not has_request_context():
-        return DEFAULT
+    if not has_request_context():  # a command: the language `crm` chose (crm.cli.cli_language)
+        return supported(current_app.config.get("CLI_LANGUAGE")) or DEFAULT
     return (supported(session.get(SESSION_KEY))
             or _user_language()
             or request.accept_languages.best_match(list(LANGUAGES))

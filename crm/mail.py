@@ -100,12 +100,12 @@ def _city_language(person) -> str | None:
 def recipient_language(recipient, language: str | None = None) -> str:
     """Return the language a mail to ``recipient`` (an address, a ``User`` or a ``Contact``) is written in.
 
-    ``language`` when given (English if the interface does not speak it); else the person's own choice (the
-    user's, then the contact's with that address), then the first language of their city, then English. Mail
-    to the secretariat's address is in English unless a user with that address chose a language.
+    ``language`` when given and the interface speaks it; else the person's own choice (the user's, then the
+    contact's with that address), then the first language of their city, then English. Mail to the
+    secretariat's address is in English unless a user with that address chose a language.
     """
-    if language:
-        return supported(language) or DEFAULT
+    if supported(language):
+        return supported(language)
     if isinstance(recipient, (User, Contact)):
         people = [recipient]
     else:

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import click
 from flask.cli import AppGroup, with_appcontext
+from flask_babel import gettext as _
 
 
 @click.group("mailing", cls=AppGroup)
@@ -40,9 +41,11 @@ def send_command(rate):
 
     database.connect(reuse_if_open=True)
     for mailing, queued in services.queue_due_mailings():
-        click.echo(f"Scheduled mailing {mailing.id} “{mailing.subject}”: {queued} mail(s) queued.")
+        click.echo(_("Scheduled mailing %(id)s “%(subject)s”: %(count)s mail(s) queued.", id=mailing.id,
+                     subject=mailing.subject, count=queued))
     sent, failed = services.send_queued_mailings(rate=rate)
-    click.echo(f"Sent {sent} mailing message(s); {failed} could not be sent and stay queued or were given up.")
+    click.echo(_("Sent %(sent)s mailing message(s); %(failed)s could not be sent and stay queued or were given up.",
+                 sent=sent, failed=failed))
 
 
 def _read_bounces(path: Path) -> None:
@@ -51,10 +54,12 @@ def _read_bounces(path: Path) -> None:
 
     database.connect(reuse_if_open=True)
     counts = bounces.import_bounces(path)
-    click.echo(f"Read {counts['reports']} bounce report(s): {counts['hard']} hard and {counts['soft']} soft "
-               f"bounce(s) recorded, {counts['already']} already known; {counts['not_reports']} other mail(s) skipped.")
+    click.echo(_("Read %(reports)s bounce report(s): %(hard)s hard and %(soft)s soft bounce(s) recorded, "
+                 "%(already)s already known; %(others)s other mail(s) skipped.", reports=counts["reports"],
+                 hard=counts["hard"], soft=counts["soft"], already=counts["already"], others=counts["not_reports"]))
     found = bounces.bouncing_emails()
-    click.echo(f"{len(found)} address(es) are bouncing (at least {bounces.bounce_limit()} hard bounces) and get no mailing.")
+    click.echo(_("%(count)s address(es) are bouncing (at least %(limit)s hard bounces) and get no mailing.",
+                 count=len(found), limit=bounces.bounce_limit()))
 
 
 @mail_group.command("bounces")
@@ -90,8 +95,9 @@ def _find_audience(name: str):
     if segment is not None:
         return segment.mailing_list, segment
     lists = ", ".join(f"{m.slug} ({m.name})" for m in MailingList.select().order_by(MailingList.name))
-    segments = ", ".join(s.name for s in Segment.select().order_by(Segment.name)) or "none yet"
-    raise click.ClickException(f"No list or segment “{name}”. The lists are: {lists}. The segments: {segments}.")
+    segments = ", ".join(s.name for s in Segment.select().order_by(Segment.name)) or _("none yet")
+    raise click.ClickException(_("No list or segment “%(name)s”. The lists are: %(lists)s. The segments: %(segments)s.",
+                                 name=name, lists=lists, segments=segments))
 
 
 def _queue(list_name, subject, body_file, language, dry_run):
@@ -109,12 +115,13 @@ def _queue(list_name, subject, body_file, language, dry_run):
         if problem:
             raise click.ClickException(problem)
     audience = services.audience(mailing_list, segment)
-    label = f"{segment.name} (segment of {mailing_list.name})" if segment else mailing_list.name
+    label = _("%(segment)s (segment of %(list)s)", segment=segment.name, list=mailing_list.name) if segment \
+        else mailing_list.name
     click.echo(f"{label}: {audience.summary()}")
     for _key, why, found in audience.reasons():
-        click.echo(f"  {len(found)} {why}")
+        click.echo("  " + _("%(count)s %(reason)s", count=len(found), reason=why))
     if dry_run:
-        click.echo("Dry run: nothing queued.")
+        click.echo(_("Dry run: nothing queued."))
         return
     try:
         mailing = services.save_mailing(None, mailing_list=mailing_list, segment=segment, subject=subject, body=body,
@@ -122,9 +129,12 @@ def _queue(list_name, subject, body_file, language, dry_run):
     except services.MailingError as exc:
         raise click.ClickException(str(exc)) from None
     queued = services.queue_mailing(mailing)
-    when = ("`crm mailings send` delivers them at CRM_MAIL_RATE a minute" if current_app.config.get("MAIL_RATE")
-            else "the outbox delivers them as this command ends; `crm mail send-queued` retries any that fail")
-    click.echo(f"Mailing {mailing.id}: {queued} mail(s) queued; {when}.")
+    if current_app.config.get("MAIL_RATE"):
+        click.echo(_("Mailing %(id)s: %(count)s mail(s) queued; `crm mailings send` delivers them at CRM_MAIL_RATE a "
+                     "minute.", id=mailing.id, count=queued))
+    else:
+        click.echo(_("Mailing %(id)s: %(count)s mail(s) queued; the outbox delivers them as this command ends; "
+                     "`crm mail send-queued` retries any that fail.", id=mailing.id, count=queued))
 
 
 def _queue_options(command):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import peewee
+from flask_babel import gettext as _
 
 from crm.accounts.models import User
 from crm.contacts.models import Contact
@@ -87,7 +88,7 @@ class Mailing(BaseModel):
     def audience_name(self) -> str:
         """Who it goes to, in words: the list, or the segment (of the list's subscribers)."""
         if self.segment_id:
-            return f"{self.segment.name} (segment of {self.mailing_list.name})"
+            return _("%(segment)s (segment of %(list)s)", segment=self.segment.name, list=self.mailing_list.name)
         return self.mailing_list.name
 
 

@@ -9,6 +9,9 @@ from __future__ import annotations
 import datetime as dt
 
 import peewee
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from crm import vocabulary
 from crm.audit.services import record
@@ -23,12 +26,12 @@ ATTENDED_DAYS = 365  # "attended an event in the last year"
 
 # filter key -> (label, where the value is read)
 FILTERS = {
-    "regions": "Region",
-    "statuses": "City status",
-    "sectors": "Sector",
-    "languages": "Language",
-    "expertise": "City expertise",
-    "contacts": "Chosen contacts",
+    "regions": _l("Region"),
+    "statuses": _l("City status"),
+    "sectors": _l("Sector"),
+    "languages": _l("Language"),
+    "expertise": _l("City expertise"),
+    "contacts": _l("Chosen contacts"),
 }
 
 
@@ -65,12 +68,13 @@ def describe(filters: dict) -> str:
         if not values:
             continue
         if key == "contacts":
-            parts.append(f"{title}: {len(values)}")
+            parts.append(_("%(filter)s: %(values)s", filter=title, values=len(values)))
         else:
-            parts.append(f"{title}: " + ", ".join(labels[key].get(v, v) for v in values))
+            parts.append(_("%(filter)s: %(values)s", filter=title,
+                           values=", ".join(labels[key].get(v, v) for v in values)))
     if filters.get("attended_last_year"):
-        parts.append("attended an event in the last year")
-    return "; ".join(parts) or "Every contact"
+        parts.append(_("attended an event in the last year"))
+    return "; ".join(parts) or _("Every contact")
 
 
 def attended_since(since: dt.datetime) -> peewee.SelectQuery:
@@ -123,12 +127,12 @@ def save_segment(segment: Segment | None, *, name: str, mailing_list: MailingLis
     """Create or update a segment; refuse a name already taken."""
     name = " ".join((name or "").split())
     if not name:
-        raise SegmentError("Give the segment a name.")
+        raise SegmentError(_("Give the segment a name."))
     taken = Segment.select().where(peewee.fn.LOWER(Segment.name) == name.lower())
     if segment is not None:
         taken = taken.where(Segment.id != segment.id)
     if taken.exists():
-        raise SegmentError(f"A segment called “{name}” already exists: choose another name.")
+        raise SegmentError(_("A segment called “%(name)s” already exists: choose another name.", name=name))
     cleaned = clean_filters(filters)
     with database.atomic():
         if segment is None:
@@ -137,6 +141,7 @@ def save_segment(segment: Segment | None, *, name: str, mailing_list: MailingLis
         segment.updated_at = utcnow()
         created = segment.id is None
         segment.save()
-        record(actor, "segment.create" if created else "segment.update", segment,
-               summary=f"{'Created' if created else 'Edited'} segment {name}: {describe(cleaned)}")
+        with force_locale("en"):  # the audit log is kept in English, whoever reads the page
+            summary = f"{'Created' if created else 'Edited'} segment {name}: {describe(cleaned)}"
+        record(actor, "segment.create" if created else "segment.update", segment, summary=summary)
     return segment

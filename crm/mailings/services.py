@@ -11,6 +11,9 @@ from dataclasses import dataclass, field
 
 import peewee
 from flask import current_app
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from markupsafe import Markup
 
 from crm import mail, vocabulary
@@ -72,7 +75,7 @@ def create_list(name: str, description: str = "", actor=None) -> MailingList:
              .where((peewee.fn.LOWER(MailingList.name) == name.lower()) | (MailingList.slug == slug))
              .exists())
     if taken:
-        raise MailingError(f"A list called “{name}” already exists: choose another name.")
+        raise MailingError(_("A list called “%(name)s” already exists: choose another name.", name=name))
     with database.atomic():
         found = MailingList.create(slug=slug, name=name, description=description.strip())
         record(actor, "mailing_list.create", found, summary=f"Created mailing list {name}")
@@ -170,12 +173,12 @@ def unsubscribe(contact: Contact, mailing_list: MailingList | None, *, mailing: 
     return found
 
 
-SKIP_REASONS = {"unsubscribed": "unsubscribed", "do_not_contact": "do not contact", "no_consent": "no consent",
-                "bouncing": "bouncing", "no_email": "no email"}
-SKIP_EXPLAINED = {"unsubscribed": "unsubscribed (from this list or from all mail)",
-                  "do_not_contact": "marked do not contact",
-                  "no_consent": "not subscribed to the list the segment is sent under",
-                  "bouncing": "the address is bouncing", "no_email": "no email address"}
+SKIP_REASONS = {"unsubscribed": _l("unsubscribed"), "do_not_contact": _l("do not contact"),
+                "no_consent": _l("no consent"), "bouncing": _l("bouncing"), "no_email": _l("no email")}
+SKIP_EXPLAINED = {"unsubscribed": _l("unsubscribed (from this list or from all mail)"),
+                  "do_not_contact": _l("marked do not contact"),
+                  "no_consent": _l("not subscribed to the list the segment is sent under"),
+                  "bouncing": _l("the address is bouncing"), "no_email": _l("no email address")}
 
 
 @dataclass
@@ -199,11 +202,13 @@ class Audience:
 
     def summary(self) -> str:
         """Say it in words: "3 will get it; 2 will not: 1 unsubscribed, 1 no email"."""
-        text = f"{len(self.recipients)} will get it"
-        if self.skipped_count:
-            reasons = ", ".join(f"{len(found)} {SKIP_REASONS[key]}" for key, found in self.skipped.items() if found)
-            text += f"; {self.skipped_count} will not: {reasons}"
-        return text + "."
+        getting = ngettext("%(num)d will get it", "%(num)d will get it", len(self.recipients))
+        if not self.skipped_count:
+            return _("%(getting)s.", getting=getting)
+        reasons = ", ".join(_("%(count)s %(reason)s", count=len(found), reason=SKIP_REASONS[key])
+                            for key, found in self.skipped.items() if found)
+        return _("%(getting)s; %(count)s will not: %(reasons)s.", getting=getting, count=self.skipped_count,
+                 reasons=reasons)
 
 
 def audience(mailing_list: MailingList, segment: Segment | None = None) -> Audience:
@@ -271,13 +276,13 @@ def mailing_audience(mailing: Mailing) -> Audience:
 # --- composing ---------------------------------------------------------------------------------------
 
 MERGE_FIELDS = {
-    "first_name": "the first word of the contact's name",
-    "name": "the contact's full name",
-    "position": "their position",
-    "organisation": "their organisation",
-    "city": "their city",
-    "country": "their city's country code",
-    "email": "their email address",
+    "first_name": _l("the first word of the contact's name"),
+    "name": _l("the contact's full name"),
+    "position": _l("their position"),
+    "organisation": _l("their organisation"),
+    "city": _l("their city"),
+    "country": _l("their city's country code"),
+    "email": _l("their email address"),
 }
 FIELD = re.compile(r"\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}")
 
@@ -288,10 +293,11 @@ def merge_field_error(text: str) -> str | None:
     known = ", ".join(f"{{{{ {name} }}}}" for name in MERGE_FIELDS)
     if unknown:
         names = ", ".join(f"{{{{ {name} }}}}" for name in unknown)
-        return f"Unknown merge field {names}. Use one of: {known}."
+        return _("Unknown merge field %(names)s. Use one of: %(known)s.", names=names, known=known)
     rest = FIELD.sub("", text or "")
     if "{{" in rest or "}}" in rest or "{%" in rest:
-        return f"A merge field is written like {{{{ first_name }}}}, with two braces on each side. Use one of: {known}."
+        return _("A merge field is written like %(example)s, with two braces on each side. Use one of: %(known)s.",
+                 example="{{ first_name }}", known=known)
     return None
 
 
@@ -340,12 +346,12 @@ def save_mailing(mailing: Mailing | None, *, mailing_list: MailingList | None = 
     language = _check_language(language) if language else None
     if mailing is not None and language and language != mailing.language and any(
             v.language == language for v in mailing.versions):
-        raise MailingError(f"There is already a {vocabulary.languages().get(language, language)} version; "
-                           "edit that one, or choose another language.")
+        raise MailingError(_("There is already a %(language)s version; edit that one, or choose another language.",
+                             language=vocabulary.languages().get(language, language)))
     if segment is not None:
         mailing_list = segment.mailing_list
     if mailing_list is None:
-        raise MailingError("Choose a list or a segment to send the mailing to.")
+        raise MailingError(_("Choose a list or a segment to send the mailing to."))
     for text in (subject, body):
         problem = merge_field_error(text)
         if problem:
@@ -358,7 +364,7 @@ def save_mailing(mailing: Mailing | None, *, mailing_list: MailingList | None = 
             record(actor, "mailing.create", mailing, summary=f"Drafted mailing “{mailing.subject}”")
         else:
             if not mailing.is_draft:
-                raise MailingError("This mailing has been queued already; it can no longer be changed.")
+                raise MailingError(_("This mailing has been queued already; it can no longer be changed."))
             mailing.mailing_list, mailing.segment = mailing_list, segment
             mailing.subject, mailing.body = subject.strip(), body
             mailing.language = language or mailing.language
@@ -373,7 +379,8 @@ def save_mailing(mailing: Mailing | None, *, mailing_list: MailingList | None = 
 def _check_language(language: str) -> str:
     code = (language or "").strip().lower()
     if code not in vocabulary.languages():
-        raise MailingError(f"“{language}” is not a language we know: use a two-letter code such as en, fr or es.")
+        raise MailingError(_("“%(language)s” is not a language we know: use a two-letter code such as en, fr or es.",
+                             language=language))
     return code
 
 
@@ -389,13 +396,13 @@ def save_version(mailing: Mailing, language: str, *, subject: str, body: str, ac
     """Add or change the version of a draft in ``language`` (the default language changes the mailing itself)."""
     language = _check_language(language)
     if not mailing.is_draft:
-        raise MailingError("This mailing has been queued already; it can no longer be changed.")
+        raise MailingError(_("This mailing has been queued already; it can no longer be changed."))
     for text in (subject, body):
         problem = merge_field_error(text)
         if problem:
             raise MailingError(problem)
     if not subject.strip():
-        raise MailingError("Write a subject.")
+        raise MailingError(_("Write a subject."))
     if language == mailing.language:
         return save_mailing(mailing, mailing_list=mailing.mailing_list, segment=mailing.segment, subject=subject,
                             body=body, actor=actor)
@@ -414,9 +421,9 @@ def save_version(mailing: Mailing, language: str, *, subject: str, body: str, ac
 def delete_version(mailing: Mailing, language: str, actor=None) -> None:
     """Remove the version of a draft in ``language`` (not the default one)."""
     if not mailing.is_draft:
-        raise MailingError("This mailing has been queued already; it can no longer be changed.")
+        raise MailingError(_("This mailing has been queued already; it can no longer be changed."))
     if language == mailing.language:
-        raise MailingError("The default version cannot be removed; change its language or text instead.")
+        raise MailingError(_("The default version cannot be removed; change its language or text instead."))
     with database.atomic():
         gone = (MailingVersion
                 .delete()
@@ -456,7 +463,7 @@ def create_draft(subject: str, body: str, *, recipients=None, mailing_list: Mail
     if recipients is not None:
         recipients = [c for c in recipients if getattr(c, "id", None)]
         if not recipients:  # an empty filter would select everyone
-            raise MailingError("Choose at least one recipient.")
+            raise MailingError(_("Choose at least one recipient."))
         ensure_default_lists()
         under = mailing_list or MailingList.get(MailingList.slug == NETWORK_NEWS)
         label = name or f"Recipients of “{subject.strip()[:60]}”"
@@ -479,10 +486,10 @@ def read_unsubscribe_token(token: str) -> tuple[Contact, Mailing | None]:
     try:
         payload = unsign(token, TOKEN_SALT)
     except Exception as exc:  # noqa: BLE001 - InvalidToken, or a payload of the wrong shape
-        raise MailingError("This link is not valid. Copy the whole link from the mail, or contact us.") from exc
+        raise MailingError(_("This link is not valid. Copy the whole link from the mail, or contact us.")) from exc
     contact = Contact.get_or_none((Contact.id == payload.get("c")) & Contact.erased_at.is_null())
     if contact is None:
-        raise MailingError("This link is not valid any more: we no longer hold this address.")
+        raise MailingError(_("This link is not valid any more: we no longer hold this address."))
     mailing = Mailing.get_or_none(Mailing.id == payload.get("m")) if payload.get("m") else None
     return contact, mailing
 
@@ -523,7 +530,9 @@ def _list_domain() -> str:
 
 
 def _queue(recipient: str, composed: dict, *, deliver_now: bool) -> mail.OutboxMail:
+    # The footer speaks the version's language when the interface has it, else the recipient's own.
     return mail.queue_mail(recipient, composed["subject"], TEMPLATE, headers=composed["headers"],
+                           language=composed["language"],
                            deliver_now=deliver_now, body_text=composed["text"], body_html=composed["html"],
                            unsubscribe_url=composed["unsubscribe_url"], list_name=composed["list_name"])
 
@@ -532,7 +541,7 @@ def send_test(mailing: Mailing, contact: Contact, to_address: str, actor=None,
               language: str | None = None) -> mail.OutboxMail:
     """Queue the mailing as ``contact`` would get it (in ``language`` if given), to ``to_address``, marked as a test."""
     composed = compose(mailing, contact, language)
-    composed["subject"] = "[Test] " + composed["subject"]
+    composed["subject"] = _l("[Test] %(subject)s", subject=composed["subject"])
     with database.atomic():
         row = _queue(to_address, composed, deliver_now=True)
         record(actor, "mailing.test", mailing, summary=f"Test of “{mailing.subject}” to {to_address}")
@@ -579,9 +588,9 @@ def queue_mailing(mailing: Mailing, actor=None, *, limit: int | None = None) -> 
 def schedule_mailing(mailing: Mailing, at, actor=None) -> Mailing:
     """Have the mailing queued at ``at`` (UTC, in the future) by `crm mailings send`; None cancels the schedule."""
     if not mailing.is_draft:
-        raise MailingError("This mailing has been queued already.")
+        raise MailingError(_("This mailing has been queued already."))
     if at is not None and at <= utcnow():
-        raise MailingError("Choose a time in the future (UTC), or send it now.")
+        raise MailingError(_("Choose a time in the future (UTC), or send it now."))
     with database.atomic():
         Mailing.update(scheduled_at=at).where(Mailing.id == mailing.id).execute()
         mailing.scheduled_at = at
@@ -625,8 +634,8 @@ def send_queued_mailings(*, rate: int | None = None, sleep=time.sleep, clock=tim
     return sent, len(ids) - sent
 
 
-STATUS_LABELS = {"queued": "Queued", "sent": "Sent", "failed": "Failed", "bounced": "Bounced",
-                 "unsubscribed": "Unsubscribed"}
+STATUS_LABELS = {"queued": _l("Queued"), "sent": _l("Sent"), "failed": _l("Failed"), "bounced": _l("Bounced"),
+                 "unsubscribed": _l("Unsubscribed")}
 
 
 def report(mailing: Mailing) -> dict:
@@ -651,7 +660,7 @@ def report(mailing: Mailing) -> dict:
         elif row is not None and row.status == mail.FAILED:
             status, reason = "failed", row.last_error
         elif row is not None and row.attempts and row.last_error:
-            reason = f"Will retry: {row.last_error}"
+            reason = _("Will retry: %(error)s", error=row.last_error)
         if status == "sent" and delivery.email.lower() in bounced:
             status, reason = "bounced", bounced[delivery.email.lower()].diagnostic or bounced[delivery.email.lower()].status
         if delivery.contact_id in left:
@@ -681,7 +690,7 @@ def mailings_of(contact: Contact) -> list[dict]:
     found = []
     for delivery in deliveries:
         row = outbox.get(delivery.outbox_mail_id)
-        status = {mail.SENT: "Sent", mail.FAILED: "Failed"}.get(row.status if row else "", "Queued")
+        status = {mail.SENT: _("Sent"), mail.FAILED: _("Failed")}.get(row.status if row else "", _("Queued"))
         found.append({"mailing": delivery.mailing, "at": delivery.created_at, "status": status,
                       "language": delivery.language})
     return found

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from crm import vocabulary
@@ -23,6 +25,7 @@ from crm.mailings.forms import (
     VersionForm,
 )
 from crm.mailings.models import Mailing, MailingList, Segment
+from crm.templating import localized_strftime
 
 
 def _mailing(mailing_id: int) -> Mailing:
@@ -51,7 +54,7 @@ def list_new():
         except svc.MailingError as exc:
             form.name.errors.append(str(exc))
         else:
-            flash(f"List “{found.name}” added.", "success")
+            flash(_("List “%(name)s” added.", name=found.name), "success")
             return redirect(url_for("mailings.list_detail", list_id=found.id))
     return render_template("mailings/list_form.html", form=form)
 
@@ -64,11 +67,11 @@ def list_detail(list_id):
     form = SubscribeForm()
     if form.validate_on_submit():
         result = svc.subscribe_emails(found, form.emails.data, current_user)
-        flash(f"{len(result['added'])} subscribed.", "success")
+        flash(ngettext("%(num)d subscribed.", "%(num)d subscribed.", len(result["added"])), "success")
         if result["unsubscribed"]:
-            flash("Not subscribed, because they unsubscribed: " + ", ".join(result["unsubscribed"]), "info")
+            flash(_("Not subscribed, because they unsubscribed: %(emails)s", emails=", ".join(result["unsubscribed"])), "info")
         if result["unknown"]:
-            flash("No contact has these addresses: " + ", ".join(result["unknown"]), "warning")
+            flash(_("No contact has these addresses: %(emails)s", emails=", ".join(result["unknown"])), "warning")
         return redirect(url_for("mailings.list_detail", list_id=found.id))
     return render_template("mailings/list_detail.html", found=found, audience=svc.audience(found), form=form)
 
@@ -92,7 +95,7 @@ def _segment_form(segment: Segment | None):
         except segments.SegmentError as exc:
             form.name.errors.append(str(exc))
         else:
-            flash(f"Segment “{segment.name}” saved.", "success")
+            flash(_("Segment “%(name)s” saved.", name=segment.name), "success")
             return redirect(url_for("mailings.segment_detail", segment_id=segment.id))
     return render_template("mailings/segment_form.html", form=form, segment=segment)
 
@@ -136,7 +139,7 @@ def _edit(mailing: Mailing | None):
         except svc.MailingError as exc:
             form.body.errors.append(str(exc))
         else:
-            flash("Draft saved. Check the preview, send yourself a test, then send it.", "success")
+            flash(_("Draft saved. Check the preview, send yourself a test, then send it."), "success")
             return redirect(url_for("mailings.mailing_detail", mailing_id=mailing.id))
     return render_template("mailings/mailing_form.html", form=form, mailing=mailing)
 
@@ -155,7 +158,7 @@ def mailing_edit(mailing_id):
     """Edit a draft mailing (secretariat)."""
     mailing = _mailing(mailing_id)
     if not mailing.is_draft:
-        flash("This mailing has been queued already; it can no longer be changed.", "info")
+        flash(_("This mailing has been queued already; it can no longer be changed."), "info")
         return redirect(url_for("mailings.mailing_detail", mailing_id=mailing.id))
     return _edit(mailing)
 
@@ -171,9 +174,10 @@ def mailing_detail(mailing_id):
     contact = next((c for c in candidates if c.id == as_id), None) if as_id else None
     if contact is None and as_id:
         contact = Contact.get_or_none((Contact.id == as_id) & Contact.erased_at.is_null())
-    contact = contact or (candidates[0] if candidates else Contact(name="Alex Example", email="alex@example.org"))
+    contact = contact or (candidates[0] if candidates else Contact(name=_("Alex Example"), email="alex@example.org"))
     versions = svc.versions(mailing)
-    language = request.args.get("lang") if request.args.get("lang") in versions else None
+    # `version`, not `lang`: ?lang= switches the interface's language (crm.i18n).
+    language = request.args.get("version") if request.args.get("version") in versions else None
     preview = svc.compose(mailing, contact, language) if contact.id else None
     if preview is None:  # nobody on the list yet: show the merge fields filled for an example person
         subject, body = versions[language or mailing.language]
@@ -192,7 +196,7 @@ def mailing_version(mailing_id):
     """Add or edit the mailing's version in one more language (secretariat)."""
     mailing = _mailing(mailing_id)
     if not mailing.is_draft:
-        flash("This mailing has been queued already; it can no longer be changed.", "info")
+        flash(_("This mailing has been queued already; it can no longer be changed."), "info")
         return redirect(url_for("mailings.mailing_detail", mailing_id=mailing.id))
     form = VersionForm()
     existing = svc.versions(mailing)
@@ -208,8 +212,8 @@ def mailing_version(mailing_id):
             form.body.errors.append(str(exc))
         else:
             name = vocabulary.languages()[form.language.data]
-            flash(f"The {name} version is saved. Preview it below.", "success")
-            return redirect(url_for("mailings.mailing_detail", mailing_id=mailing.id, lang=form.language.data))
+            flash(_("The %(language)s version is saved. Preview it below.", language=name), "success")
+            return redirect(url_for("mailings.mailing_detail", mailing_id=mailing.id, version=form.language.data))
     return render_template("mailings/version_form.html", form=form, mailing=mailing, existing=existing)
 
 
@@ -225,7 +229,7 @@ def mailing_version_delete(mailing_id, language):
     except svc.MailingError as exc:
         flash(str(exc), "warning")
     else:
-        flash(f"The {vocabulary.languages().get(language, language)} version is removed.", "success")
+        flash(_("The %(language)s version is removed.", language=vocabulary.languages().get(language, language)), "success")
     return redirect(url_for("mailings.mailing_detail", mailing_id=mailing.id))
 
 
@@ -241,15 +245,15 @@ def mailing_test(mailing_id):
     as_id = request.form.get("as", type=int)
     contact = Contact.get_or_none((Contact.id == as_id) & Contact.erased_at.is_null()) if as_id else None
     contact = contact or (audience.recipients[0] if audience.recipients else None)
-    language = request.form.get("lang") or None
+    language = request.form.get("version") or None
     if contact is None:
-        flash("The list has no recipient yet to show the mailing as; add subscribers first.", "warning")
+        flash(_("The list has no recipient yet to show the mailing as; add subscribers first."), "warning")
     else:
         svc.send_test(mailing, contact, current_user.email, current_user, language=language)
-        flash(f"A test, as {contact.name} would get it, is queued for {current_user.email}; "
-              "check the outbox if it does not arrive.", "success")
+        flash(_("A test, as %(name)s would get it, is queued for %(email)s; check the outbox if it does not arrive.",
+                name=contact.name, email=current_user.email), "success")
     return redirect(url_for("mailings.mailing_detail", mailing_id=mailing.id,
-                            **({"as": contact.id} if contact else {}), **({"lang": language} if language else {})))
+                            **({"as": contact.id} if contact else {}), **({"version": language} if language else {})))
 
 
 @bp.route("/<int:mailing_id>/send", methods=["GET", "POST"])
@@ -265,13 +269,13 @@ def mailing_send(mailing_id):
         except svc.MailingError as exc:
             form.schedule_at.errors.append(str(exc))
         else:
-            flash(f"Scheduled for {form.schedule_at.data:%d %b %Y, %H:%M} UTC: `crm mailings send` queues it then.",
-                  "success")
+            flash(_("Scheduled for %(when)s UTC: `crm mailings send` queues it then.",
+                    when=localized_strftime(form.schedule_at.data, "%d %b %Y, %H:%M")), "success")
             return redirect(url_for("mailings.mailing_detail", mailing_id=mailing.id))
     elif form.validate_on_submit():
         queued = svc.queue_mailing(mailing, current_user)
-        flash(f"{queued} mail(s) queued. The report below shows each one as Sent once the mail server has "
-              "accepted it.", "success")
+        flash(_("%(count)s mail(s) queued. The report below shows each one as Sent once the mail server has "
+                "accepted it.", count=queued), "success")
         return redirect(url_for("mailings.mailing_detail", mailing_id=mailing.id))
     return render_template("mailings/mailing_send.html", mailing=mailing, audience=audience, form=form,
                            report=svc.report(mailing))
@@ -300,7 +304,7 @@ def unsubscribe(token):
         return render_template("mailings/unsubscribe_invalid.html", message=str(exc)), 404
     if request.method == "POST":
         svc.unsubscribe(contact, mailing.mailing_list if mailing else None, mailing=mailing, how="one-click")
-        left = mailing.mailing_list.name if mailing else "every list"
+        left = mailing.mailing_list.name if mailing else _("every list")
         return render_template("mailings/unsubscribed.html", left=left, token=token)
     return render_template("mailings/preferences.html", contact=contact, mailing=mailing, token=token,
                            lists=svc.preferences(contact), form=PreferencesForm())
@@ -316,10 +320,10 @@ def preferences(token):
         return render_template("mailings/unsubscribe_invalid.html", message=str(exc)), 404
     form = PreferencesForm()
     if not form.validate_on_submit():
-        flash("The page had expired; please choose again.", "warning")
+        flash(_("The page had expired; please choose again."), "warning")
         return redirect(url_for("mailings.unsubscribe", token=token))
     chosen = {int(value) for value in request.form.getlist("lists") if value.isdigit()}
     svc.set_preferences(contact, chosen, stop_all=form.stop_all.data, mailing=mailing)
-    flash("You will get no mail from the network any more." if form.stop_all.data
-          else "Your choices are saved.", "success")
+    flash(_("You will get no mail from the network any more.") if form.stop_all.data
+          else _("Your choices are saved."), "success")
     return redirect(url_for("mailings.unsubscribe", token=token))

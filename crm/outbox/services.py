@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import peewee
+from flask_babel import gettext as _
 
 from crm import mail
 from crm.db import utcnow
@@ -16,12 +17,12 @@ def _age(delta: dt.timedelta) -> str:
     """Say a duration in words, coarsely: "40 s", "12 min", "3 h", "2 days"."""
     seconds = max(0, int(delta.total_seconds()))
     if seconds < 60:
-        return f"{seconds} s"
+        return _("%(seconds)s s", seconds=seconds)
     if seconds < 3600:
-        return f"{seconds // 60} min"
+        return _("%(minutes)s min", minutes=seconds // 60)
     if seconds < 2 * 86400:
-        return f"{seconds // 3600} h"
-    return f"{seconds // 86400} days"
+        return _("%(hours)s h", hours=seconds // 3600)
+    return _("%(days)s days", days=seconds // 86400)
 
 
 def health(now: dt.datetime | None = None) -> dict:

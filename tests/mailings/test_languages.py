@@ -81,12 +81,12 @@ def test_a_segment_mailing_reaches_each_consenting_recipient_once_in_their_langu
 def test_preview_and_test_send_per_language(staff, mailing, europe, smtp):
     as_ana = _html(staff.get(f"/mailings/{mailing.id}?as={europe['ana'].id}"))
     assert 'id="preview-language">Spanish<' in as_ana and "Noticias para Ana" in as_ana
-    in_french = _html(staff.get(f"/mailings/{mailing.id}?as={europe['ana'].id}&lang=fr"))
+    in_french = _html(staff.get(f"/mailings/{mailing.id}?as={europe['ana'].id}&version=fr"))
     assert 'id="preview-language">French<' in in_french and "Nouvelles pour Ana" in in_french
     assert "Bonjour Ana." in in_french
     default = _html(staff.get(f"/mailings/{mailing.id}?as={europe['cleo'].id}"))
     assert "News for Cleo" in default
-    staff.post(f"/mailings/{mailing.id}/test", data={"as": europe["ana"].id, "lang": "fr"})
+    staff.post(f"/mailings/{mailing.id}/test", data={"as": europe["ana"].id, "version": "fr"})
     assert smtp.last_to(staff.user.email)["Subject"] == "[Test] Nouvelles pour Ana"
     staff.post(f"/mailings/{mailing.id}/test", data={"as": europe["ana"].id})
     assert smtp.last_to(staff.user.email)["Subject"] == "[Test] Noticias para Ana"
