@@ -9,6 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
 from crm.audit.services import record
 from crm.contacts.imports import CONTACT_COLUMNS
 from crm.contacts.models import Contact
@@ -17,8 +20,9 @@ from crm.core import signals
 from crm.db import database, utcnow
 
 CONFIRM_ABOVE = 20  # more rows than this: a confirmation page first
-ACTIONS = {"add_tag": "Add a tag", "remove_tag": "Remove a tag", "subscribe": "Add to a mailing list",
-           "export": "Export as CSV"}
+ACTIONS = {"add_tag": _l("Add a tag"), "remove_tag": _l("Remove a tag"), "subscribe": _l("Add to a mailing list"),
+           "invite": _l("Invite to an event"), "export": _l("Export as CSV")}
+INVITE_AT_MOST = 500  # as many as an event's invitation page takes at once (crm.events.invitations)
 
 
 @dataclass
@@ -62,9 +66,9 @@ def _ids(query) -> list[int]:
 def _clean_tag(tag: str) -> str:
     tag = " ".join((tag or "").split())
     if not tag:
-        raise ContactError("Enter the tag to add or remove.")
+        raise ContactError(_("Enter the tag to add or remove."))
     if len(tag) > 60:
-        raise ContactError("Use a tag of at most 60 characters.")
+        raise ContactError(_("Use a tag of at most %(count)s characters.", count=60))
     return tag
 
 
@@ -112,7 +116,7 @@ def subscribe_to_list(query, list_id, *, actor) -> tuple[str, BulkResult]:
         found = [answer for answer in signals.answers(signals.contacts_subscribed, list_id,
                                                       contact_ids=_ids(query), actor=actor) if answer]
     if not found:
-        raise ContactError("Choose a mailing list: that one no longer exists.")
+        raise ContactError(_("Choose a mailing list: that one no longer exists."))
     done = found[0]
     result = BulkResult(changed=done["added"], unchanged=done["already"])
     if done["unsubscribed"]:
@@ -123,6 +127,20 @@ def subscribe_to_list(query, list_id, *, actor) -> tuple[str, BulkResult]:
 def mailing_list_choices() -> list[tuple[int, str]]:
     """Return ``(id, name)`` of the mailing lists a selection may join."""
     return [choice for answer in signals.answers(signals.mailing_list_choices, None) for choice in answer]
+
+
+def event_choices() -> list[tuple[int, str]]:
+    """Return the upcoming events a selection may be invited to, as ``(id, label)`` (the events feature answers)."""
+    return [choice for answer in signals.answers(signals.invitable_events, None) for choice in answer]
+
+
+def invitation_selection(query) -> str:
+    """Return a selection's ids for an event's invitation page ("12,15,40"); refuse more than INVITE_AT_MOST."""
+    ids = _ids(query)
+    if len(ids) > INVITE_AT_MOST:
+        raise ContactError(_("Invite at most %(most)s people at once (%(count)s are chosen): narrow the filters, "
+                             "or tick the people on the page.", most=INVITE_AT_MOST, count=len(ids)))
+    return ",".join(map(str, ids))
 
 
 def _chunks(ids: list[int], size: int = 500):

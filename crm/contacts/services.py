@@ -6,6 +6,7 @@ import difflib
 import json
 
 import peewee
+from flask_babel import gettext as _
 
 from crm.audit.models import AuditEntry
 from crm.audit.services import erase_personal_values, record
@@ -93,14 +94,15 @@ def create_contact(values: dict, *, actor) -> Contact:
     """Create a contact; refuse a second record with the same email address."""
     values = _clean(values)
     if not values.get("name"):
-        raise ContactError("Enter the person's name.")
+        raise ContactError(_("Enter the person's name."))
     if values.get("email") and find_by_email(values["email"]):
-        raise ContactError(f"A contact with the address {values['email']} already exists.")
+        raise ContactError(_("A contact with the address %(email)s already exists.", email=values["email"]))
     with database.atomic():
         try:
             contact = Contact.create(**values)
         except peewee.IntegrityError as exc:
-            raise ContactError(f"A contact with the address {values.get('email')} already exists.") from exc
+            raise ContactError(_("A contact with the address %(email)s already exists.",
+                                   email=values.get("email"))) from exc
         record(actor, "contact.create", contact, summary=f"Created contact {contact.name}",
                changes={k: v for k, v in values.items() if k not in ("notes",)})
     return contact
@@ -112,7 +114,8 @@ def update_contact(contact: Contact, values: dict, *, actor) -> Contact:
     if values.get("email") and values["email"] != contact.email:
         other = find_by_email(values["email"])
         if other and other.id != contact.id:
-            raise ContactError(f"{other.name} already uses the address {values['email']}: merge the two records instead.")
+            raise ContactError(_("%(name)s already uses the address %(email)s: merge the two records instead.",
+                                 name=other.name, email=values["email"]))
     changes = diff(contact, {k: v for k, v in values.items() if k != "city"})
     new_city = getattr(values.get("city"), "id", values.get("city")) if "city" in values else contact.city_id
     if new_city != contact.city_id:
@@ -219,7 +222,7 @@ def _snapshot(contact: Contact) -> dict:
 def merge_contacts(kept: Contact, other: Contact, choices: dict[str, str], *, actor) -> Contact:
     """Merge ``other`` into ``kept``: each field from the side chosen, every link moved, ``other`` deleted."""
     if kept.id == other.id:
-        raise ContactError("Choose two different contacts to merge.")
+        raise ContactError(_("Choose two different contacts to merge."))
     values, changes = {}, {}
     for name in MERGE_FIELDS:
         side = choices.get(name, "kept")

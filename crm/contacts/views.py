@@ -5,6 +5,9 @@ from __future__ import annotations
 import json
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_login import current_user
 
 from crm import vocabulary
@@ -23,6 +26,15 @@ from crm.membership import importviews
 from crm.membership.models import City
 
 FILTERS = ("q", "sector", "city", "country", "tag", "sort")
+# services.likely_duplicates says why two records may be the same person (a key), read in the page's language.
+DUPLICATE_REASONS = {"same email address": _l("same email address"), "same name in the same city":
+                     _l("same name in the same city"), "same name": _l("same name"), "similar name": _l("similar name")}
+MERGE_LABELS = {"name": _l("Name"), "email": _l("Email"), "position": _l("Position"),
+                "organisation": _l("Organisation"), "sector": _l("Sector"), "city": _l("City"), "phone": _l("Phone"),
+                "languages": _l("Languages"), "tags": _l("Tags"), "notes": _l("Notes"),
+                "accepts_event_invitations": _l("Accepts event invitations"),
+                "accepts_network_news": _l("Accepts network news"), "do_not_contact": _l("Do not contact"),
+                "city_role": _l("City role")}
 
 
 def _filters() -> dict:
@@ -36,7 +48,7 @@ def _query(args, *, with_city: bool = True):
 
 def _labels() -> dict:
     return {"sectors": vocabulary.sectors(), "languages": vocabulary.languages(), "countries": country_choices(),
-            "country_name": country_name, "city_roles": CITY_ROLES}
+            "country_name": country_name, "city_roles": CITY_ROLES, "duplicate_reasons": DUPLICATE_REASONS}
 
 
 @bp.route("/")
@@ -68,21 +80,31 @@ def contact_export():
 
 
 def _bulk_form() -> BulkContactForm:
-    return BulkContactForm(lists=bulk.mailing_list_choices(), actions=bulk.ACTIONS)
+    return BulkContactForm(lists=bulk.mailing_list_choices(), actions=bulk.ACTIONS, events=bulk.event_choices())
 
 
 def _bulk_message(action: str, result: bulk.BulkResult, tag: str, list_name: str) -> str:
+    # Each clause is a whole statement of its own (what was done; who was already so; who was skipped).
     done, same = len(result.changed), len(result.unchanged)
     if action == "add_tag":
-        return f"Tagged {bulk.plural(done)} “{tag}”" + (f"; {same} already had it." if same else ".")
-    if action == "remove_tag":
-        return f"Removed the tag “{tag}” from {bulk.plural(done)}" + (f"; {same} did not have it." if same else ".")
-    text = f"Added {bulk.plural(done)} to {list_name}" + (f"; {same} were already on it" if same else "")
-    skipped = len(result.skipped.get("unsubscribed", []))
-    if skipped:
-        text += (f"; {skipped} skipped: they unsubscribed (from this list or from all mail), and only they can "
-                 "subscribe again, from their preferences page")
-    return text + "."
+        clauses = [ngettext("Tagged %(num)d contact “%(tag)s”", "Tagged %(num)d contacts “%(tag)s”", done, tag=tag)]
+        if same:
+            clauses.append(_("%(count)s already had it", count=same))
+    elif action == "remove_tag":
+        clauses = [ngettext("Removed the tag “%(tag)s” from %(num)d contact",
+                            "Removed the tag “%(tag)s” from %(num)d contacts", done, tag=tag)]
+        if same:
+            clauses.append(_("%(count)s did not have it", count=same))
+    else:
+        clauses = [ngettext("Added %(num)d contact to %(list)s", "Added %(num)d contacts to %(list)s", done,
+                            list=list_name)]
+        if same:
+            clauses.append(_("%(count)s were already on it", count=same))
+        skipped = len(result.skipped.get("unsubscribed", []))
+        if skipped:
+            clauses.append(_("%(count)s skipped: they unsubscribed (from this list or from all mail), and only they "
+                             "can subscribe again, from their preferences page", count=skipped))
+    return "; ".join(clauses) + "."
 
 
 @bp.route("/bulk", methods=["POST"])
@@ -92,17 +114,24 @@ def contact_bulk():
     back = url_for("contacts.contact_list", **request.args)
     form = _bulk_form()
     if not form.validate_on_submit():
-        flash(" ".join(error for errors in form.errors.values() for error in errors), "error")
+        flash(" ".join(str(error) for errors in form.errors.values() for error in errors), "error")
         return redirect(back)
     query = bulk.selected_contacts(_filters(), request.form.getlist("ids"), all_matching=form.all_matching.data)
     count = bulk.count_selected(query)
     if not count:
-        flash("Tick the contacts to act on first (or “Select all matching”).", "error")
+        flash(_("Tick the contacts to act on first (or “Select all matching”)."), "error")
         return redirect(back)
     action = form.action.data
     if action == "export":
         header, rows = bulk.export_selection(query, actor=current_user)
         return csv_response(to_csv(header, rows), "contacts-selection.csv")
+    if action == "invite":  # the event's own invitation page previews, confirms and sends
+        try:
+            selection = bulk.invitation_selection(query)
+        except services.ContactError as exc:
+            flash(str(exc), "error")
+            return redirect(back)
+        return redirect(url_for("events.invite", event_id=int(form.event.data), selection=selection))
     list_name = {str(i): name for i, name in bulk.mailing_list_choices()}.get(form.mailing_list.data, "")
     if count > bulk.CONFIRM_ABOVE and form.confirmed.data != "yes":
         form.confirmed.data = "yes"
@@ -140,20 +169,22 @@ def contact_create():
         duplicates = services.likely_duplicates(values["name"], values["email"], values["city"])
         same_email = [c for c, why in duplicates if why == "same email address"]
         if same_email:
-            form.email.errors.append(f"{same_email[0].name} already has this address: open that record instead.")
+            form.email.errors.append(_("%(name)s already has this address: open that record instead.",
+                                       name=same_email[0].name))
         elif duplicates and not form.confirm_duplicate.data:
             form.confirm_duplicate.data = "1"
-            flash("This person may already be in the CRM: check the records below, then save again to create "
-                  "a new record anyway.", "warning")
+            flash(_("This person may already be in the CRM: check the records below, then save again to create "
+                    "a new record anyway."), "warning")
         else:
             try:
                 contact = services.create_contact(values, actor=current_user)
             except services.ContactError as exc:
                 form.email.errors.append(str(exc))
             else:
-                flash(f"Created {contact.name}.", "success")
+                flash(_("Created %(name)s.", name=contact.name), "success")
                 return redirect(url_for("contacts.contact_detail", contact_id=contact.id))
-    return render_template("contacts/contact_form.html", form=form, contact=None, duplicates=duplicates), \
+    return render_template("contacts/contact_form.html", form=form, contact=None, duplicates=duplicates,
+                           duplicate_reasons=DUPLICATE_REASONS), \
         (400 if form.errors else 200)
 
 
@@ -182,9 +213,10 @@ def contact_edit(contact_id):
         except services.ContactError as exc:
             form.email.errors.append(str(exc))
         else:
-            flash(f"Saved {contact.name}.", "success")
+            flash(_("Saved %(name)s.", name=contact.name), "success")
             return redirect(url_for("contacts.contact_detail", contact_id=contact.id))
-    return render_template("contacts/contact_form.html", form=form, contact=contact, duplicates=[]), \
+    return render_template("contacts/contact_form.html", form=form, contact=contact, duplicates=[],
+                           duplicate_reasons=DUPLICATE_REASONS), \
         (400 if form.errors else 200)
 
 
@@ -202,9 +234,9 @@ def contact_merge(contact_id, other_id):
         except services.ContactError as exc:
             flash(str(exc), "error")
         else:
-            flash(f"Merged the two records into {kept.name}.", "success")
+            flash(_("Merged the two records into %(name)s.", name=kept.name), "success")
             return redirect(url_for("contacts.contact_detail", contact_id=kept.id))
-    rows = [(name, name.replace("_", " ").capitalize(), _shown(kept, name), _shown(other, name))
+    rows = [(name, MERGE_LABELS.get(name, name), _shown(kept, name), _shown(other, name))
             for name in services.MERGE_FIELDS]
     return render_template("contacts/contact_merge.html", kept=kept, other=other, rows=rows, **_labels())
 
@@ -221,7 +253,7 @@ def _shown(contact: Contact, name: str) -> str:
     if name == "languages":
         return ", ".join(vocabulary.languages().get(code, code) for code in value) or "—"
     if isinstance(value, bool):
-        return "Yes" if value else "No"
+        return _("Yes") if value else _("No")
     if isinstance(value, list):
         return "; ".join(value) or "—"
     return value or "—"
@@ -244,10 +276,10 @@ def contact_erase(contact_id):
     contact = _contact_or_404(contact_id)
     form = EraseForm()
     if not form.validate():
-        flash("Tick the box to confirm the erasure.", "error")
+        flash(_("Tick the box to confirm the erasure."), "error")
     else:
         services.erase_contact(contact, actor=current_user)
-        flash("The person's data is erased; the record stays as an anonymous placeholder.", "success")
+        flash(_("The person's data is erased; the record stays as an anonymous placeholder."), "success")
     return redirect(url_for("contacts.contact_detail", contact_id=contact.id))
 
 
