@@ -44,6 +44,10 @@ mailing_list_choices = _signals.signal("mailing-list-choices")
 #: "unsubscribed": [ids]}`` or None for an unknown list, and never overrides an unsubscribe.
 contacts_subscribed = _signals.signal("contacts-subscribed")
 
+#: The contact list's bulk actions ask which events a selection may be invited to: ``send(None)``; the events
+#: feature answers with ``[(id, label)]`` of its upcoming draft and published events, the soonest first.
+invitable_events = _signals.signal("invitable-events")
+
 
 def answers(signal, sender, **kwargs) -> list:
     """Send ``signal`` and return the receivers' answers, in the order they were connected."""

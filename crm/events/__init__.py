@@ -11,6 +11,7 @@ feature = Feature(
     "events",
     cli=("crm.events.commands:events_group",),
     erase_hooks=("crm.events.privacy:erase_event_data",),
+    receivers=("crm.events.receivers",),
     nav=(("public", _l("Events"), "events.event_list"),
          ("member", _l("Events"), "events.event_list"),
          ("secretariat", _l("Events"), "events.event_list")),

@@ -35,11 +35,11 @@ MAX_INVITATION_REMINDERS = 3
 
 
 def filter_contacts(*, sector: str = "", region: str = "", country: str = "", city_id=None, tag: str = "",
-                    attendance: str = "", q: str = ""):
+                    attendance: str = "", q: str = "", ids=None):
     """Return contacts matching the invitation filters.
 
     ``attendance``: ``any`` (attended at least one event), ``none`` (never attended) or an event id
-    (attended that event).
+    (attended that event). ``ids``: only these contacts (a selection made on the contact list).
     """
     query = (Contact.select(Contact, City).join(City, peewee.JOIN.LEFT_OUTER, on=(Contact.city == City.id))
              .order_by(Contact.name))
@@ -53,6 +53,8 @@ def filter_contacts(*, sector: str = "", region: str = "", country: str = "", ci
         query = query.where(Contact.city == int(city_id))
     if q:
         query = query.where(Contact.name.contains(q) | Contact.organisation.contains(q))
+    if ids is not None:
+        query = query.where(Contact.id.in_(ids), Contact.erased_at.is_null())
     attended = Registration.select(Registration.contact).where(Registration.checked_in_at.is_null(False))
     if attendance == "any":
         query = query.where(Contact.id.in_(attended))
@@ -157,6 +159,13 @@ def delivery_counts(event: Event, statuses: dict[int, OutboxMail] | None = None)
 
 # A mailing to more people than this asks for a confirmation, with a preview and the count, first.
 CONFIRM_ABOVE = 5
+SELECTION_AT_MOST = 500  # contacts chosen on the contact list and brought to an event's invitation page at once
+
+
+def parse_selection(text: str | None) -> list[int]:
+    """Return the contact ids of a selection brought from the contact list ("12,15,40"), at most SELECTION_AT_MOST."""
+    ids = [int(part) for part in (text or "").split(",") if part.strip().isdigit()]
+    return list(dict.fromkeys(ids))[:SELECTION_AT_MOST]
 
 
 def pipeline(event: Event) -> dict[str, int]:

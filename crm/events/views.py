@@ -397,7 +397,7 @@ def manage_registration(token):
 
 # --- invitations ------------------------------------------------------------------------------------
 
-FILTER_KEYS = ("sector", "region", "country", "city", "tag", "attendance", "q")
+FILTER_KEYS = ("sector", "region", "country", "city", "tag", "attendance", "q", "selection")
 
 
 @bp.route("/<int:event_id>/invite", methods=["GET", "POST"])
@@ -406,12 +406,17 @@ def invite(event_id):
     """Choose contacts with filters and send them personal invitations."""
     event = _event_or_404(event_id)
     filters = {k: (request.values.get(k) or "").strip() for k in FILTER_KEYS}
+    selection = invitations.parse_selection(filters["selection"])  # contacts chosen on the contact list
+    filters["selection"] = ",".join(map(str, selection))
     found = invitations.filter_contacts(sector=filters["sector"], region=filters["region"], country=filters["country"],
                                      city_id=filters["city"] or None, tag=filters["tag"],
-                                     attendance=filters["attendance"], q=filters["q"])
+                                     attendance=filters["attendance"], q=filters["q"], ids=selection or None)
     invited = {i.contact_id: i for i in Invitation.select().where(Invitation.event == event)}
     form = InviteForm()
     form.contacts.choices = choices([(str(c.id), c.name) for c in found])
+    if request.method == "GET" and selection:  # brought from the contact list: those who can be invited are ticked
+        form.contacts.data = [str(c.id) for c in found
+                              if c.id not in invited and invitations.why_not_invitable(c) is None]
     if form.validate_on_submit():
         chosen = [c for c in found if str(c.id) in set(form.contacts.data)]
         going = [c for c in chosen if c.id not in invited and invitations.why_not_invitable(c) is None]
