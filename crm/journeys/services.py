@@ -15,6 +15,9 @@ from itertools import groupby
 from zoneinfo import ZoneInfo
 
 import peewee
+from babel.dates import format_date
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from peewee import fn
 
 from crm.audit.models import AuditEntry
@@ -30,6 +33,7 @@ from crm.events.models import (
     Session,
     SessionSpeaker,
 )
+from crm.i18n import current_language
 from crm.incidents.models import Incident
 from crm.lessons.models import Lesson
 from crm.mail import STATUSES as MAIL_STATUSES
@@ -40,26 +44,26 @@ from crm.workspace.models import ADVICE_STATUSES, AdviceRequest, Workspace
 
 # kind -> (icon, label). The icon is decoration (the label is what screen readers and the filter use).
 KINDS = OrderedDict([  # symbols that common system fonts carry (no emoji font on many desktops)
-    ("application", ("✍", "Application")),
-    ("status", ("◆", "Membership status")),
-    ("record", ("✎", "Record")),
-    ("incident", ("⚠", "Incident")),
-    ("invitation", ("✉", "Invitation")),
-    ("registration", ("☑", "Registration")),
-    ("attendance", ("✓", "Attended")),
-    ("speaker", ("★", "Speaker")),
-    ("lesson", ("¶", "Lesson")),
-    ("workspace", ("⚑", "Workspace")),
-    ("advice", ("⇄", "Advice")),
-    ("mail", ("➤", "Mail")),
+    ("application", ("✍", _l("Application"))),
+    ("status", ("◆", _l("Membership status"))),
+    ("record", ("✎", _l("Record"))),
+    ("incident", ("⚠", _l("Incident"))),
+    ("invitation", ("✉", _l("Invitation"))),
+    ("registration", ("☑", _l("Registration"))),
+    ("attendance", ("✓", _l("Attended"))),
+    ("speaker", ("★", _l("Speaker"))),
+    ("lesson", ("¶", _l("Lesson"))),
+    ("workspace", ("⚑", _l("Workspace"))),
+    ("advice", ("⇄", _l("Advice"))),
+    ("mail", ("➤", _l("Mail"))),
 ])
 
-APPLICATION_ACTIONS = {"submitted": "submitted", "info_requested": "more information requested",
-                       "answered": "the applicant answered", "approved": "approved", "declined": "declined",
-                       "withdrawn": "withdrawn by the applicant"}
+APPLICATION_ACTIONS = {"submitted": _l("submitted"), "info_requested": _l("more information requested"),
+                       "answered": _l("the applicant answered"), "approved": _l("approved"),
+                       "declined": _l("declined"), "withdrawn": _l("withdrawn by the applicant")}
 ACTIVE_APPLICATION_ACTIONS = ("submitted", "answered")
-REGISTRATION_WORDS = {"registered": "registered", "waiting": "on the waiting list", "offered": "offered a seat",
-                      "cancelled": "cancelled", "expired": "offer expired"}
+REGISTRATION_WORDS = {"registered": _l("registered"), "waiting": _l("on the waiting list"),
+                      "offered": _l("offered a seat"), "cancelled": _l("cancelled"), "expired": _l("offer expired")}
 LIMIT = 400  # newest entries of each kind shown (a page for people, not an export)
 ATTENDED_DAYS = 365  # "events attended in the last 12 months"
 
@@ -105,7 +109,8 @@ class Month:
 
     @property
     def title(self) -> str:
-        return dt.date(self.year, self.month, 1).strftime("%B %Y")
+        # the month's name in the page's language ("March 2025" in English, as strftime gives it)
+        return format_date(dt.date(self.year, self.month, 1), "LLLL y", locale=current_language())
 
     @property
     def anchor(self) -> str:
@@ -175,7 +180,7 @@ KINDS_ORDER = {kind: i for i, kind in enumerate(KINDS)}
 
 def _names(people: list[str], most: int = 6) -> str:
     shown = ", ".join(people[:most])
-    return shown + (f" and {len(people) - most} more" if len(people) > most else "")
+    return _("%(names)s and %(count)s more", names=shown, count=len(people) - most) if len(people) > most else shown
 
 
 # --- a city's timeline ----------------------------------------------------------------------------
@@ -210,9 +215,11 @@ def _application_entries(city: City, staff: bool, emails: set[str]) -> list[Entr
     for event in rows:
         application = event.application
         emails.update(e.lower() for e in (application.applicant_email, application.focal_email) if e)
-        who = f" by {event.actor_label}" if staff and event.actor_label else ""
-        entries.append(Entry(event.created_at, "application",
-                             f"Application {application.reference}: {APPLICATION_ACTIONS.get(event.action, event.action)}{who}",
+        action = APPLICATION_ACTIONS.get(event.action, event.action)
+        text = (_("Application %(reference)s: %(action)s by %(actor)s", reference=application.reference,
+                  action=action, actor=event.actor_label) if staff and event.actor_label
+                else _("Application %(reference)s: %(action)s", reference=application.reference, action=action))
+        entries.append(Entry(event.created_at, "application", text,
                              "membership.application_detail", (("application_id", application.id),),
                              activity=event.action in ACTIVE_APPLICATION_ACTIONS))
     return entries
@@ -229,9 +236,10 @@ def _status_entries(city: City) -> list[Entry]:
         # the day the change took effect, at the time it was recorded when that is the same day
         at = (change.created_at if change.created_at and change.created_at.date() == change.changed_on
               else _as_datetime(change.changed_on))
-        text = f"Status: {CITY_STATUSES.get(change.status, change.status)}"
-        if change.old_status:
-            text += f" (was {CITY_STATUSES.get(change.old_status, change.old_status).lower()})"
+        status = CITY_STATUSES.get(change.status, change.status)
+        text = (_("Status: %(status)s (was %(old_status)s)", status=status,
+                  old_status=str(CITY_STATUSES.get(change.old_status, change.old_status)).lower())
+                if change.old_status else _("Status: %(status)s", status=status))
         entries.append(Entry(at, "status", text, note=change.reason, day_only=at == _as_datetime(change.changed_on)))
     return entries
 
@@ -255,9 +263,9 @@ def _incident_entries(city: City) -> list[Entry]:
             .where(Incident.city == city)
             .order_by(Incident.id.desc())
             .limit(LIMIT))
-    return [Entry(_as_datetime(i.occurred_on) or i.created_at, "incident", f"Incident: {i.title}",
+    return [Entry(_as_datetime(i.occurred_on) or i.created_at, "incident", _("Incident: %(title)s", title=i.title),
                   "incidents.incident_detail", (("incident_id", i.id),), day_only=i.occurred_on is not None,
-                  note="" if i.occurred_on else "date of the attack not recorded: shown when it was entered")
+                  note="" if i.occurred_on else _("date of the attack not recorded: shown when it was entered"))
             for i in rows]
 
 
@@ -307,39 +315,45 @@ def _event_entries(who: peewee.Expression, staff: bool, *, per_event: bool) -> l
             fold("invitation", event_id, title, _as_datetime(sent_at), name, False)
             if answered_at:
                 entries.append(Entry(_as_datetime(answered_at), "invitation",
-                                     f"{name} {INVITATION_STATUSES.get(status, status).lower()} the invitation to {title}",
+                                     _("%(name)s %(answer)s the invitation to %(event)s", name=name, event=title,
+                                       answer=str(INVITATION_STATUSES.get(status, status)).lower()),
                                      link, (("event_id", event_id),), activity=True))
         for status, created_at, checked_in_at, event_id, title, name in registrations:
             word = REGISTRATION_WORDS.get(status, status)
             fold("registration", event_id, title, _as_datetime(created_at),
-                 name + ("" if status == "registered" else f" ({word})"), True)
+                 name if status == "registered" else _("%(name)s (%(status)s)", name=name, status=word), True)
             if checked_in_at:
                 fold("attendance", event_id, title, _as_datetime(checked_in_at), name, True)
         for starts_at, _session_title, event_id, title, name in talks:
             fold("speaker", event_id, title, _as_datetime(starts_at), name, True)
-        words = {"invitation": "Invited to", "registration": "Registered for", "attendance": "Attended",
-                 "speaker": "Speaking at"}
+        lines = {"invitation": _l("Invited to %(event)s: %(names)s"),
+                 "registration": _l("Registered for %(event)s: %(names)s"),
+                 "attendance": _l("Attended %(event)s: %(names)s"), "speaker": _l("Speaking at %(event)s: %(names)s")}
         for (kind, event_id), item in folded.items():
-            entries.append(Entry(item["at"], kind, f"{words[kind]} {item['title']}: {_names(item['names'])}",
+            text = str(lines[kind]) % {"event": item["title"], "names": _names(item["names"])}
+            entries.append(Entry(item["at"], kind, text,
                                  link, (("event_id", event_id),), activity=item["activity"]))
         return entries
     for status, sent_at, answered_at, event_id, title, _name in invitations:
         args = (("event_id", event_id),)
-        entries.append(Entry(_as_datetime(sent_at), "invitation", f"Invited to {title}", link, args))
+        entries.append(Entry(_as_datetime(sent_at), "invitation", _("Invited to %(event)s", event=title), link, args))
         if answered_at:
             entries.append(Entry(_as_datetime(answered_at), "invitation",
-                                 f"{INVITATION_STATUSES.get(status, status)} the invitation to {title}", link, args,
+                                 _("%(answer)s the invitation to %(event)s", event=title,
+                                   answer=INVITATION_STATUSES.get(status, status)), link, args,
                                  activity=True))
     for status, created_at, checked_in_at, event_id, title, _name in registrations:
         args = (("event_id", event_id),)
         word = REGISTRATION_WORDS.get(status, status)
-        entries.append(Entry(_as_datetime(created_at), "registration", f"Registered for {title}"
-                             + ("" if status == "registered" else f" (now {word})"), link, args, activity=True))
+        text = (_("Registered for %(event)s", event=title) if status == "registered"
+                else _("Registered for %(event)s (now %(status)s)", event=title, status=word))
+        entries.append(Entry(_as_datetime(created_at), "registration", text, link, args, activity=True))
         if checked_in_at:
-            entries.append(Entry(_as_datetime(checked_in_at), "attendance", f"Attended {title}", link, args,
+            entries.append(Entry(_as_datetime(checked_in_at), "attendance", _("Attended %(event)s", event=title), link, args,
                                  activity=True))
     for starts_at, session_title, event_id, title, _name in talks:
-        entries.append(Entry(_as_datetime(starts_at), "speaker", f"Speaking at {title}: {session_title}", link,
+        entries.append(Entry(_as_datetime(starts_at), "speaker",
+                             _("Speaking at %(event)s: %(session)s", event=title, session=session_title), link,
                              (("event_id", event_id),), activity=True))
     return entries
 
@@ -353,13 +367,14 @@ def _lesson_entries(city: City) -> list[Entry]:
     entries = []
     for lesson in rows:
         args = (("lesson_id", lesson.id),)
-        entries.append(Entry(lesson.created_at, "lesson", f"Lesson written: {lesson.title}",
+        entries.append(Entry(lesson.created_at, "lesson", _("Lesson written: %(title)s", title=lesson.title),
                              "lessons.lesson_detail", args, activity=True))
         if lesson.submitted_at:
-            entries.append(Entry(lesson.submitted_at, "lesson", f"Lesson submitted for review: {lesson.title}",
+            entries.append(Entry(lesson.submitted_at, "lesson",
+                                 _("Lesson submitted for review: %(title)s", title=lesson.title),
                                  "lessons.lesson_detail", args, activity=True))
         if lesson.published_at:
-            entries.append(Entry(lesson.published_at, "lesson", f"Lesson published: {lesson.title}",
+            entries.append(Entry(lesson.published_at, "lesson", _("Lesson published: %(title)s", title=lesson.title),
                                  "lessons.lesson_detail", args))
     return entries
 
@@ -374,10 +389,12 @@ def _workspace_entries(city: City, staff: bool) -> list[Entry]:
     entries = []
     for ws in workspaces:
         args = (("workspace_id", ws.id),)
-        entries.append(Entry(ws.created_at, "workspace", f"Incident workspace opened: {ws.title}",
+        entries.append(Entry(ws.created_at, "workspace",
+                             _("Incident workspace opened: %(title)s", title=ws.title),
                              "workspace.workspace_detail", args, activity=True))
         if ws.status == "closed":
-            entries.append(Entry(ws.updated_at, "workspace", f"Incident workspace closed: {ws.title}",
+            entries.append(Entry(ws.updated_at, "workspace",
+                                 _("Incident workspace closed: %(title)s", title=ws.title),
                                  "workspace.workspace_detail", args))
     Peer = City.alias()
     asked = (AdviceRequest
@@ -388,12 +405,14 @@ def _workspace_entries(city: City, staff: bool) -> list[Entry]:
              .limit(LIMIT))
     for req in asked:
         args = (("workspace_id", req.workspace.id),)
-        urgent = " (urgent)" if req.urgent else ""
-        entries.append(Entry(req.created_at, "advice", f"Asked {req.peer_city.name} for advice{urgent}",
+        text = (_("Asked %(city)s for advice (urgent)", city=req.peer_city.name) if req.urgent
+                else _("Asked %(city)s for advice", city=req.peer_city.name))
+        entries.append(Entry(req.created_at, "advice", text,
                              "workspace.workspace_detail", args, activity=True, note=req.workspace.title))
         if req.answered_at:
             entries.append(Entry(req.answered_at, "advice",
-                                 f"Advice from {req.peer_city.name}: {ADVICE_STATUSES.get(req.status, req.status)}",
+                                 _("Advice from %(city)s: %(status)s", city=req.peer_city.name,
+                                   status=ADVICE_STATUSES.get(req.status, req.status)),
                                  "workspace.workspace_detail", args))
     if staff:  # another city's confidential request: never shown to this city's officials
         Asking = City.alias()
@@ -406,11 +425,13 @@ def _workspace_entries(city: City, staff: bool) -> list[Entry]:
         for req in received:
             args = (("workspace_id", req.workspace.id),)
             asker = req.workspace.city.name
-            entries.append(Entry(req.forwarded_at or req.created_at, "advice", f"{asker} asked this city for advice",
+            entries.append(Entry(req.forwarded_at or req.created_at, "advice",
+                                 _("%(city)s asked this city for advice", city=asker),
                                  "workspace.workspace_detail", args))
             if req.answered_at:
                 entries.append(Entry(req.answered_at, "advice",
-                                     f"Answered {asker}'s request: {ADVICE_STATUSES.get(req.status, req.status)}",
+                                     _("Answered %(city)s's request: %(status)s", city=asker,
+                                       status=ADVICE_STATUSES.get(req.status, req.status)),
                                      "workspace.workspace_detail", args, activity=True))
     return entries
 
@@ -432,9 +453,11 @@ def _mail_entries(where: peewee.Expression) -> list[Entry]:
                           .tuples())
     entries = []
     for mail_id, recipient, subject, status, created_at, sent_at in mails:
-        what = "Mailing" if mail_id in mailing_of else "Mail"
-        status = MAIL_STATUSES.get(status, status).lower()
-        entries.append(Entry(_as_datetime(sent_at or created_at), "mail", f"{what} to {recipient}: {subject} ({status})",
+        status = str(MAIL_STATUSES.get(status, status)).lower()
+        line = (_l("Mailing to %(recipient)s: %(subject)s (%(status)s)") if mail_id in mailing_of
+                else _l("Mail to %(recipient)s: %(subject)s (%(status)s)"))
+        text = str(line) % {"recipient": recipient, "subject": subject, "status": status}
+        entries.append(Entry(_as_datetime(sent_at or created_at), "mail", text,
                              "outbox.mail_detail", (("mail_id", mail_id),)))
     return entries
 
@@ -465,11 +488,12 @@ def contact_timeline(contact: Contact) -> list[Entry]:
         for req in forwarded:
             args = (("workspace_id", req.workspace.id),)
             entries.append(Entry(req.forwarded_at or req.created_at, "advice",
-                                 f"Asked for advice on behalf of {req.workspace.city.name}",
+                                 _("Asked for advice on behalf of %(city)s", city=req.workspace.city.name),
                                  "workspace.workspace_detail", args))
             if req.answered_at:
                 entries.append(Entry(req.answered_at, "advice",
-                                     f"Answered {req.workspace.city.name}: {ADVICE_STATUSES.get(req.status, req.status)}",
+                                     _("Answered %(city)s: %(status)s", city=req.workspace.city.name,
+                                       status=ADVICE_STATUSES.get(req.status, req.status)),
                                      "workspace.workspace_detail", args, activity=True))
     return _newest_first(entries)
 
@@ -530,9 +554,9 @@ def _activity_sources() -> list[tuple[peewee.SelectQuery, peewee.Field]]:
     ]
 
 
-ACTIVITY_SOURCES = ("event registrations and check-ins", "answers to invitations", "lessons written or submitted",
-                    "incident workspaces opened", "advice asked", "advice requests answered",
-                    "membership application submitted or answered")
+ACTIVITY_SOURCES = (_l("event registrations and check-ins"), _l("answers to invitations"),
+                    _l("lessons written or submitted"), _l("incident workspaces opened"), _l("advice asked"),
+                    _l("advice requests answered"), _l("membership application submitted or answered"))
 
 
 def last_activity_by_city(city_ids: list[int] | None = None, *, now: dt.datetime | None = None) -> dict[int, dt.datetime]:
