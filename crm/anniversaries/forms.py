@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import IntegerField, SelectMultipleField, validators
 
@@ -9,13 +10,13 @@ from wtforms import IntegerField, SelectMultipleField, validators
 class DraftForm(FlaskForm):
     """Draft a solidarity mailing for one anniversary, to the chosen peer cities."""
 
-    incident = IntegerField("Incident", validators=[validators.InputRequired()],
-                            description="The incident whose anniversary it is.")
-    years = IntegerField("Years", validators=[validators.InputRequired(), validators.NumberRange(min=1, max=500)],
-                         description="Which anniversary: 1 for the first.")
-    peers = SelectMultipleField("Peer cities to write to", coerce=int,
-                                validators=[validators.InputRequired(message="Choose at least one peer city to write to.")],
-                                description="Their focal points and mayors get the draft, once you send it.")
+    incident = IntegerField(_l("Incident"), validators=[validators.InputRequired()],
+                            description=_l("The incident whose anniversary it is."))
+    years = IntegerField(_l("Years"), validators=[validators.InputRequired(), validators.NumberRange(min=1, max=500)],
+                         description=_l("Which anniversary: 1 for the first."))
+    peers = SelectMultipleField(_l("Peer cities to write to"), coerce=int,
+                                validators=[validators.InputRequired(message=_l("Choose at least one peer city to write to."))],
+                                description=_l("Their focal points and mayors get the draft, once you send it."))
 
 
 class FeedForm(FlaskForm):

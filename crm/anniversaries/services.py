@@ -13,6 +13,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 import peewee
+from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from crm.contacts.models import Contact
 from crm.core.errors import DomainError
@@ -75,7 +77,14 @@ class Anniversary:
 
     @property
     def label(self) -> str:
+        """The English label ("5th anniversary"), kept in stored names and the iCal feed."""
         return f"{ordinal(self.years)} anniversary"
+
+    @property
+    def shown_label(self) -> str:
+        """The label in the page's language (the same as ``label`` in English)."""
+        suffix = ordinal(self.years)[len(str(self.years)):]  # "st", "nd", "rd", "th": English only
+        return ngettext("%(num)d%(suffix)s anniversary", "%(num)d%(suffix)s anniversary", self.years, suffix=suffix)
 
     @property
     def date_may_be_year_only(self) -> bool:
@@ -247,7 +256,7 @@ def find_anniversary(user, incident_id: int, years: int) -> Anniversary:
     """The ``years``-th anniversary of an incident ``user`` may see; AnniversaryError if there is none."""
     incident = Incident.get_or_none(Incident.id == incident_id)
     if incident is None or incident.occurred_on is None or not can_view(user, incident) or years < 1:
-        raise AnniversaryError("This anniversary is not on the calendar any more: reload the calendar and try again.")
+        raise AnniversaryError(_("This anniversary is not on the calendar any more: reload the calendar and try again."))
     return Anniversary(incident, anniversary_on(incident.occurred_on, incident.occurred_on.year + years), years)
 
 
@@ -261,12 +270,12 @@ def draft_solidarity_mailing(anniversary: Anniversary, peer_city_ids: Iterable[i
     ids = {int(i) for i in peer_city_ids} - {anniversary.incident.city_id}
     peers = list(City.select().where(City.id.in_(list(ids)), City.status == "active")) if ids else []
     if not peers:
-        raise AnniversaryError("Choose at least one peer city to write to.")
+        raise AnniversaryError(_("Choose at least one peer city to write to."))
     recipients = _recipients(peers)
     if not recipients:
         names = ", ".join(sorted(c.name for c in peers))
-        raise AnniversaryError(f"No focal point or leader of {names} has an email address: add one on the "
-                               "city's contacts, or choose other peers.")
+        raise AnniversaryError(_("No focal point or leader of %(cities)s has an email address: add one on the "
+                                 "city's contacts, or choose other peers.", cities=names))
     subject, body = draft_text(anniversary)
     description = (f"Peers chosen on the anniversaries calendar for the {anniversary.label} of "
                    f"“{anniversary.incident.title}”")[:300]

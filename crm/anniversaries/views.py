@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from crm.accounts.access import public, secretariat_required
@@ -39,8 +40,8 @@ def draft():
     form = DraftForm()
     form.peers.choices = [(c.id, c.name) for c in services.peer_choices()]
     if not form.validate_on_submit():
-        problems = "; ".join(e for errors in form.errors.values() for e in errors)
-        flash(f"No draft made: {problems}", "error")
+        problems = "; ".join(str(e) for errors in form.errors.values() for e in errors)
+        flash(_("No draft made: %(problems)s", problems=problems), "error")
         return redirect(url_for("anniversaries.calendar"))
     try:
         anniversary = services.find_anniversary(current_user, form.incident.data, form.years.data)
@@ -48,8 +49,8 @@ def draft():
     except services.AnniversaryError as exc:
         flash(str(exc), "error")
         return redirect(url_for("anniversaries.calendar"))
-    flash(f"Draft saved for {len(recipients)} recipient(s), on its own list “{mailing.mailing_list.name}”. "
-          "Nothing is sent: edit it, send yourself a test, then send it.", "success")
+    flash(_("Draft saved for %(count)s recipient(s), on its own list “%(list)s”. Nothing is sent: edit it, send "
+            "yourself a test, then send it.", count=len(recipients), list=mailing.mailing_list.name), "success")
     return redirect(url_for("mailings.mailing_edit", mailing_id=mailing.id))
 
 
@@ -62,13 +63,13 @@ def feed_link():
         abort(400)
     if request.form.get("action") == "revoke":
         revoked = feeds.revoke(current_user)
-        flash("Your calendar link is revoked: calendars using it get nothing more." if revoked
-              else "You had no calendar link.", "success")
+        flash(_("Your calendar link is revoked: calendars using it get nothing more.") if revoked
+              else _("You had no calendar link."), "success")
     else:
         had = feeds.feed_of(current_user) is not None
         feeds.rotate(current_user)
-        flash("New calendar link made: the old one no longer works. Subscribe to the new one." if had
-              else "Calendar link made: add it to your calendar as a subscription.", "success")
+        flash(_("New calendar link made: the old one no longer works. Subscribe to the new one.") if had
+              else _("Calendar link made: add it to your calendar as a subscription."), "success")
     return redirect(url_for("anniversaries.calendar") + "#feed")
 
 
