@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField, SelectMultipleField, StringField, TextAreaField, validators
 
@@ -12,22 +13,22 @@ from crm.incidents.models import FACETS, INCIDENT_VISIBILITIES
 class IncidentForm(FlaskForm):
     """Record or edit an incident in a city's history."""
 
-    title = StringField("Title", [validators.InputRequired(message="Give the incident a title."),
+    title = StringField(_l("Title"), [validators.InputRequired(message=_l("Give the incident a title.")),
                                   validators.Length(max=300)], filters=[strip],
-                        description="A neutral title, e.g. “Shooting at a mosque, March 2019”. No perpetrator names.")
-    occurred_on = DateField("Date", [validators.Optional()], description="The day it happened (YYYY-MM-DD).")
-    summary = TextAreaField("Summary", [validators.Length(max=20000)],
-                            description="What happened, in neutral words. Any language.")
-    attack = SelectMultipleField("Kind of attack", description="Choose all that apply.")
-    target = SelectMultipleField("Target", description="Who or what was targeted.")
-    motive = SelectMultipleField("Motive", description="As established, or “unclear or mixed”.")
-    aftermath = SelectMultipleField("Aftermath", description="What followed in the city.")
-    scale = StringField("Scale", [validators.Optional(), validators.Length(max=200)], filters=[strip],
-                        description="Optional, e.g. “51 killed, 40 injured”.")
-    response = TextAreaField("How the city responded", [validators.Length(max=20000)],
-                             description="What the city did, and with whom.")
-    visibility = SelectField("Who may see it", choices=choices(INCIDENT_VISIBILITIES),
-                             description="Network members only (the default), or everyone.")
+                        description=_l("A neutral title, e.g. “Shooting at a mosque, March 2019”. No perpetrator names."))
+    occurred_on = DateField(_l("Date"), [validators.Optional()], description=_l("The day it happened (YYYY-MM-DD)."))
+    summary = TextAreaField(_l("Summary"), [validators.Length(max=20000)],
+                            description=_l("What happened, in neutral words. Any language."))
+    attack = SelectMultipleField(_l("Kind of attack"), description=_l("Choose all that apply."))
+    target = SelectMultipleField(_l("Target"), description=_l("Who or what was targeted."))
+    motive = SelectMultipleField(_l("Motive"), description=_l("As established, or “unclear or mixed”."))
+    aftermath = SelectMultipleField(_l("Aftermath"), description=_l("What followed in the city."))
+    scale = StringField(_l("Scale"), [validators.Optional(), validators.Length(max=200)], filters=[strip],
+                        description=_l("Optional, e.g. “51 killed, 40 injured”."))
+    response = TextAreaField(_l("How the city responded"), [validators.Length(max=20000)],
+                             description=_l("What the city did, and with whom."))
+    visibility = SelectField(_l("Who may see it"), choices=choices(INCIDENT_VISIBILITIES),
+                             description=_l("Network members only (the default), or everyone."))
 
     def set_vocabulary(self, terms: dict[str, dict[str, str]]) -> None:
         """Fill the facet menus from the controlled vocabulary."""
@@ -43,7 +44,7 @@ class IncidentForm(FlaskForm):
 class FacetTermForm(FlaskForm):
     """Add a value to the controlled vocabulary of a facet."""
 
-    facet = SelectField("Facet", choices=choices(FACETS), description="Which facet the new value belongs to.")
-    label = StringField("Label", [validators.InputRequired(message="Give the new value a label."),
+    facet = SelectField(_l("Facet"), choices=choices(FACETS), description=_l("Which facet the new value belongs to."))
+    label = StringField(_l("Label"), [validators.InputRequired(message=_l("Give the new value a label.")),
                                   validators.Length(max=120)], filters=[strip],
-                        description="As people will read it, e.g. “Drone attack”.")
+                        description=_l("As people will read it, e.g. “Drone attack”."))

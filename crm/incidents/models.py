@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import peewee
+from flask_babel import lazy_gettext as _l
 
 from crm.accounts.models import User
 from crm.core.fields import JSONDictField
 from crm.db import BaseModel, utcnow
 from crm.membership.models import City
 
-FACETS = {"attack": "Kind of attack", "target": "Target", "motive": "Motive", "aftermath": "Aftermath"}
-INCIDENT_VISIBILITIES = {"network": "Network members only", "public": "Public"}
+FACETS = {"attack": _l("Kind of attack"), "target": _l("Target"), "motive": _l("Motive"), "aftermath": _l("Aftermath")}
+INCIDENT_VISIBILITIES = {"network": _l("Network members only"), "public": _l("Public")}
 
 
 class FacetTerm(BaseModel):

@@ -5,6 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from flask_babel import force_locale
+from flask_babel import gettext as _
+
 from crm.audit.services import record
 from crm.core.errors import DomainError
 from crm.core.operations import clean_values, update_record
@@ -71,31 +74,34 @@ def add_facet_term(facet: str, label: str, *, actor, key: str | None = None) -> 
     if facet not in FACETS:
         raise IncidentError(f"Unknown facet {facet!r}: choose one of {', '.join(FACETS)}.")
     if not label:
-        raise IncidentError("Give the new value a label.")
+        raise IncidentError(_("Give the new value a label."))
     key = key or re.sub(r"[^a-z0-9]+", "_", label.lower()).strip("_")[:60]
     if not key:
-        raise IncidentError("The label needs at least one letter or digit.")
+        raise IncidentError(_("The label needs at least one letter or digit."))
     if FacetTerm.get_or_none(FacetTerm.facet == facet, FacetTerm.key == key):
-        raise IncidentError(f"“{label}” is already in the vocabulary of {FACETS[facet].lower()}.")
+        raise IncidentError(_("“%(label)s” is already in the vocabulary of %(facet)s.", label=label,
+                               facet=str(FACETS[facet]).lower()))
     with database.atomic():
         position = (FacetTerm.select().where(FacetTerm.facet == facet).count()) + 1
         term = FacetTerm.create(facet=facet, key=key, label=label[:120], position=position)
-        record(actor, "facet_term.create", term, summary=f"Added {FACETS[facet].lower()} “{label}”",
+        with force_locale("en"):  # the audit log is kept in English
+            facet_name = str(FACETS[facet]).lower()
+        record(actor, "facet_term.create", term, summary=f"Added {facet_name} “{label}”",
                changes={"facet": facet, "key": key})
     return term
 
 
 def _clean(values: dict) -> dict:
-    values = clean_values(values, INCIDENT_FIELDS, IncidentError, required={"title": "Give the incident a title."})
+    values = clean_values(values, INCIDENT_FIELDS, IncidentError, required={"title": _("Give the incident a title.")})
     if "facets" in values:
         values["facets"] = clean_facets(values["facets"])
     if values.get("visibility", "network") not in INCIDENT_VISIBILITIES:
-        raise IncidentError("Choose who may see the incident: the network or the public.")
+        raise IncidentError(_("Choose who may see the incident: the network or the public."))
     if isinstance(values.get("occurred_on"), str):
         try:
             values["occurred_on"] = dt.date.fromisoformat(values["occurred_on"]) if values["occurred_on"] else None
         except ValueError as exc:
-            raise IncidentError("Give the date as YYYY-MM-DD.") from exc
+            raise IncidentError(_("Give the date as YYYY-MM-DD.")) from exc
     for key in ("summary", "scale", "response"):
         if key in values:
             values[key] = (values[key] or "").strip()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from crm.accounts.access import secretariat_required
@@ -62,7 +63,7 @@ def incident_new():
                 return _saved_split(city, services.save_split(city, parts, actor=current_user))
             if not parts:
                 incident = services.create_incident(city, values, actor=current_user)
-                flash(f"Recorded “{incident.title}”.", "success")
+                flash(_("Recorded “%(title)s”.", title=incident.title), "success")
                 return redirect(url_for("incidents.incident_detail", incident_id=incident.id))
         except services.IncidentError as exc:
             form.title.errors.append(str(exc))
@@ -74,8 +75,8 @@ def incident_new():
 
 def _saved_split(city: City, incidents: list[Incident]):
     titles = ", ".join(f"“{incident.title}”" for incident in incidents)
-    flash(f"This account tells of {len(incidents)} attacks: saved as {len(incidents)} incidents ({titles}).",
-          "success")
+    flash(_("This account tells of %(count)s attacks: saved as %(count)s incidents (%(titles)s).",
+            count=len(incidents), titles=titles), "success")
     return redirect(url_for("incidents.incident_list", city=city.id))
 
 
@@ -102,7 +103,7 @@ def incident_edit(incident_id):
                                                                        incident=incident))
             if not parts:
                 services.update_incident(incident, values, actor=current_user)
-                flash("Saved the incident.", "success")
+                flash(_("Saved the incident."), "success")
                 return redirect(url_for("incidents.incident_detail", incident_id=incident.id))
         except services.IncidentError as exc:
             form.title.errors.append(str(exc))
@@ -119,7 +120,7 @@ def incident_delete(incident_id):
         abort(403)
     city_id = incident.city_id
     services.delete_incident(incident, actor=current_user)
-    flash("Deleted the incident. Lessons drawn from it stay, without the link.", "success")
+    flash(_("Deleted the incident. Lessons drawn from it stay, without the link."), "success")
     return redirect(url_for("incidents.incident_list", city=city_id))
 
 
@@ -134,7 +135,8 @@ def vocabulary():
         except services.IncidentError as exc:
             form.label.errors.append(str(exc))
         else:
-            flash(f"Added “{term.label}” to {FACETS[term.facet].lower()}.", "success")
+            flash(_("Added “%(label)s” to %(facet)s.", label=term.label, facet=str(FACETS[term.facet]).lower()),
+                  "success")
             return redirect(url_for("incidents.vocabulary"))
     return render_template("incidents/vocabulary.html", form=form, terms=services.facet_terms(), facets=FACETS), \
         (400 if form.errors else 200)
