@@ -29,6 +29,7 @@ from dataclasses import dataclass
 
 import peewee
 from flask import current_app, g, has_app_context, has_request_context
+from flask_babel import lazy_gettext as _l
 
 from crm import search_backend
 from crm.db import BaseModel, database, utcnow
@@ -371,7 +372,7 @@ def sync(ix: SearchBackend | None = None, progress=None) -> tuple[str, int]:
 class SearchUnavailable(Exception):
     """The index is being rebuilt from the database; a search works again in a moment."""
 
-    message = "Search is being rebuilt from the database. Try again in a moment."
+    message = _l("Search is being rebuilt from the database. Try again in a moment.")
 
 
 _REBUILDS: dict[str, threading.Thread] = {}

@@ -6,14 +6,16 @@ filter is part of the Whoosh query (``crm.search`` filters), never applied to re
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
+
 from crm import indexing
 from crm.peers.expansion import expand_query
 from crm.peers.matching import find_peers
 
 MEMBER_KINDS = ("city", "incident", "lesson", "toolkit_item")
 STAFF_KINDS = MEMBER_KINDS + ("contact",)
-KIND_LABELS = {"city": "Cities", "incident": "Incidents", "lesson": "Lessons", "toolkit_item": "Toolkit",
-               "contact": "Contacts"}
+KIND_LABELS = {"city": _l("Cities"), "incident": _l("Incidents"), "lesson": _l("Lessons"), "toolkit_item": _l("Toolkit"),
+               "contact": _l("Contacts")}
 FACETS = ("kind", "region", "phase", "year")
 PUBLISHED_VISIBILITIES = ("public", "network", "cities")
 
