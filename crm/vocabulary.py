@@ -14,6 +14,7 @@ from functools import lru_cache
 
 import pycountry
 from babel import Locale
+from flask_babel import gettext
 
 from crm.core.names import default_region, fold_name
 from crm.i18n import DEFAULT, LANGUAGES, current_language
@@ -252,7 +253,7 @@ def resolve_region(text: str, country: str | None) -> tuple[str, str | None]:
     fallback = default_region(country)
     if not cleaned or fold_name(cleaned) in BROAD_REGIONS:
         return fallback, None
-    note = f"region “{cleaned}” is not one of the network's regions"
-    # The note is the import's English log line, whatever the page's language.
-    return fallback, note + (f": {label('regions', fallback, DEFAULT)} (from the country) is used" if fallback
-                             else "; left empty")
+    if fallback:
+        return fallback, gettext("region “%(region)s” is not one of the network's regions: %(fallback)s (from the "
+                                 "country) is used", region=cleaned, fallback=label("regions", fallback))
+    return fallback, gettext("region “%(region)s” is not one of the network's regions; left empty", region=cleaned)

@@ -6,7 +6,7 @@ A ranking is cached whatever the reader's language (``crm.workspace.services``):
 
 from __future__ import annotations
 
-from flask_babel import gettext
+from flask_babel import force_locale, gettext
 
 from crm import vocabulary
 from crm.i18n import DEFAULT, current_language
@@ -40,9 +40,13 @@ def reason_text(reason: str, language: str | None = None) -> str:
     language = language or current_language()
     if language == DEFAULT or not isinstance(reason, Reason):
         return str(reason)
-    return reason.say(PageSpeaker(language))
+    if language == current_language():
+        return reason.say(PageSpeaker(language))
+    with force_locale(language):
+        return reason.say(PageSpeaker(language))
 
 
 def reasons_text(match, language: str | None = None) -> list[str]:
     """Return the reasons of a peer match in ``language`` (the page's by default)."""
+    language = language or current_language()
     return [reason_text(reason, language) for reason in match.reasons]
