@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
+
 from crm.core.csvimport import ImportRefused, Plan, Result, Row, check_cells, read_rows, split_list
 from crm.core.names import fold_name
 from crm.db import database
@@ -42,29 +44,30 @@ def _check(number: int, raw: dict, seen: set) -> Row:
     check_cells(raw, row.errors)
     city = _find_city(raw.get("city", ""))
     if not raw.get("city"):
-        row.errors.append("city is empty")
+        row.errors.append(_("city is empty"))
     elif city is None:
-        row.errors.append(f"no single member city is called “{raw['city']}”")
+        row.errors.append(_("no single member city is called “%(city)s”", city=raw["city"]))
     title = raw.get("title", "")
     if not title:
-        row.errors.append("title is empty")
+        row.errors.append(_("title is empty"))
     elif len(title) > 300:
-        row.errors.append("title is longer than 300 characters")
+        row.errors.append(_("title is longer than 300 characters"))
     phase = None
     if raw.get("phase"):
         phase = match_key(services.phases(), raw["phase"]) or PHASE_WORDS.get(fold_name(raw["phase"]))
     if phase is None:
-        row.errors.append(f"phase “{raw.get('phase', '')}” is not one of: {', '.join(services.phases())}")
+        row.errors.append(_("phase “%(phase)s” is not one of: %(phases)s", phase=raw.get("phase", ""),
+                            phases=", ".join(services.phases())))
     themes = []
     for item in split_list(raw.get("themes", "")):
         key = resolve_theme(item)  # a theme key, or the free text itself (kept as a tag)
         if key and key not in themes:
             themes.append(key)
     if not raw.get("body"):
-        row.errors.append("body is empty")
+        row.errors.append(_("body is empty"))
     key = (fold_name(title), getattr(city, "id", None))
     if title and key in seen:
-        row.errors.append("this lesson appears twice in the file")
+        row.errors.append(_("this lesson appears twice in the file"))
     seen.add(key)
     row.values = {"city": city, "title": title, "phase": phase, "themes": themes, "body": raw.get("body", "")}
     if row.ok:

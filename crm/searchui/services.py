@@ -11,6 +11,7 @@ from flask_babel import lazy_gettext as _l
 from crm import indexing
 from crm.peers.expansion import expand_query
 from crm.peers.matching import find_peers
+from crm.peers.wording import reasons_text
 
 MEMBER_KINDS = ("city", "incident", "lesson", "toolkit_item")
 STAFF_KINDS = MEMBER_KINDS + ("contact",)
@@ -86,5 +87,5 @@ def peers_json(matches, countries: dict | None = None) -> list[dict]:
     for m in matches:
         city = known.get(int(m.city_id)) if str(m.city_id).isdigit() else None
         out.append({"city": city.name if city else m.city_name, "country": city.country if city else "",
-                    "score": round(float(m.score), 4), "reasons": list(m.reasons)})
+                    "score": round(float(m.score), 4), "reasons": reasons_text(m)})
     return out

@@ -86,3 +86,18 @@ def test_an_item_staff_rewrote_shows_its_own_words_in_every_language(login_as, n
     french = staff.get("/lessons/toolkit/?lang=fr").get_data(as_text=True)
     assert "1. Speak as mayor within the hour" in french
     assert "2. Convenir immédiatement des rôles avec les autorités nationales" in french
+
+
+def test_api_peers_keeps_its_keys_and_gives_reasons_in_the_request_language(login_as, network):
+    from tests.search_integration.network import link
+
+    member = login_as("member")
+    link(member.user, network["asking"])
+    query = {"q": "A gunman opened fire on worshippers at a mosque", "limit": "3"}
+    french = member.get("/api/peers", query_string={**query, "lang": "fr"}).get_json()
+    english = member.get("/api/peers", query_string={**query, "lang": "en"}).get_json()
+    assert [set(row) for row in french] == [{"city", "country", "score", "reasons"}] * len(french)
+    assert [(r["city"], r["score"]) for r in french] == [(r["city"], r["score"]) for r in english]
+    assert french[0]["city"] == "Harbourton"
+    assert any(reason.startswith("Points communs : attaque : fusillade") for reason in french[0]["reasons"])
+    assert any(reason.startswith("Shares: attack: shooting") for reason in english[0]["reasons"])
