@@ -1,0 +1,145 @@
+"""Issue 13: the Arabic interface mirrors right to left, on a desktop (1280 px) and a phone (390 px).
+
+A screenshot set of each role's key pages on the demo network, to look at: written to the test's tmp folder,
+and also to ``$CRM_SCREENSHOTS`` when set (``CRM_SCREENSHOTS=/tmp/rtl make test``). Each page must say
+``dir="rtl"``, never scroll sideways, and start its main navigation (the brand) at the right.
+"""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from crm import indexing, seeding
+from crm.accounts.models import User
+from crm.events.models import Event, Registration
+from crm.membership.models import City
+from crm.workspace.services import open_workspace
+from tests.helpers import demo_login, sign_in_page
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+WIDTHS = (1280, 390)
+
+# Where the layout breaks, this names the element: the widest thing past the window's edges.
+OVERFLOW = """() => {
+  const limit = window.innerWidth;
+  if (document.scrollingElement.scrollWidth <= limit + 1) return null;
+  let worst = null;
+  for (const el of document.querySelectorAll('body *')) {
+    const r = el.getBoundingClientRect();
+    const out = Math.max(r.right - limit, -r.left);
+    if (r.width && out > 1 && (!worst || out > worst.out)) {
+      worst = {out, tag: el.tagName, cls: el.className && String(el.className), text: (el.innerText || '').slice(0, 60)};
+    }
+  }
+  return {scrollWidth: document.scrollingElement.scrollWidth, innerWidth: limit, worst};
+}"""
+
+# What must mirror on some pages, beyond the frame: each a script that is true when the page reads from the right.
+MIRRORED = {
+    # a bar of the attendance table grows from the right edge of its drawing
+    "staff-reports": """() => {const svg = document.querySelector('td > svg[role=img]'), bar = svg.querySelector('rect');
+        return Math.abs(bar.getBoundingClientRect().right - svg.getBoundingClientRect().right) < 1.5;}""",
+    # an event's chart: the city's name on the right of its bar, the legend's square on the right of its word
+    "staff-report": """() => {const svg = document.querySelector('svg.chart'); if (!svg) return true;
+        const texts = svg.querySelectorAll('text'), rects = svg.querySelectorAll('rect');
+        const label = texts[3].getBoundingClientRect(), bar = rects[3].getBoundingClientRect();
+        return label.left >= bar.right - 1 && rects[0].getBoundingClientRect().left > texts[0].getBoundingClientRect().right - 1;}""",
+    # the way back to the event points to the right, where Arabic starts, and stands at the right of the link
+    "staff-check-in": """() => {const arrow = document.querySelector('main a .arrow'), link = arrow.closest('a');
+        return getComputedStyle(arrow).transform.startsWith('matrix(-1')
+            && arrow.getBoundingClientRect().right > link.getBoundingClientRect().right - 2;}""",
+    # the years of the new-members chart run from right to left
+    "staff-dashboard": """() => {const svg = document.querySelector('svg.chart'); if (!svg) return true;
+        const bars = [...svg.querySelectorAll('rect')].map(r => r.getBoundingClientRect().left);
+        return bars.length < 2 || bars[0] > bars[bars.length - 1];}""",
+}
+
+
+@pytest.fixture
+def demo_network(app):
+    """The demo network, its member signed in as Arabic-speaking, with an incident workspace open."""
+    seeding.run(demo=True)
+    for role in ("member", "staff"):
+        User.update(language="ar").where(User.email == demo_login(role)[0]).execute()
+    member = User.get(User.email == demo_login("member")[0])
+    workspace = open_workspace(City.get_by_id(member.city_id), {
+        "description": "Une voiture a foncé sur la foule du marché de Noël ; trois morts et des dizaines de blessés.",
+        "title": "Attaque au marché de Noël", "phase": "first_week"}, actor=member)
+    assert indexing.apply_pending(wait=True) is not None
+    event = (Event.select().join(Registration).group_by(Event.id)
+             .order_by(Event.id).first())  # an event with participants to list and check in
+    city = City.select().where(City.status == "active").order_by(City.id).first()
+    return {"workspace": workspace, "event": event, "city": city}
+
+
+def _pages(network):
+    event, city, workspace = network["event"].id, network["city"].id, network["workspace"].id
+    return {
+        None: [("directory", "/members/"), ("apply", "/apply"), ("lessons", "/lessons/"),
+               ("toolkit", "/lessons/toolkit/")],
+        "member": [("home", "/"), ("workspace", f"/workspace/{workspace}")],
+        "staff": [("dashboard", "/dashboard"), ("cities", "/cities/"), ("city", f"/cities/{city}"),
+                  ("event", f"/events/{event}"), ("participants", f"/events/{event}/participants"),
+                  ("check-in", f"/events/{event}/check-in"), ("contacts", "/contacts/"),
+                  ("report", f"/events/{event}/report"), ("reports", "/events/reports")],
+    }
+
+
+def _problems(page, name, width) -> list[str]:
+    """What is wrong with the page's right-to-left layout (an empty list when nothing is)."""
+    problems = []
+    if (page.locator("html").get_attribute("dir"), page.locator("html").get_attribute("lang")) != ("rtl", "ar"):
+        problems.append(f"{name}: not marked as Arabic, right to left")
+    overflow = page.evaluate(OVERFLOW)
+    if overflow is not None:
+        problems.append(f"{name} at {width} px scrolls sideways: {overflow}")
+    # the main navigation reads from the right: its first item (the brand) ends at the right edge
+    brand = page.locator("header.site nav ul:first-of-type li").first.bounding_box()
+    inner = page.evaluate("window.innerWidth")
+    if not (brand["x"] + brand["width"] > inner * 0.85 and brand["x"] > inner / 2 - brand["width"]):
+        problems.append(f"{name}: the main navigation's first item is not at the right ({brand})")
+    if name in MIRRORED and not page.evaluate(MIRRORED[name]):
+        problems.append(f"{name}: its drawing does not read from the right")
+    return problems
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_arabic_pages_mirror_at_each_width(browser, live_server, app, demo_network, tmp_path, width):
+    app.config["WTF_CSRF_ENABLED"] = True
+    folders = [str(tmp_path / "rtl-ar")]
+    if os.environ.get("CRM_SCREENSHOTS"):
+        folders.append(os.environ["CRM_SCREENSHOTS"])
+    for folder in folders:
+        os.makedirs(folder, exist_ok=True)
+    checked, problems = [], []
+    for role, pages in _pages(demo_network).items():
+        # Visitors get Arabic from their browser; signed-in users from their stored choice (so the
+        # English sign-in page of helpers.sign_in_page works, and the stored choice is what is tested).
+        context = browser.new_context(base_url=live_server.url, locale="ar" if role is None else "en-GB",
+                                      viewport={"width": width, "height": 844 if width < 600 else 900})
+        context.set_default_timeout(15_000)
+        try:
+            page = context.new_page()
+            if role is not None:
+                sign_in_page(page, *demo_login(role))
+            for name, path in pages:
+                response = page.goto(path)
+                if response.status != 200:
+                    problems.append(f"{path} answered {response.status}")
+                    continue
+                name = f"{role or 'public'}-{name}"
+                # first the picture (the top 2,400 px of long lists), to look at even when a check fails
+                height = min(2400, page.evaluate("document.scrollingElement.scrollHeight"))
+                for folder in folders:
+                    page.screenshot(path=os.path.join(folder, f"ar-{width}-{name}.png"), full_page=True,
+                                    clip={"x": 0, "y": 0, "width": width, "height": height})
+                problems += _problems(page, name, width)
+                checked.append(name)
+        finally:
+            context.close()
+    assert not problems, "\n".join(problems)
+    assert len(checked) == 15
+    assert len(os.listdir(folders[0])) == 15
