@@ -71,6 +71,7 @@ def test_the_toolkit_page_in_arabic_and_french(client, network):
     french = client.get("/lessons/toolkit/?lang=fr").get_data(as_text=True)
     assert "<h2>Première semaine</h2>" in french and "<h2>Se préparer à répondre</h2>" in french
     assert "1. Faire une déclaration publique du maire dans les premières heures" in french
+    assert "<strong>ne jamais spéculer sur l" in french and "never speculate" not in french  # the guidance too
     assert '<span class="chip">Communication de crise</span>' in french
     english = client.get("/lessons/toolkit/?lang=en").get_data(as_text=True)
     assert "<h2>First week</h2>" in english and "1. Make a public statement as mayor within hours" in english
@@ -82,10 +83,14 @@ def test_an_item_staff_rewrote_shows_its_own_words_in_every_language(login_as, n
     item = ToolkitItem.get(ToolkitItem.title == "Make a public statement as mayor within hours")
     item.title = "Speak as mayor within the hour"
     item.save()
+    second = ToolkitItem.get(ToolkitItem.title == "Agree roles with national authorities straight away")
+    second.guidance = "Call the prefect first."
+    second.save()
     staff = login_as("staff")
     french = staff.get("/lessons/toolkit/?lang=fr").get_data(as_text=True)
     assert "1. Speak as mayor within the hour" in french
     assert "2. Convenir immédiatement des rôles avec les autorités nationales" in french
+    assert "Call the prefect first." in french and "Les autorités nationales dirigent" not in french
 
 
 def test_api_peers_keeps_its_keys_and_gives_reasons_in_the_request_language(login_as, network):
