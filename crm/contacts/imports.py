@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
+
 from crm import vocabulary
 from crm.audit.services import record
 from crm.contacts.models import Contact
@@ -59,33 +61,35 @@ def check_contacts(text: str, *, progress=None) -> Plan:
         check_cells(raw, errors)
         for column, limit in LIMITS.items():
             if len(raw.get(column, "")) > limit:
-                errors.append(f"{column} is longer than {limit} characters")
+                errors.append(_("%(column)s is longer than %(limit)s characters", column=column, limit=limit))
         if not raw.get("name"):
-            errors.append("name is empty")
+            errors.append(_("name is empty"))
         email = raw.get("email", "").lower() or None
         if email:
             try:
                 validate_email(email, check_deliverability=False)
             except EmailNotValidError:
-                errors.append(f"“{raw['email']}” is not a valid email address")
+                errors.append(_("“%(email)s” is not a valid email address", email=raw["email"]))
             if email in seen:
-                errors.append(f"{email} is also on row {seen[email]}")
+                errors.append(_("%(email)s is also on row %(row)s", email=email, row=seen[email]))
             seen.setdefault(email, number)
         sector = "other"
         if raw.get("sector"):
             sector = vocabulary.match_key(sectors, raw["sector"]) or ""
             if not sector:
-                errors.append(f"unknown sector “{raw['sector']}” (one of: {', '.join(sectors.values())})")
+                errors.append(_("unknown sector “%(sector)s” (one of: %(sectors)s)", sector=raw["sector"],
+                                sectors=", ".join(str(label) for label in sectors.values())))
         city_id = None
         if raw.get("city"):
             country = resolve_country(raw["country"]) if raw.get("country") else None
             if raw.get("country") and country is None:
-                errors.append(f"unknown country “{raw['country']}”")
+                errors.append(_("unknown country “%(country)s”", country=raw["country"]))
             options = [c for c in cities.get(fold_name(raw["city"]), []) if country in (None, c[1])]
             if not options:
-                errors.append(f"no member city called “{raw['city']}”" + (f" in {raw['country']}" if country else ""))
+                errors.append(_("no member city called “%(city)s” in %(country)s", city=raw["city"], country=raw["country"])
+                              if country else _("no member city called “%(city)s”", city=raw["city"]))
             elif len(options) > 1:
-                errors.append(f"several member cities are called “{raw['city']}”: add the country column")
+                errors.append(_("several member cities are called “%(city)s”: add the country column", city=raw["city"]))
             else:
                 city_id = options[0][0]
         flags = {}
@@ -93,7 +97,7 @@ def check_contacts(text: str, *, progress=None) -> Plan:
                                 ("do_not_contact", False)):
             flags[column] = parse_bool(raw.get(column, ""), default)
             if flags[column] is None:
-                errors.append(f"{column} must be yes or no")
+                errors.append(_("%(column)s must be yes or no", column=column))
         languages = parse_languages(raw.get("languages", ""), errors)
         row.values = {"name": raw.get("name", ""), "name_key": fold_name(raw.get("name", "")), "email": email,
                       "position": raw.get("position", ""), "organisation": raw.get("organisation", ""),
