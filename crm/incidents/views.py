@@ -13,6 +13,7 @@ from crm.incidents.forms import FacetTermForm, IncidentForm
 from crm.incidents.models import FACETS, Incident
 from crm.membership.models import City
 from crm.pagination import paginate
+from crm.vocabulary import phases as phase_labels
 
 
 def _incident_or_404(incident_id: int) -> Incident:
@@ -39,7 +40,8 @@ def incident_detail(incident_id):
     lessons = [lesson for answer in signals.answers(signals.drawn_from_incident, incident, user=current_user)
                for lesson in answer]
     return render_template("incidents/incident_detail.html", incident=incident, terms=services.facet_terms(),
-                           facets=FACETS, lessons=lessons, can_edit=services.can_edit(current_user, incident.city))
+                           facets=FACETS, lessons=lessons, can_edit=services.can_edit(current_user, incident.city),
+                           phases=phase_labels())
 
 
 @bp.route("/new", methods=["GET", "POST"])

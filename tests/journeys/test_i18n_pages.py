@@ -1,4 +1,4 @@
-"""The contacts list, a contact page, a city's journey and the search page in Spanish and Arabic (issue 13).
+"""The contacts list, a contact page, a city's journey, the search page and an incident in Spanish and Arabic.
 
 Each page is read in English and in the other language: the headings, table headings, terms, summaries,
 legends, buttons and aria-labels of its main content must all change, except people's data (names) and words
@@ -43,7 +43,8 @@ def _pages(history):
     return {"contacts list": "/contacts/",
             "contact page": f"/contacts/{history.ana.id}",
             "city journey": f"/cities/{history.river.id}/journey",
-            "search": "/search?q=Sereno"}
+            "search": "/search?q=Sereno",
+            "incident page": f"/incidents/{history.incident.id}"}
 
 
 @pytest.mark.parametrize("lang, expected", [
@@ -56,7 +57,8 @@ def _pages(history):
                              '<h2 id="timeline-heading">Cronología</h2>', "Qué cuenta como actividad",
                              "Solicitud SCN-2024-0001: aprobada por Desk Officer", "Incidente: Arson at the community centre",
                              "Ponentes en Regional summit: Ana Focal"],
-            "search": ["<h1>Búsqueda</h1>", "1 resultado para «Sereno».", "Escriba palabras en cualquier idioma"]}),
+            "search": ["<h1>Búsqueda</h1>", "1 resultado para «Sereno».", "Escriba palabras en cualquier idioma"],
+            "incident page": ["<h2>Lo que ocurrió</h2>", "<h2>Lecciones aprendidas extraídas</h2>", "(primera semana)"]}),
     ("ar", {"contacts list": ["<h1>جهات الاتصال</h1>", ">جهة اتصال جديدة</a>", 'aria-label="تصفية جهات الاتصال"',
                               '<th scope="col">الجهة</th>'],
             "contact page": ["<dt>المنصب</dt>", "<dt>اللغات</dt>", "<h2>السجل التاريخي</h2>",
@@ -64,11 +66,12 @@ def _pages(history):
             "city journey": ["<h1>مسار Rivertown</h1>", '<h2 id="timeline-heading">الخط الزمني</h2>',
                              "الطلب SCN-2024-0001: قُبل بواسطة Desk Officer", "حادث: Arson at the community centre",
                              "المتحدثون في Regional summit: Ana Focal"],
-            "search": ["<h1>بحث</h1>", "نتيجة واحدة لـ«Sereno».", "اكتب كلمات بأي لغة"]}),
+            "search": ["<h1>بحث</h1>", "نتيجة واحدة لـ«Sereno».", "اكتب كلمات بأي لغة"],
+            "incident page": ["<h2>ما حدث</h2>", "(الأسبوع الأول)"]}),
 ])
 def test_pages_in_spanish_and_arabic_leave_no_english_heading(history, login_as, lang, expected):
     staff = login_as("staff")
-    people = {history.ana.name, history.river.name, "Puerto Sereno", "Sereno"}
+    people = {history.ana.name, history.river.name, "Puerto Sereno", "Sereno", history.incident.title}
     for page, url in _pages(history).items():
         english = staff.get(url + ("&" if "?" in url else "?") + "lang=en").get_data(as_text=True)
         response = staff.get(url + ("&" if "?" in url else "?") + f"lang={lang}")
@@ -92,3 +95,5 @@ def test_the_english_pages_keep_their_words(history, login_as):
     assert "Application SCN-2024-0001: approved by Desk Officer" in journey
     assert "Speaking at Regional summit: Ana Focal" in journey
     assert "1 result for “Sereno”." in staff.get(pages["search"]).get_data(as_text=True)
+    assert "<h2>What happened</h2>" in staff.get(pages["incident page"]).get_data(as_text=True)
+    assert '<span class="muted">(first week)</span>' in staff.get(pages["incident page"]).get_data(as_text=True)
