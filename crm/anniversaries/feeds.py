@@ -15,18 +15,19 @@ from urllib.parse import urlsplit
 
 import icalendar
 from flask import current_app
+from flask_babel import gettext as _
 
 from crm.anniversaries.models import AnniversaryFeed
 from crm.anniversaries.services import (
     AnniversaryError,
     anniversaries_between,
-    ordinal,
     visible_incidents,
 )
 from crm.audit.services import record
 from crm.core import tokens
 from crm.core.urls import absolute_url
 from crm.db import database, utcnow
+from crm.templating import format_date
 
 SALT = "anniversary-feed"
 FEED_VALID_DAYS = 366
@@ -121,9 +122,10 @@ def _host() -> str:
 
 def _description(incident) -> str:
     city = incident.city
-    lines = [f"{city.name} remembers “{incident.title}” ({incident.occurred_on:%d %B %Y}).",
-             "Milestone anniversaries: the 1st, 5th, 10th, 15th, 20th…",
-             f"Anniversaries calendar: {absolute_url('anniversaries.calendar')}"]
+    lines = [_("%(city)s remembers “%(title)s” (%(day)s).", city=city.name, title=incident.title,
+               day=format_date(incident.occurred_on, "%d %B %Y")),
+             _("Milestone anniversaries: the 1st, 5th, 10th, 15th, 20th…"),
+             _("Anniversaries calendar: %(url)s", url=absolute_url("anniversaries.calendar"))]
     return "\n".join(lines)
 
 
@@ -159,7 +161,7 @@ def feed_ics(user, *, today: dt.date | None = None) -> bytes:
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
     cal.add("method", "PUBLISH")
-    cal.add("x-wr-calname", "Anniversaries of member cities' attacks")
+    cal.add("x-wr-calname", _("Anniversaries of member cities' attacks"))
     incidents = visible_incidents(user)
     named = anniversaries_between(incidents, today.replace(year=today.year - NAMED_YEARS_BEFORE, day=1, month=1),
                                   dt.date(today.year + NAMED_YEARS_AFTER + 1, 1, 1))
@@ -170,19 +172,22 @@ def feed_ics(user, *, today: dt.date | None = None) -> bytes:
         occurred = incident.occurred_on
         first = anniversaries_between([incident], occurred + dt.timedelta(days=1),
                                       dt.date(occurred.year + 2, 12, 31))[0]
-        master = _vevent(incident, f"Anniversary: {incident.title} ({incident.city.name}, {occurred.year})", stamp)
+        master = _vevent(incident, _("Anniversary: %(title)s (%(city)s, %(year)s)", title=incident.title,
+                                     city=incident.city.name, year=occurred.year), stamp)
         master.add("dtstart", first.on)
         master.add("dtend", first.on + dt.timedelta(days=1))
         master.add("rrule", _recurrence(occurred))
         cal.add_component(master)
         for anniversary in by_incident.get(incident.id, ()):
-            milestone = " (milestone)" if anniversary.milestone else ""
-            item = _vevent(incident, f"{ordinal(anniversary.years)} anniversary{milestone}: {incident.title} "
-                                     f"({incident.city.name})", stamp)
+            summary = (_("%(label)s (milestone): %(title)s (%(city)s)", label=anniversary.shown_label,
+                         title=incident.title, city=incident.city.name) if anniversary.milestone
+                       else _("%(label)s: %(title)s (%(city)s)", label=anniversary.shown_label, title=incident.title,
+                              city=incident.city.name))
+            item = _vevent(incident, summary, stamp)
             item.add("recurrence-id", anniversary.on)
             item.add("dtstart", anniversary.on)
             item.add("dtend", anniversary.on + dt.timedelta(days=1))
             if anniversary.milestone:
-                item.add("categories", ["Milestone anniversary"])
+                item.add("categories", [_("Milestone anniversary")])
             cal.add_component(item)
     return cal.to_ical()

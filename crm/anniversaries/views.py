@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from crm.accounts.access import public, secretariat_required
 from crm.anniversaries import bp, feeds, services
 from crm.anniversaries.forms import DraftForm, FeedForm
+from crm.i18n import DEFAULT, supported
 from crm.vocabulary import regions
 
 
@@ -84,6 +86,9 @@ def feed(token):
         return Response(str(exc), status=410, mimetype="text/plain")
     except feeds.FeedRefused:
         abort(404)
-    return Response(feeds.feed_ics(user), mimetype="text/calendar",
+    # Calendar applications send no choice of ours: the feed speaks its owner's chosen language, else English.
+    with force_locale(supported(getattr(user, "language", "")) or DEFAULT):
+        ics = feeds.feed_ics(user)
+    return Response(ics, mimetype="text/calendar",
                     headers={"Content-Disposition": 'inline; filename="anniversaries.ics"',
                              "Cache-Control": "private, no-store"})
