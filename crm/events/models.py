@@ -164,7 +164,8 @@ class Invitation(BaseModel):
 
     class Meta:
         table_name = "event_invitation"
-        indexes = ((("event", "contact"), True),)
+        # (contact, answered_at) covers a city's latest answer (crm.journeys: the dormant members list).
+        indexes = ((("event", "contact"), True), (("contact", "answered_at"), False))
 
     @property
     def status_label(self) -> str:
@@ -196,7 +197,9 @@ class Registration(BaseModel):
 
     class Meta:
         table_name = "event_registration"
-        indexes = ((("event", "contact"), True), (("event", "status"), False))
+        # (contact, created_at, checked_in_at) covers a city's latest registration or check-in (crm.journeys).
+        indexes = ((("event", "contact"), True), (("event", "status"), False),
+                   (("contact", "created_at", "checked_in_at"), False))
 
     @property
     def status_label(self) -> str:
