@@ -115,7 +115,8 @@ def test_advice_request_forwarded_accepted_and_contacts_exchanged(app, login_as,
     mail = smtp.last_to("focal@harbourton.example.org")
     links = smtp.links(mail)
     accept = next(u for u in links if u.endswith("answer=accept"))
-    assert "Forwarded" in smtp.text(smtp.last_to(member.user.email))
+    # The member of a French-speaking city, with no language of their own, is written to in French.
+    assert "Transmise à la ville pair" in smtp.text(smtp.last_to(member.user.email))
     path = accept.replace(app.config["BASE_URL"], "")
     anonymous = app.test_client()
     assert "Could we talk about the vigil?" in anonymous.get(path).get_data(as_text=True)
@@ -141,7 +142,7 @@ def test_declined_request_and_bad_links(app, login_as, member, workspace, networ
     client = app.test_client()
     client.post(decline.replace(app.config["BASE_URL"], ""), data={"note": "Not now"})
     assert AdviceRequest.get().status == "declined"
-    assert "Declined" in smtp.text(smtp.last_to(member.user.email))
+    assert "Déclinée par la ville pair" in smtp.text(smtp.last_to(member.user.email))  # the city's language
     assert client.get("/workspace/advice/answer/not-a-token").status_code == 404
 
 
