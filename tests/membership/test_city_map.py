@@ -136,3 +136,18 @@ def test_the_land_outline_is_a_well_formed_svg_in_degrees():
     path = root.find(f"{SVG}path").get("d")
     numbers = [float(n) for n in re.findall(r"-?\d+(?:\.\d+)?", path)]
     assert len(numbers) > 5000 and max(abs(n) for n in numbers) <= 180
+
+
+def test_approved_and_imported_cities_are_placed(client, login_as, form_data):
+    from crm.membership.imports import check_cities, import_cities
+    from crm.membership.models import Application
+
+    assert client.post("/apply", data=form_data(authority_name="City of Malmö", country="SE")).status_code == 302
+    staff = login_as("staff")
+    application = Application.get()
+    assert staff.post(f"/applications/{application.id}/approve", data={"note": ""}).status_code == 302
+    malmo = City.get(City.name == "City of Malmö")
+    assert (round(malmo.latitude), round(malmo.longitude)) == (56, 13)
+    import_cities(check_cities("name,country\nTrondheim,NO\nNowhereville,NO\n"), mode="update")
+    trondheim, nowhere = City.get(City.name == "Trondheim"), City.get(City.name == "Nowhereville")
+    assert (round(trondheim.latitude), round(trondheim.longitude)) == (63, 10) and nowhere.latitude is None
