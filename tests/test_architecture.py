@@ -11,7 +11,7 @@ import crm
 CRM = Path(crm.__file__).parent
 
 # Top-level modules every feature may use (crm/core/ is the shared core).
-INFRASTRUCTURE = {"core", "db", "config", "extensions", "mail", "search", "search_backend", "indexing", "vocabulary", "templating",
+INFRASTRUCTURE = {"core", "db", "config", "extensions", "mail", "search", "search_backend", "indexing", "vocabulary", "templating", "i18n",
                   "pagination", "features", "forms", "resources", "seeding", "cli", "errors"}
 
 # The features each feature declares it needs. Edges in KNOWN_CYCLES go both ways and are still to be
