@@ -109,8 +109,9 @@ class Month:
 
     @property
     def title(self) -> str:
-        # the month's name in the page's language ("March 2025" in English, as strftime gives it)
-        return format_date(dt.date(self.year, self.month, 1), "LLLL y", locale=current_language())
+        # the month's name in the page's language ("March 2025" in English, as strftime gives it), as a heading
+        title = format_date(dt.date(self.year, self.month, 1), "LLLL y", locale=current_language())
+        return title[:1].upper() + title[1:]
 
     @property
     def anchor(self) -> str:

@@ -72,17 +72,23 @@ def _pages(history):
 def test_pages_in_spanish_and_arabic_leave_no_english_heading(history, login_as, lang, expected):
     staff = login_as("staff")
     people = {history.ana.name, history.river.name, "Puerto Sereno", "Sereno", history.incident.title}
+    rendered = {}
     for page, url in _pages(history).items():
         english = staff.get(url + ("&" if "?" in url else "?") + "lang=en").get_data(as_text=True)
         response = staff.get(url + ("&" if "?" in url else "?") + f"lang={lang}")
         assert response.status_code == 200, page
-        html = response.get_data(as_text=True)
+        html = rendered[page] = response.get_data(as_text=True)
         assert f'<html lang="{lang}"' in html
         for text in expected[page]:
             assert text in html, (page, text)
         left = {text for text in headings(english) & headings(html)
                 if text not in people | SAME_WORD[lang] and not re.fullmatch(r"[\d\s#().:,–-]*", text)}
         assert not left, (page, sorted(left))
+    # the timeline's months are headings in the page's language
+    months = re.findall(r'<h3 id="m\d{4}-\d\d-h">([^<]+)<small', rendered["city journey"])
+    assert len(months) > 5 and all(month[0] == month[0].upper() for month in months), months
+    assert not any(re.search(r"\b(January|February|March|April|May|June|July|August|September|October|November|"
+                             r"December)\b", month) for month in months), months
 
 
 def test_the_english_pages_keep_their_words(history, login_as):
