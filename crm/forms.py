@@ -17,9 +17,10 @@ def email_field_validators(required: bool = True):
 
 def new_password_validators():
     """Return the validators of a new password."""
-    return [validators.InputRequired(message="Choose a password."),
+    return [validators.InputRequired(message=_l("Choose a password.")),
             validators.Length(min=PASSWORD_MIN, max=200,
-                              message=f"Use at least {PASSWORD_MIN} characters (a short sentence works well).")]
+                              message=_l("Use at least %(count)s characters (a short sentence works well).",
+                                         count=PASSWORD_MIN))]
 
 
 def choices(pairs) -> list[SelectChoice]:

@@ -9,14 +9,15 @@ import secrets
 import peewee
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+from flask_babel import lazy_gettext as _l
 from flask_login import AnonymousUserMixin, UserMixin
 
 from crm.db import BaseModel, utcnow
 
 ROLES = {
-    "admin": "Secretariat administrator",
-    "staff": "Secretariat staff",
-    "member": "Member-city official",
+    "admin": _l("Secretariat administrator"),
+    "staff": _l("Secretariat staff"),
+    "member": _l("Member-city official"),
 }
 SECRETARIAT_ROLES = ("admin", "staff")
 

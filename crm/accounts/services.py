@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from flask import current_app
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from crm.accounts.models import ROLES, User, check_against_nobody
 from crm.core import tokens
@@ -33,11 +35,11 @@ def find_by_email(email: str) -> User | None:
 def create_user(email: str, name: str, role: str, password: str | None = None, *, actor=None) -> User:
     """Create a user (with a password, or none until they accept an invitation)."""
     if role not in ROLES:
-        raise AccountError(f"Unknown role {role!r}; choose one of {', '.join(ROLES)}.")
+        raise AccountError(_("Unknown role %(role)s; choose one of %(roles)s.", role=repr(role), roles=", ".join(ROLES)))
     email = normalise_email(email)
     with database.atomic():
         if find_by_email(email):
-            raise AccountError(f"A user with the address {email} already exists.")
+            raise AccountError(_("A user with the address %(email)s already exists.", email=email))
         user = User(email=email, name=name.strip() or email, role=role)
         if password:
             user.set_password(password)
@@ -67,11 +69,11 @@ def make_token(user: User, salt: str) -> str:
 def user_for_token(token: str, salt: str, max_age: int) -> User:
     """Return the user a valid, unexpired, unused token names; raise AccountError otherwise."""
     data = tokens.unsign_or_refuse(
-        token, salt, AccountError, max_age=max_age, expired="This link has expired. Ask for a new one.",
-        invalid="This link is not valid. Check that you copied all of it, or ask for a new one.")
+        token, salt, AccountError, max_age=max_age, expired=_("This link has expired. Ask for a new one."),
+        invalid=_("This link is not valid. Check that you copied all of it, or ask for a new one."))
     user = User.get_or_none(User.id == data.get("uid"))
     if user is None or not user.is_active or data.get("stamp") != user.token_stamp:
-        raise AccountError("This link has already been used or is no longer valid. Ask for a new one.")
+        raise AccountError(_("This link has already been used or is no longer valid. Ask for a new one."))
     return user
 
 
@@ -84,7 +86,7 @@ def request_password_reset(email: str) -> None:
     link = absolute_url("accounts.reset_password", token=token)
     hours = current_app.config["TOKEN_MAX_AGE"] // 3600
     with database.atomic():
-        queue_mail(user.email, "Reset your password", "reset_password", user=user, link=link, hours=hours)
+        queue_mail(user.email, _l("Reset your password"), "reset_password", user=user, link=link, hours=hours)
 
 
 def reset_password(token: str, password: str) -> User:
@@ -117,8 +119,8 @@ def send_invitation(user: User, *, actor, note: str = "") -> None:
     token = make_token(user, INVITE_SALT)
     link = absolute_url("accounts.accept_invitation", token=token)
     days = current_app.config["INVITATION_MAX_AGE"] // 86400
-    inviter = getattr(actor, "name", None) or "The secretariat"
-    queue_mail(user.email, "You are invited to the Strong Cities CRM", "invitation",
+    inviter = getattr(actor, "name", None) or _l("The secretariat")
+    queue_mail(user.email, _l("You are invited to the Strong Cities CRM"), "invitation",
                user=user, link=link, days=days, inviter=inviter, note=note)
 
 
@@ -133,7 +135,7 @@ def update_user(user: User, *, actor, role: str | None = None, active: bool | No
     changes = {}
     if role is not None and role != user.role:
         if role not in ROLES:
-            raise AccountError(f"Unknown role {role!r}.")
+            raise AccountError(_("Unknown role %(role)s.", role=repr(role)))
         changes["role"] = [user.role, role]
     if active is not None and active != user.active:
         changes["active"] = [user.active, active]
@@ -143,7 +145,7 @@ def update_user(user: User, *, actor, role: str | None = None, active: bool | No
     if losing_admin:
         others = User.select().where(User.role == "admin", User.active == True, User.id != user.id).count()  # noqa: E712
         if others == 0:
-            raise AccountError("This is the last active admin: make another user admin first.")
+            raise AccountError(_("This is the last active admin: make another user admin first."))
     with database.atomic():
         if "role" in changes:
             user.role = role
@@ -175,3 +177,9 @@ def set_timezone(user: User, zone: str) -> None:
     """Store ``user``'s time zone (an IANA name the caller has checked)."""
     User.update(timezone=zone).where(User.id == user.id).execute()
     user.timezone = zone
+
+
+def set_language(user: User, code: str) -> None:
+    """Store ``user``'s interface language (a code the caller has checked); it is the user's own preference."""
+    User.update(language=code).where(User.id == user.id).execute()
+    user.language = code

@@ -5,7 +5,9 @@ from __future__ import annotations
 import time
 from urllib.parse import urlsplit
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import get_locale, refresh
+from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
 from crm.accounts import bp, services
@@ -13,6 +15,7 @@ from crm.accounts.access import admin_required, public
 from crm.accounts.forms import (
     ForgotPasswordForm,
     InviteForm,
+    LanguageForm,
     LoginForm,
     NewPasswordForm,
     TimezoneForm,
@@ -21,6 +24,7 @@ from crm.accounts.forms import (
 from crm.accounts.models import ROLES, User
 from crm.core.zones import valid_zone
 from crm.extensions import limiter
+from crm.i18n import LANGUAGES, SESSION_KEY
 from crm.pagination import paginate
 
 
@@ -66,10 +70,10 @@ def login():
         user = services.authenticate(form.email.data, form.password.data)
         if user is not None:
             login_user(user, remember=form.remember.data)
-            flash(f"Welcome, {user.name}.", "success")
+            flash(_("Welcome, %(name)s.", name=user.name), "success")
             return redirect(_safe_next(request.args.get("next")) or url_for("main.home"))
-        form.password.errors.append("The email address or the password is not right. "
-                                    "Try again, or reset your password.")
+        form.password.errors.append(_("The email address or the password is not right. "
+                                      "Try again, or reset your password."))
     return render_template("accounts/login.html", form=form), (400 if form.errors else 200)
 
 
@@ -87,16 +91,36 @@ def timezone():
                         stored=current_user.timezone)
     if form.validate_on_submit():
         services.set_timezone(current_user, form.timezone.data)
-        flash(f"Times are now shown in {form.timezone.data.replace('_', ' ')}.", "success")
+        flash(_("Times are now shown in %(zone)s.", zone=form.timezone.data.replace("_", " ")), "success")
         return redirect(_safe_next(request.args.get("next")) or url_for("main.home"))
-    return render_template("accounts/timezone.html", form=form), (400 if form.errors else 200)
+    return (render_template("accounts/timezone.html", form=form,
+                            language_form=LanguageForm(data={"language": _current_language()})),
+            400 if form.errors else 200)
+
+
+def _current_language() -> str:
+    return current_user.language or session.get(SESSION_KEY) or str(get_locale() or "en")
+
+
+@bp.route("/language", methods=["POST"])
+def language():
+    """The signed-in user's interface language, stored on the account (the footer's links store it too)."""
+    form = LanguageForm()
+    if not form.validate_on_submit() or form.language.data not in LANGUAGES:
+        flash(_("Choose one of the languages of the list."), "error")
+        return redirect(url_for("accounts.timezone"))
+    services.set_language(current_user, form.language.data)
+    session[SESSION_KEY] = form.language.data  # this session's earlier switch must not hide the new choice
+    refresh()  # the confirmation below is already in the chosen language
+    flash(_("The pages are now shown in %(language)s.", language=LANGUAGES[form.language.data]), "success")
+    return redirect(_safe_next(request.args.get("next")) or url_for("accounts.timezone"))
 
 
 @bp.route("/logout", methods=["POST"])
 def logout():
     """Sign out."""
     logout_user()
-    flash("You are signed out.", "info")
+    flash(_("You are signed out."), "info")
     return redirect(url_for("main.home"))
 
 
@@ -112,8 +136,8 @@ def forgot_password():
         services.request_password_reset(form.email.data)
         # Known addresses cost a token and a mail, unknown ones nothing: answer both after the same time.
         time.sleep(max(0.0, started + current_app.config["RESET_ANSWER_MS"] / 1000 - time.monotonic()))
-        flash("If an account uses this address, a link to reset the password is on its way. "
-              "Check your inbox (and spam folder).", "info")
+        flash(_("If an account uses this address, a link to reset the password is on its way. "
+                "Check your inbox (and spam folder)."), "info")
         return redirect(url_for("accounts.login"))
     return render_template("accounts/forgot_password.html", form=form)
 
@@ -141,12 +165,12 @@ def reset_password(token):
         if was_signed_in:
             # The new password ends every other session; the one that changed it goes on.
             login_user(user)
-            flash("Your password is changed. Your other sessions are signed out.", "success")
+            flash(_("Your password is changed. Your other sessions are signed out."), "success")
             return redirect(url_for("main.home"))
-        flash("Your password is changed. Sign in with the new one.", "success")
+        flash(_("Your password is changed. Sign in with the new one."), "success")
         return redirect(url_for("accounts.login"))
     return render_template("accounts/set_password.html", form=form, user=user,
-                           title="Choose a new password", action="Save the new password")
+                           title=_("Choose a new password"), action=_("Save the new password"))
 
 
 @bp.route("/invitation/<token>", methods=["GET", "POST"])
@@ -154,17 +178,17 @@ def reset_password(token):
 def accept_invitation(token):
     """Accept an invitation by choosing a password, then sign in."""
     user = _linked_user(token, services.INVITE_SALT, "INVITATION_MAX_AGE",
-                        hint=" Your secretariat contact can send a new invitation.")
+                        hint=" " + _("Your secretariat contact can send a new invitation."))
     if user is None:
         return redirect(url_for("accounts.login"))
     form = NewPasswordForm()
     if form.validate_on_submit():
         user = services.accept_invitation(token, form.password.data)
         login_user(user)
-        flash(f"Welcome, {user.name}. Your account is ready.", "success")
+        flash(_("Welcome, %(name)s. Your account is ready.", name=user.name), "success")
         return redirect(url_for("main.home"))
     return render_template("accounts/set_password.html", form=form, user=user,
-                           title="Welcome: choose your password", action="Set my password and sign in")
+                           title=_("Welcome: choose your password"), action=_("Set my password and sign in"))
 
 
 @bp.route("/users/")
@@ -184,7 +208,7 @@ def invite_user():
     if form.validate_on_submit():
         user = services.invite_user(form.email.data, form.name.data, form.role.data,
                                     actor=current_user, note=form.note.data or "")
-        flash(f"Invitation sent to {user.email}.", "success")
+        flash(_("Invitation sent to %(email)s.", email=user.email), "success")
         return redirect(url_for("accounts.user_list"))
     return render_template("accounts/invite.html", form=form)
 
@@ -201,7 +225,7 @@ def user_edit(user_id):
         except services.AccountError as exc:
             form.role.errors.append(str(exc))
         else:
-            flash(f"Saved {user.email}.", "success")
+            flash(_("Saved %(email)s.", email=user.email), "success")
             return redirect(url_for("accounts.user_list"))
     return render_template("accounts/user_edit.html", form=form, user=user)
 
@@ -212,8 +236,8 @@ def resend_invitation(user_id):
     """Send a fresh invitation link to a user who has not set a password (admins)."""
     user = User.get_or_none(User.id == user_id) or abort(404)
     if user.has_password:
-        flash(f"{user.email} has already set a password: they can use 'Forgot your password?'.", "info")
+        flash(_("%(email)s has already set a password: they can use 'Forgot your password?'.", email=user.email), "info")
     else:
         services.send_invitation(user, actor=current_user)
-        flash(f"A new invitation is on its way to {user.email}.", "success")
+        flash(_("A new invitation is on its way to %(email)s.", email=user.email), "success")
     return redirect(url_for("accounts.user_edit", user_id=user.id))

@@ -11,9 +11,11 @@ import io
 from dataclasses import asdict, dataclass, field
 
 import click
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
-MODES = {"skip": "Skip existing records", "update": "Update existing records",
-         "fill": "Fill only the empty fields of existing records"}
+MODES = {"skip": _l("Skip existing records"), "update": _l("Update existing records"),
+         "fill": _l("Fill only the empty fields of existing records")}
 
 
 # A cell longer than this is a row error (a pasted document, not a value); the csv module's own limit is
@@ -33,13 +35,13 @@ class NotCSVText(ValueError):
 def decode_csv(raw: bytes) -> str:
     """Return the text of CSV file bytes (UTF-8, else Windows-1252), or raise NotCSVText for a binary file."""
     if raw[:4] == b"PK\x03\x04":
-        raise NotCSVText("This is not a CSV text file but a workbook or archive (.xlsx, .zip). "
-                         "Save the sheet as “CSV UTF-8 (comma delimited)” and use that file.")
+        raise NotCSVText(_("This is not a CSV text file but a workbook or archive (.xlsx, .zip). "
+                           "Save the sheet as “CSV UTF-8 (comma delimited)” and use that file."))
     head = raw[:65536]
     controls = sum(head.count(bytes([c])) for c in range(32) if c not in (9, 10, 13))
     if b"\x00" in raw or controls > max(8, len(head) // 100):
-        raise NotCSVText("This is not a CSV text file (it holds binary data). "
-                         "Export the data as CSV (UTF-8, comma-separated) and use that file.")
+        raise NotCSVText(_("This is not a CSV text file (it holds binary data). "
+                           "Export the data as CSV (UTF-8, comma-separated) and use that file."))
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -93,14 +95,24 @@ class Result:
     rejected: int = 0
 
     def __str__(self) -> str:
+        # In English: the audit log and the commands print it.
         return (f"{self.created} created, {self.updated} updated, {self.skipped} skipped (already there)"
                 + (f", {self.rejected} invalid row(s) left out" if self.rejected else ""))
+
+    def describe(self) -> str:
+        """The counts in the reader's language, for the import page."""
+        if self.rejected:
+            return _("%(created)s created, %(updated)s updated, %(skipped)s skipped (already there), "
+                     "%(rejected)s invalid row(s) left out", created=self.created, updated=self.updated,
+                     skipped=self.skipped, rejected=self.rejected)
+        return _("%(created)s created, %(updated)s updated, %(skipped)s skipped (already there)",
+                 created=self.created, updated=self.updated, skipped=self.skipped)
 
     @classmethod
     def for_plan(cls, plan: Plan, *, only_valid: bool) -> Result:
         """Start counting the import of ``plan``: refused while it has errors, unless only its valid rows go in."""
         if plan.file_errors or (plan.invalid and not only_valid):
-            raise ImportRefused("The file has errors: fix them, or choose to import only the valid rows.")
+            raise ImportRefused(_("The file has errors: fix them, or choose to import only the valid rows."))
         return cls(rejected=len(plan.invalid))
 
     def changes(self, mode: str) -> dict:
@@ -124,18 +136,22 @@ def read_rows(text: str, *, required: tuple[str, ...], known: set[str],
     try:
         fieldnames = reader.fieldnames
     except csv.Error as exc:
-        return [], [f"Line 1 cannot be read as CSV ({exc}). Save the file as CSV (UTF-8, comma-separated)."]
+        return [], [_("Line 1 cannot be read as CSV (%(error)s). Save the file as CSV (UTF-8, comma-separated).",
+                      error=exc)]
     header = [h.strip().lower() for h in (fieldnames or [])]
     if not header:
-        return [], ["The file is empty: the first line must name the columns."]
+        return [], [_("The file is empty: the first line must name the columns.")]
     missing = [c for c in required if c not in header]
     if missing:
-        errors.append(f"Missing column(s): {', '.join(missing)}. The first line must be: {','.join(required)}")
+        errors.append(_("Missing column(s): %(missing)s. The first line must be: %(required)s",
+                        missing=", ".join(missing), required=",".join(required)))
     unknown = [c for c in header if c and c not in known]
     if unknown and warnings is not None:
-        warnings.append(f"Column(s) {', '.join(unknown)} are not imported (known columns: {', '.join(sorted(known))}).")
+        warnings.append(_("Column(s) %(unknown)s are not imported (known columns: %(known)s).",
+                          unknown=", ".join(unknown), known=", ".join(sorted(known))))
     elif unknown:
-        errors.append(f"Unknown column(s): {', '.join(unknown)}. Known columns: {', '.join(sorted(known))}")
+        errors.append(_("Unknown column(s): %(unknown)s. Known columns: %(known)s",
+                        unknown=", ".join(unknown), known=", ".join(sorted(known))))
     reader.fieldnames = header
     keep = [c for c in header if c and c in known]
     rows = []
@@ -146,7 +162,8 @@ def read_rows(text: str, *, required: tuple[str, ...], known: set[str],
                 continue
             rows.append((number, {k: (raw.get(k) or "").strip() for k in keep}))
     except csv.Error as exc:
-        errors.append(f"Row {number + 1} cannot be read as CSV ({exc}). Save the file as CSV (UTF-8, comma-separated).")
+        errors.append(_("Row %(number)s cannot be read as CSV (%(error)s). Save the file as CSV (UTF-8, "
+                        "comma-separated).", number=number + 1, error=exc))
     return rows, errors
 
 
@@ -154,7 +171,8 @@ def check_cells(raw: dict, errors: list[str]) -> None:
     """Add an error for each cell longer than ``MAX_CELL`` characters."""
     for column, value in raw.items():
         if len(value) > MAX_CELL:
-            errors.append(f"{column} is longer than {MAX_CELL:,} characters")
+            limit = f"{MAX_CELL:,}"
+            errors.append(_("%(column)s is longer than %(count)s characters", column=column, count=limit))
 
 
 def read_csv_file(path: str) -> str:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
+
 from crm.accounts.models import User
 from crm.audit.models import AuditEntry
 from crm.features import current_registry, panel
@@ -12,18 +14,18 @@ from crm.mail import counts as outbox_counts
 def _people():
     users = {role: User.select().where(User.role == role, User.active == True).count()  # noqa: E712
              for role in ("admin", "staff", "member")}
-    return {"title": "Users", "template": "main/_panel_users.html", "data": users}
+    return {"title": _("Users"), "template": "main/_panel_users.html", "data": users}
 
 
 @panel
 def _outbox():
-    return {"title": "Mail outbox", "template": "main/_panel_outbox.html", "data": outbox_counts()}
+    return {"title": _("Mail outbox"), "template": "main/_panel_outbox.html", "data": outbox_counts()}
 
 
 @panel
 def _recent_changes():
     entries = list(AuditEntry.select().order_by(AuditEntry.id.desc()).limit(5))
-    return {"title": "Recent changes", "template": "main/_panel_audit.html", "data": entries}
+    return {"title": _("Recent changes"), "template": "main/_panel_audit.html", "data": entries}
 
 
 def member_home_panels(user) -> list[dict]:

@@ -10,13 +10,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
 from crm.audit.services import record
 from crm.db import database
 from crm.membership.models import CITY_STATUSES, City
 from crm.membership.services import MembershipError, change_city_status, list_cities
 
 CONFIRM_ABOVE = 20  # more cities than this: a confirmation page first
-ACTIONS = {"status": "Change the status", "export": "Export as CSV"}
+ACTIONS = {"status": _l("Change the status"), "export": _l("Export as CSV")}
 EXPORT_COLUMNS = ["name", "country", "region", "level", "population", "languages", "expertise", "status",
                   "joined_on", "website"]
 
@@ -51,9 +54,9 @@ def export_row(city: City) -> list:
 def change_status(query, status: str, *, reason: str, actor) -> StatusResult:
     """Move every city of the selection to ``status`` with ``reason``, in one transaction; the others are left."""
     if status not in CITY_STATUSES:
-        raise MembershipError("Choose the new status.")
+        raise MembershipError(_("Choose the new status."))
     if not (reason or "").strip():
-        raise MembershipError("Give the reason for the change: it is kept in each city's membership history.")
+        raise MembershipError(_("Give the reason for the change: it is kept in each city's membership history."))
     result = StatusResult()
     with database.atomic():
         for city in list(query):
@@ -63,7 +66,7 @@ def change_status(query, status: str, *, reason: str, actor) -> StatusResult:
                 change_city_status(city, status, reason=reason, actor=actor)
                 result.changed.append(city.id)
         record(actor, "city.bulk_status", object_type="City",
-               summary=f"Moved {plural(len(result.changed))} to {CITY_STATUSES[status].lower()}",
+               summary=f"Moved {plural(len(result.changed))} to {status}",  # the audit log stays in English
                changes={"status": status, "reason": reason.strip(), "count": len(result.changed),
                         "ids": sorted(result.changed), "unchanged": len(result.unchanged)})
     return result

@@ -127,37 +127,40 @@ class ApplicationForm(FlaskForm):
 
 
 class AnswerForm(FlaskForm):
-    answer = _text("Your answer", "Answer the secretariat's question; it goes back into the review queue.",
-                   required="Write your answer.", max_length=5000, field=TextAreaField)
+    answer = _text(_l("Your answer"), _l("Answer the secretariat's question; it goes back into the review queue."),
+                   required=_l("Write your answer."), max_length=5000, field=TextAreaField)
 
 
 class WithdrawForm(FlaskForm):
-    reason = _text("Reason (optional)", "Tell us why, if you like.", max_length=2000, field=TextAreaField)
-    confirm = BooleanField("Yes, withdraw this application", description="This cannot be undone; you may apply again later.",
-                           validators=[validators.DataRequired(message="Tick the box to confirm.")])
+    reason = _text(_l("Reason (optional)"), _l("Tell us why, if you like."), max_length=2000, field=TextAreaField)
+    confirm = BooleanField(_l("Yes, withdraw this application"),
+                           description=_l("This cannot be undone; you may apply again later."),
+                           validators=[validators.DataRequired(message=_l("Tick the box to confirm."))])
 
 
 class DecisionForm(FlaskForm):
-    note = _text("Reason or question", "Declining: the reason, mailed to the applicant. Asking for information: "
-                 "the question, mailed to the applicant. Approving: an optional welcome note.",
+    note = _text(_l("Reason or question"), _l("Declining: the reason, mailed to the applicant. Asking for information: "
+                 "the question, mailed to the applicant. Approving: an optional welcome note."),
                  max_length=5000, field=TextAreaField)
 
 
 class CityForm(FlaskForm):
     """Edit a member city (the staff-only fields are removed for member users)."""
 
-    name = _text("Name", "The authority's official name.", required="Enter the name.")
-    country = SelectField("Country", description="ISO 3166 country.")
-    region = SelectField("Region", description="The network region that supports this city.")
-    level = SelectField("Level of government", description="City, municipality, county, province…")
-    joined_on = DateField("Joined on", validators=[validators.Optional()], description="Date membership began.")
-    population = IntegerField("Population", validators=[validators.Optional(), validators.NumberRange(min=1, max=200_000_000)],
-                              description="Approximate number of residents.")
-    website = URLField("Website", validators=_website_checks(), description="The official website.")
-    languages = SelectMultipleField("Languages", description="Languages the city works in.")
-    expertise = SelectMultipleField("Expertise", description="What the city can share with peers.")
-    focal_point_available = BooleanField("A focal point is available", description="Untick when the city has no "
-                                         "focal point at the moment.")
+    name = _text(_l("Name"), _l("The authority's official name."), required=_l("Enter the name."))
+    country = SelectField(_l("Country"), description=_l("ISO 3166 country."))
+    region = SelectField(_l("Region"), description=_l("The network region that supports this city."))
+    level = SelectField(_l("Level of government"), description=_l("City, municipality, county, province…"))
+    joined_on = DateField(_l("Joined on"), validators=[validators.Optional()],
+                          description=_l("Date membership began."))
+    population = IntegerField(_l("Population"),
+                              validators=[validators.Optional(), validators.NumberRange(min=1, max=200_000_000)],
+                              description=_l("Approximate number of residents."))
+    website = URLField(_l("Website"), validators=_website_checks(), description=_l("The official website."))
+    languages = SelectMultipleField(_l("Languages"), description=_l("Languages the city works in."))
+    expertise = SelectMultipleField(_l("Expertise"), description=_l("What the city can share with peers."))
+    focal_point_available = BooleanField(_l("A focal point is available"), description=_l(
+        "Untick when the city has no focal point at the moment."))
 
     STAFF_ONLY = ("name", "country", "region", "level", "joined_on")
 
@@ -178,12 +181,12 @@ class CityForm(FlaskForm):
 
 
 class CityStatusForm(FlaskForm):
-    status = SelectField("New status", description="Active members take part; suspended ones are paused; "
-                         "withdrawn ones have left.")
-    reason = _text("Reason", "Kept in the membership history.", required="Give the reason.", max_length=2000,
-                   field=TextAreaField)
-    changed_on = DateField("Date of the change", validators=[validators.Optional()],
-                           description="Leave empty for today.")
+    status = SelectField(_l("New status"), description=_l("Active members take part; suspended ones are paused; "
+                         "withdrawn ones have left."))
+    reason = _text(_l("Reason"), _l("Kept in the membership history."), required=_l("Give the reason."),
+                   max_length=2000, field=TextAreaField)
+    changed_on = DateField(_l("Date of the change"), validators=[validators.Optional()],
+                           description=_l("Leave empty for today."))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -193,10 +196,10 @@ class CityStatusForm(FlaskForm):
 class ImportForm(FlaskForm):
     """Upload a CSV file (step 1), then confirm the checked preview (step 2: the text comes back hidden)."""
 
-    upload = FileField("CSV file", description="UTF-8, comma-separated, first line = column names.")
+    upload = FileField(_l("CSV file"), description=_l("UTF-8, comma-separated, first line = column names."))
     csv_text = HiddenField()
-    mode = SelectField("Existing records", description="What to do with rows matching a record that exists.")
-    only_valid = BooleanField("Import only the valid rows", description="Rows with errors are left out.")
+    mode = SelectField(_l("Existing records"), description=_l("What to do with rows matching a record that exists."))
+    only_valid = BooleanField(_l("Import only the valid rows"), description=_l("Rows with errors are left out."))
 
     def __init__(self, *args, default_mode="skip", **kwargs):
         super().__init__(*args, **kwargs)
@@ -212,30 +215,31 @@ class ImportForm(FlaskForm):
             except NotCSVText as exc:
                 self.upload.errors = [str(exc)]
                 return None
-        self.upload.errors = ["Choose a CSV file to upload."]
+        self.upload.errors = [gettext("Choose a CSV file to upload.")]
         return None
 
 
 class BulkCityForm(FlaskForm):
     """An action on the cities ticked in the list, or on all those the list's filters match."""
 
-    action = SelectField("Action", description="What to do with the chosen cities.")
-    status = SelectField("New status", validate_choice=False,
-                         description="Each city's focal points are told by mail, as for a single change.")
-    reason = StringField("Reason for a status change", validators=[validators.Optional(), validators.Length(max=2000)],
-                         description="Kept in each city's membership history.")
-    all_matching = BooleanField("Apply to every city the filters match, not only the ticked ones")
+    action = SelectField(_l("Action"), description=_l("What to do with the chosen cities."))
+    status = SelectField(_l("New status"), validate_choice=False,
+                         description=_l("Each city's focal points are told by mail, as for a single change."))
+    reason = StringField(_l("Reason for a status change"),
+                         validators=[validators.Optional(), validators.Length(max=2000)],
+                         description=_l("Kept in each city's membership history."))
+    all_matching = BooleanField(_l("Apply to every city the filters match, not only the ticked ones"))
     confirmed = HiddenField()
 
     def __init__(self, *args, actions=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.action.choices = choices(actions or {})
-        self.status.choices = choices([("", "Choose a status")] + list(CITY_STATUSES.items()))
+        self.status.choices = choices([("", gettext("Choose a status"))] + list(CITY_STATUSES.items()))
 
     def validate_status(self, field):
         if self.action.data == "status" and field.data not in CITY_STATUSES:
-            raise validators.ValidationError("Choose the new status.")
+            raise validators.ValidationError(gettext("Choose the new status."))
 
     def validate_reason(self, field):
         if self.action.data == "status" and not (field.data or "").strip():
-            raise validators.ValidationError("Give the reason for the change: it is kept in each city's history.")
+            raise validators.ValidationError(gettext("Give the reason for the change: it is kept in each city's history."))

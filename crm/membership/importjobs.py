@@ -14,6 +14,8 @@ import logging
 import threading
 
 from flask import current_app
+from flask_babel import force_locale, get_locale
+from flask_babel import gettext as _
 
 from crm.accounts.models import User
 from crm.core.csvimport import ImportRefused, Plan
@@ -40,22 +42,25 @@ def start_check(kind: str, text: str, *, mode: str, actor, filename: str = "") -
 def start_import(job: ImportJob, *, mode: str, only_valid: bool) -> None:
     """Import a checked job's file in the background (it is checked again: the records may have changed)."""
     if job.state != "checked":
-        raise ImportRefused("This file is not waiting to be imported.")
+        raise ImportRefused(_("This file is not waiting to be imported."))
     report = job.data
     if report.get("file_errors") or (report.get("invalid") and not only_valid):
-        raise ImportRefused("The file has errors: fix them, or choose to import only the valid rows.")
+        raise ImportRefused(_("The file has errors: fix them, or choose to import only the valid rows."))
     updated = (ImportJob
                .update(state="importing", mode=mode, only_valid=only_valid, rows_done=0, updated_at=utcnow())
                .where(ImportJob.id == job.id, ImportJob.state == "checked")
                .execute())
     if not updated:  # a second click, or another tab
-        raise ImportRefused("This file is already being imported.")
+        raise ImportRefused(_("This file is already being imported."))
     _start(job.id, "import")
 
 
 def _start(job_id: int, stage: str) -> None:
     app = current_app._get_current_object()
-    threading.Thread(target=_run, args=(app, job_id, stage), name=f"import-job-{job_id}", daemon=True).start()
+    # The job's messages (row errors, notes, the outcome) are written in the language of whoever started it.
+    language = str(get_locale() or "en")
+    threading.Thread(target=_run, args=(app, job_id, stage, language), name=f"import-job-{job_id}",
+                     daemon=True).start()
 
 
 def _progress(job_id: int):
@@ -78,13 +83,13 @@ def summary(plan: Plan) -> dict:
         "warnings": [[r.number, name(r), "; ".join(r.warnings)] for r in plan.rows if r.warnings][:SHOWN],
         "noted": sum(1 for r in plan.rows if r.warnings),
         "preview": [[r.number, r.values.get("name") or r.values.get("title") or "",
-                     "Matches an existing record" if r.existing is not None else "New"]
+                     _("Matches an existing record") if r.existing is not None else _("New")]
                     for r in plan.valid[:PREVIEWED]],
     }
 
 
-def _run(app, job_id: int, stage: str) -> None:
-    with app.app_context():
+def _run(app, job_id: int, stage: str, language: str = "en") -> None:
+    with app.app_context(), force_locale(language):
         database.connect(reuse_if_open=True)
         try:
             job = ImportJob.get_by_id(job_id)
@@ -100,14 +105,14 @@ def _run(app, job_id: int, stage: str) -> None:
             result = apply(plan, mode=job.mode, only_valid=job.only_valid, actor=actor)
             report = dict(job.data, result=str(result))
             (ImportJob.update(state="done", text="", rows_done=len(plan.rows), report=json.dumps(report),
-                              message=f"Imported: {result}.", updated_at=utcnow())
+                              message=_("Imported: %(result)s.", result=result.describe()), updated_at=utcnow())
              .where(ImportJob.id == job_id).execute())
         except ImportRefused as exc:
-            _fail(job_id, f"{exc} Nothing was imported.")
+            _fail(job_id, _("%(reason)s Nothing was imported.", reason=exc))
         except Exception:
             log.exception("import job %s stopped", job_id)
-            _fail(job_id, "The import stopped on an unexpected error; nothing was written. "
-                          "Upload the file again, or run `crm import` with it to see the details.")
+            _fail(job_id, _("The import stopped on an unexpected error; nothing was written. "
+                            "Upload the file again, or run `crm import` with it to see the details."))
         finally:
             if not database.is_closed():
                 database.close()

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from flask_babel import gettext as _
+
 from crm import vocabulary
 from crm.audit.services import record
 from crm.core.csvimport import (
@@ -41,7 +43,7 @@ def parse_languages(value: str, errors: list[str]) -> list[str]:
     for item in split_list(value.replace(",", ";").replace("/", ";")):
         code = vocabulary.resolve_language(item)
         if code is None:
-            errors.append(f"unknown language “{item}” (use a code like fr or a name like French)")
+            errors.append(_("unknown language “%(language)s” (use a code like fr or a name like French)", language=item))
         elif code not in codes:
             codes.append(code)
     return codes
@@ -75,12 +77,13 @@ def _check_city(number: int, raw: dict, seen: set) -> Row:
     check_cells(raw, errors)
     name = raw.get("name", "")
     if not name:
-        errors.append("name is empty")
+        errors.append(_("name is empty"))
     elif len(name) > 200:
-        errors.append("name is longer than 200 characters")
+        errors.append(_("name is longer than 200 characters"))
     country = resolve_country(raw.get("country"))
     if country is None:
-        errors.append(f"unknown country “{raw.get('country', '')}” (use an English name or a code like FR)")
+        errors.append(_("unknown country “%(country)s” (use an English name or a code like FR)",
+                        country=raw.get("country", "")))
     region_key, note = vocabulary.resolve_region(raw.get("region", ""), country)
     if note and country:
         warnings.append(note)
@@ -88,24 +91,24 @@ def _check_city(number: int, raw: dict, seen: set) -> Row:
     if raw.get("population"):
         population = parse_population(raw["population"])
         if population is None:
-            errors.append(f"population “{raw['population']}” is not a whole number")
+            errors.append(_("population “%(population)s” is not a whole number", population=raw["population"]))
     level = "city"
     if raw.get("level"):
         level = vocabulary.match_key(vocabulary.levels(), raw["level"]) or "city"
         if vocabulary.match_key(vocabulary.levels(), raw["level"]) is None:
-            warnings.append(f"level “{raw['level']}” is not one of the network's levels: City is used")
+            warnings.append(_("level “%(level)s” is not one of the network's levels: City is used", level=raw["level"]))
     website = raw.get("website", "")
     if website and not website.startswith(("http://", "https://")):
         if "." in website and " " not in website:
             website = "https://" + website.lstrip("/")
         else:
-            warnings.append(f"website “{website}” is not an address: left out")
+            warnings.append(_("website “%(website)s” is not an address: left out", website=website))
             website = ""
     languages = parse_languages(raw.get("languages", ""), warnings)
     expertise = parse_themes(raw.get("expertise", ""))
     key = (fold_name(name), country)
     if name and country and key in seen:
-        errors.append(f"{name} appears twice in the file")
+        errors.append(_("%(name)s appears twice in the file", name=name))
     seen.add(key)
     row.values = {"name": name, "name_key": fold_name(name), "country": country, "region": region_key or "",
                   "population": population, "languages": languages, "expertise": expertise, "level": level,

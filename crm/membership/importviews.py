@@ -4,12 +4,22 @@
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from crm.core.csvimport import MODES, ImportRefused
 from crm.membership import importjobs
 from crm.membership.forms import ImportForm
 from crm.membership.models import ImportJob
+
+
+def _texts(kind: str) -> dict:
+    """The pages' title, heading and link for ``kind``: one sentence each, so each language says it its own way."""
+    if kind == "contacts":
+        return {"title": _("Import contacts"), "heading": _("Import contacts from CSV"), "see": _("See the contacts")}
+    if kind == "cities":
+        return {"title": _("Import cities"), "heading": _("Import cities from CSV"), "see": _("See the cities")}
+    return {"title": f"Import {kind}", "heading": f"Import {kind} from CSV", "see": f"See the {kind}"}
 
 
 def upload_page(kind: str, endpoint: str, *, default_mode: str, columns: str):
@@ -23,7 +33,7 @@ def upload_page(kind: str, endpoint: str, *, default_mode: str, columns: str):
                                          filename=getattr(upload, "filename", "") or "")
             return redirect(url_for(f"{endpoint}_job", job_id=job.id))
     status = 400 if request.method == "POST" else 200
-    return render_template("membership/import.html", form=form, kind=kind, columns=columns,
+    return render_template("membership/import.html", form=form, kind=kind, columns=columns, texts=_texts(kind),
                            action=url_for(endpoint)), status
 
 
@@ -45,5 +55,6 @@ def job_page(kind: str, endpoint: str, job_id: int, *, done_endpoint: str):
         else:
             return redirect(url_for(f"{endpoint}_job", job_id=job.id))
     return render_template("membership/import_job.html", job=job, report=job.data, form=form, kind=kind,
+                           texts=_texts(kind),
                            action=url_for(f"{endpoint}_job", job_id=job.id), upload_url=url_for(endpoint),
                            done_url=url_for(done_endpoint)), status

@@ -5,13 +5,15 @@ from __future__ import annotations
 import json
 
 import peewee
+from flask_babel import lazy_gettext as _l
 
 from crm.accounts.models import User
 from crm.core import gazetteer
 from crm.core.fields import JSONListField
 from crm.db import BaseModel, utcnow
 
-CITY_STATUSES = {"active": "Active", "suspended": "Suspended", "withdrawn": "Withdrawn"}
+# Labels are lazy strings, shown in the reader's language; stored texts (audit, history) use the keys.
+CITY_STATUSES = {"active": _l("Active"), "suspended": _l("Suspended"), "withdrawn": _l("Withdrawn")}
 
 
 class City(BaseModel):
@@ -58,11 +60,11 @@ class City(BaseModel):
 
 
 APPLICATION_STATUSES = {
-    "submitted": "Waiting for review",
-    "info_requested": "More information requested",
-    "approved": "Approved",
-    "declined": "Declined",
-    "withdrawn": "Withdrawn",
+    "submitted": _l("Waiting for review"),
+    "info_requested": _l("More information requested"),
+    "approved": _l("Approved"),
+    "declined": _l("Declined"),
+    "withdrawn": _l("Withdrawn"),
 }
 OPEN_APPLICATION_STATUSES = ("submitted", "info_requested")
 

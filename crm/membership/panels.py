@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import g
+from flask_babel import gettext as _
 
 from crm import vocabulary
 from crm.db import utcnow
@@ -23,7 +24,7 @@ def _pending_applications():
     figures = _figures()
     oldest = figures["oldest"]
     waiting = (utcnow() - oldest.submitted_at).days if oldest else None
-    return {"title": "Membership applications", "template": "membership/_panel_applications.html",
+    return {"title": _("Membership applications"), "template": "membership/_panel_applications.html",
             "data": {"pending": figures["pending"], "info_requested": figures["info_requested"],
                      "oldest": oldest, "waiting_days": waiting}}
 
@@ -32,10 +33,10 @@ def _pending_applications():
 def _members():
     figures = _figures()
     regions = vocabulary.regions()
-    by_region = sorted(((regions.get(k, k or "No region"), n) for k, n in figures["by_region"].items()),
+    by_region = sorted(((regions.get(k, k or _("No region")), n) for k, n in figures["by_region"].items()),
                        key=lambda p: -p[1])
     by_status = [(label, figures["by_status"].get(key, 0)) for key, label in CITY_STATUSES.items()]
-    return {"title": "Member cities", "template": "membership/_panel_members.html",
+    return {"title": _("Member cities"), "template": "membership/_panel_members.html",
             "data": {"by_region": by_region, "by_status": by_status}}
 
 
@@ -52,4 +53,4 @@ def _new_members_chart():
             height = round(120 * n / top) if top else 0
             bars.append({"year": year, "n": n, "x": round(i * width + 2, 1), "w": round(max(width - 4, 2), 1),
                          "y": 130 - height, "h": height})
-    return {"title": "New members per year", "template": "membership/_panel_chart.html", "data": {"bars": bars}}
+    return {"title": _("New members per year"), "template": "membership/_panel_chart.html", "data": {"bars": bars}}

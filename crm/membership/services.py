@@ -7,6 +7,8 @@ import uuid
 
 import peewee
 from flask import current_app
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from crm.accounts.models import User
 from crm.audit.services import record
@@ -38,10 +40,10 @@ MEMBER_FIELDS = ("website", "population", "languages", "expertise", "focal_point
 STAFF_FIELDS = ("name", "country", "region", "level", "joined_on")
 
 POPULATION_BANDS = {
-    "small": ("Under 100,000", 0, 100_000),
-    "medium": ("100,000 – 500,000", 100_000, 500_000),
-    "large": ("500,000 – 1 million", 500_000, 1_000_000),
-    "very_large": ("Over 1 million", 1_000_000, None),
+    "small": (_l("Under 100,000"), 0, 100_000),
+    "medium": (_l("100,000 – 500,000"), 100_000, 500_000),
+    "large": (_l("500,000 – 1 million"), 500_000, 1_000_000),
+    "very_large": (_l("Over 1 million"), 1_000_000, None),
 }
 
 
@@ -70,18 +72,27 @@ def find_duplicate(name: str, country: str, level: str) -> str | None:
     key = fold_name(name)
     city = find_existing_city(name, country, level)
     if city is not None:
-        state = {"active": "is already an active member", "suspended": "is a member whose membership is suspended",
-                 "withdrawn": "was a member and has withdrawn"}.get(city.status, f"is a member ({city.status})")
-        return (f"{city.name} ({country_name(country)}) {state}. "
-                "If you want to rejoin or change its details, contact the secretariat.")
+        names = {"city": city.name, "country": country_name(country)}
+        if city.status == "active":
+            return _("%(city)s (%(country)s) is already an active member. "
+                     "If you want to rejoin or change its details, contact the secretariat.", **names)
+        if city.status == "suspended":
+            return _("%(city)s (%(country)s) is a member whose membership is suspended. "
+                     "If you want to rejoin or change its details, contact the secretariat.", **names)
+        if city.status == "withdrawn":
+            return _("%(city)s (%(country)s) was a member and has withdrawn. "
+                     "If you want to rejoin or change its details, contact the secretariat.", **names)
+        return _("%(city)s (%(country)s) is a member (%(status)s). "
+                 "If you want to rejoin or change its details, contact the secretariat.", status=city.status, **names)
     application = (Application.select()
                    .where(Application.name_key == key, Application.country == country, Application.level == level,
                           Application.status.in_(OPEN_APPLICATION_STATUSES))
                    .first())
     if application is not None:
-        return (f"An application for {application.authority_name} ({country_name(country)}) is already open: "
-                f"{application.reference}, status “{application.status_label}”. The applicant can follow it "
-                "through the link in their confirmation mail; no new application is needed.")
+        return _("An application for %(authority)s (%(country)s) is already open: %(reference)s, status "
+                 "“%(status)s”. The applicant can follow it through the link in their confirmation mail; no new "
+                 "application is needed.", authority=application.authority_name, country=country_name(country),
+                 reference=application.reference, status=application.status_label)
     return None
 
 
@@ -95,10 +106,10 @@ def status_token(application: Application) -> str:
 def application_for_token(token: str) -> Application:
     """Return the application a status token names; raise MembershipError if it is not valid."""
     data = tokens.unsign_or_refuse(token, STATUS_SALT, MembershipError,
-                                   invalid="This link is not valid. Check that you copied all of it from the mail.")
+                                   invalid=_("This link is not valid. Check that you copied all of it from the mail."))
     application = Application.get_or_none(Application.id == data.get("aid"))
     if application is None or application.reference != data.get("ref"):
-        raise MembershipError("This application no longer exists. Contact the secretariat.")
+        raise MembershipError(_("This application no longer exists. Contact the secretariat."))
     return application
 
 
@@ -144,7 +155,7 @@ def submit_application(values: dict, *, submitted_at: dt.datetime | None = None,
     except peewee.IntegrityError:
         # Another request for the same authority committed between the check and the insert.
         raise MembershipError(find_duplicate(values["authority_name"], values["country"], values["level"])
-                              or "An application for this authority is already open.") from None
+                              or _("An application for this authority is already open.")) from None
 
 
 def _store_application(values: dict, now: dt.datetime, notify: bool) -> Application:
@@ -159,33 +170,47 @@ def _store_application(values: dict, now: dt.datetime, notify: bool) -> Applicat
         _event(application, "submitted", label=application.applicant_name)
         if notify:
             link = status_link(application)
-            queue_mail(application.applicant_email, f"We received your application ({application.reference})",
+            queue_mail(application.applicant_email,
+                       _l("We received your application (%(reference)s)", reference=application.reference),
                        "application_received", application=application, link=link)
-            queue_mail(_secretariat(), f"New membership application: {application.authority_name}",
+            queue_mail(_secretariat(),
+                       _l("New membership application: %(authority)s", authority=application.authority_name),
                        "application_notify", application=application, link=_review_link(application))
     return application
 
 
-def _refuse_unless_open(application: Application, verb: str) -> None:
-    if application.status == "approved":
-        raise MembershipError(f"{application.reference} is already approved: it cannot be {verb} again.")
-    if application.status == "withdrawn":
-        raise MembershipError(f"{application.reference} was withdrawn by the applicant: it cannot be {verb}.")
-    if application.status == "declined":
-        raise MembershipError(f"{application.reference} is already declined: it cannot be {verb}.")
+def _refuse_unless_open(application: Application, action: str) -> None:
+    """Refuse ``action`` (ask, decline or approve) on a decided or withdrawn application."""
+    # One whole sentence per case, so that each language can say it its own way.
+    refusals = {
+        ("approved", "ask"): _("%(reference)s is already approved: it cannot be asked for more information again."),
+        ("approved", "decline"): _("%(reference)s is already approved: it cannot be declined again."),
+        ("approved", "approve"): _("%(reference)s is already approved: it cannot be approved again."),
+        ("withdrawn", "ask"): _("%(reference)s was withdrawn by the applicant: it cannot be asked for more "
+                                "information."),
+        ("withdrawn", "decline"): _("%(reference)s was withdrawn by the applicant: it cannot be declined."),
+        ("withdrawn", "approve"): _("%(reference)s was withdrawn by the applicant: it cannot be approved."),
+        ("declined", "ask"): _("%(reference)s is already declined: it cannot be asked for more information."),
+        ("declined", "decline"): _("%(reference)s is already declined: it cannot be declined."),
+        ("declined", "approve"): _("%(reference)s is already declined: it cannot be approved."),
+    }
+    refusal = refusals.get((application.status, action))
+    if refusal:
+        raise MembershipError(refusal % {"reference": application.reference})
 
 
 def request_info(application: Application, question: str, *, actor) -> Application:
     """Ask the applicant for more information; they answer through the status link."""
-    _refuse_unless_open(application, "asked for more information")
-    question = required_text(question, MembershipError, "Write the question for the applicant.")
+    _refuse_unless_open(application, "ask")
+    question = required_text(question, MembershipError, _("Write the question for the applicant."))
     with database.atomic():
         application.status, application.info_request, application.updated_at = "info_requested", question, utcnow()
         application.save()
         _event(application, "info_requested", actor=actor, note=question)
         record(actor, "application.request_info", application, summary=f"Asked {application.reference} for more information",
                changes={"status": ["submitted", "info_requested"], "question": question})
-        queue_mail(application.applicant_email, f"Your application {application.reference}: a question",
+        queue_mail(application.applicant_email,
+                   _l("Your application %(reference)s: a question", reference=application.reference),
                    "application_info_requested", application=application, question=question,
                    link=status_link(application))
     return application
@@ -194,14 +219,15 @@ def request_info(application: Application, question: str, *, actor) -> Applicati
 def answer_info_request(application: Application, answer: str) -> Application:
     """Store the applicant's answer and put the application back in the review queue."""
     if application.status != "info_requested":
-        raise MembershipError("There is no open question on this application.")
-    answer = required_text(answer, MembershipError, "Write your answer.")
+        raise MembershipError(_("There is no open question on this application."))
+    answer = required_text(answer, MembershipError, _("Write your answer."))
     with database.atomic():
         application.status, application.updated_at = "submitted", utcnow()
         application.save()
         _event(application, "answered", note=answer, label=application.applicant_name)
         record(None, "application.answer", application, summary=f"Applicant answered on {application.reference}")
-        queue_mail(_secretariat(), f"Answer received: {application.reference} {application.authority_name}",
+        queue_mail(_secretariat(), _l("Answer received: %(reference)s %(authority)s",
+                                      reference=application.reference, authority=application.authority_name),
                    "application_answered", application=application, answer=answer, link=_review_link(application))
     return application
 
@@ -209,7 +235,12 @@ def answer_info_request(application: Application, answer: str) -> Application:
 def withdraw_application(application: Application, reason: str = "") -> Application:
     """Withdraw an open application at the applicant's request."""
     if not application.is_open:
-        raise MembershipError(f"This application is {application.status_label.lower()}: it can no longer be withdrawn.")
+        raise MembershipError({
+            "approved": _("This application is approved: it can no longer be withdrawn."),
+            "declined": _("This application is declined: it can no longer be withdrawn."),
+            "withdrawn": _("This application is withdrawn: it can no longer be withdrawn."),
+        }.get(application.status) or _("This application is %(status)s: it can no longer be withdrawn.",
+                                       status=application.status_label.lower()))
     with database.atomic():
         old = application.status
         application.status, application.updated_at = "withdrawn", utcnow()
@@ -217,16 +248,17 @@ def withdraw_application(application: Application, reason: str = "") -> Applicat
         _event(application, "withdrawn", note=(reason or "").strip(), label=application.applicant_name)
         record(None, "application.withdraw", application, summary=f"Applicant withdrew {application.reference}",
                changes={"status": [old, "withdrawn"]})
-        queue_mail(_secretariat(), f"Application withdrawn: {application.reference} {application.authority_name}",
+        queue_mail(_secretariat(), _l("Application withdrawn: %(reference)s %(authority)s",
+                                      reference=application.reference, authority=application.authority_name),
                    "application_withdrawn", application=application, reason=reason, link=_review_link(application))
     return application
 
 
 def decline_application(application: Application, reason: str, *, actor) -> Application:
     """Decline an application with a reason, mailed to the applicant."""
-    _refuse_unless_open(application, "declined")
+    _refuse_unless_open(application, "decline")
     reason = required_text(reason, MembershipError,
-                           "Give the reason for the decision: it is mailed to the applicant.")
+                           _("Give the reason for the decision: it is mailed to the applicant."))
     with database.atomic():
         old = application.status
         application.status, application.decision_reason = "declined", reason
@@ -235,7 +267,8 @@ def decline_application(application: Application, reason: str, *, actor) -> Appl
         _event(application, "declined", actor=actor, note=reason)
         record(actor, "application.decline", application, summary=f"Declined {application.reference}",
                changes={"status": [old, "declined"], "reason": reason})
-        queue_mail(application.applicant_email, f"Your application {application.reference}: decision",
+        queue_mail(application.applicant_email,
+                   _l("Your application %(reference)s: decision", reference=application.reference),
                    "application_declined", application=application, reason=reason, link=status_link(application))
     return application
 
@@ -244,11 +277,11 @@ def approve_application(application: Application, *, actor, note: str = "") -> C
     """Approve: create the member city and its contacts, invite the focal point, mail the decision."""
     from crm.accounts.services import send_invitation
 
-    _refuse_unless_open(application, "approved")
+    _refuse_unless_open(application, "approve")
     existing = find_existing_city(application.authority_name, application.country, application.level)
     if existing is not None:
-        raise MembershipError(f"{existing.name} is already a member city ({existing.status}): "
-                              "decline this application or ask the applicant to contact you.")
+        raise MembershipError(_("%(city)s is already a member city (%(status)s): decline this application or ask "
+                                "the applicant to contact you.", city=existing.name, status=existing.status))
     with database.atomic():
         old = application.status
         today = utcnow().date()
@@ -269,7 +302,8 @@ def approve_application(application: Application, *, actor, note: str = "") -> C
             user = User.create(email=focal_email, name=focal_name, role="member", city=city.id, invited_at=utcnow())
             record(actor, "user.create", user, summary=f"Invited member {focal_email} for {city.name}",
                    changes={"email": focal_email, "role": "member", "city": city.id})
-            send_invitation(user, actor=actor, note=f"Your city, {city.name}, is now a member of the network.")
+            send_invitation(user, actor=actor,
+                            note=_l("Your city, %(city)s, is now a member of the network.", city=city.name))
             invited = True
         elif user.role == "member" and user.city_id is None:
             user.city = city.id
@@ -284,7 +318,8 @@ def approve_application(application: Application, *, actor, note: str = "") -> C
         record(actor, "application.approve", application, summary=f"Approved {application.reference}: {city.name}",
                changes={"status": [old, "approved"], "city": city.id})
         record(actor, "city.create", city, summary=f"Created member city {city.name} from {application.reference}")
-        queue_mail(application.applicant_email, f"Welcome to the network: {city.name} is now a member",
+        queue_mail(application.applicant_email,
+                   _l("Welcome to the network: %(city)s is now a member", city=city.name),
                    "application_approved", application=application, city=city, note=note, invited=invited,
                    focal_email=focal_email, link=status_link(application))
     return city
@@ -332,7 +367,8 @@ def update_city(city: City, values: dict, *, actor) -> City:
                                 values.get("level", city.level))
         other = find_existing_city(name, country, level, exclude_id=city.id)
         if other is not None:
-            raise MembershipError(f"Another member city is called {other.name} in {country_name(country)}.")
+            raise MembershipError(_("Another member city is called %(city)s in %(country)s.",
+                                    city=other.name, country=country_name(country)))
         values["name_key"] = fold_name(name)
     update_record(city, values, actor=actor, action="city.update", summary="Edited {obj.name}")
     return city
@@ -341,11 +377,13 @@ def update_city(city: City, values: dict, *, actor) -> City:
 def change_city_status(city: City, status: str, *, reason: str, changed_on: dt.date | None = None, actor) -> City:
     """Move a city to active, suspended or withdrawn, with the reason and date of the change."""
     if status not in CITY_STATUSES:
-        raise MembershipError(f"Unknown status {status!r}.")
+        raise MembershipError(_("Unknown status %(status)s.", status=repr(status)))
     if status == city.status:
-        raise MembershipError(f"{city.name} is already {CITY_STATUSES[status].lower()}.")
+        raise MembershipError({"active": _("%(city)s is already active.", city=city.name),
+                               "suspended": _("%(city)s is already suspended.", city=city.name),
+                               "withdrawn": _("%(city)s is already withdrawn.", city=city.name)}[status])
     reason = required_text(reason, MembershipError,
-                           "Give the reason for the change: it is kept in the membership history.")
+                           _("Give the reason for the change: it is kept in the membership history."))
     changed_on = changed_on or utcnow().date()
     with database.atomic():
         old = city.status
@@ -356,7 +394,10 @@ def change_city_status(city: City, status: str, *, reason: str, changed_on: dt.d
         record(actor, "city.status", city, summary=f"{city.name}: {old} → {status}",
                changes={"status": [old, status], "reason": reason, "changed_on": changed_on})
         for contact in focal_points(city):
-            queue_mail(contact.email, f"{city.name}: membership {CITY_STATUSES[status].lower()}",
+            subject = {"active": _l("%(city)s: membership active", city=city.name),
+                       "suspended": _l("%(city)s: membership suspended", city=city.name),
+                       "withdrawn": _l("%(city)s: membership withdrawn", city=city.name)}[status]
+            queue_mail(contact.email, subject,
                        "membership_status_changed", city=city, contact=contact, old=old, reason=reason,
                        changed_on=changed_on)
     return city

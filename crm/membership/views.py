@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_limiter.util import get_remote_address
 from flask_login import current_user
 from flask_wtf import FlaskForm
@@ -76,8 +78,8 @@ def apply():
             session.pop("application_sent", None)
             return redirect(url_for("membership.application_sent"))
         if not _application_quota_left():
-            flash("Too many applications were sent from your network in the last hour. Your answers are kept "
-                  "below: try again later, or write to the secretariat.", "error")
+            flash(_("Too many applications were sent from your network in the last hour. Your answers are kept "
+                    "below: try again later, or write to the secretariat."), "error")
             status = 429
         else:
             try:
@@ -120,11 +122,11 @@ def application_status(token):
     try:
         if request.method == "POST" and "answer-answer" in request.form and answer_form.validate():
             services.answer_info_request(application, answer_form.answer.data)
-            flash("Thank you: your answer is with the secretariat.", "success")
+            flash(_("Thank you: your answer is with the secretariat."), "success")
             return redirect(url_for("membership.application_status", token=token))
         if request.method == "POST" and "withdraw-confirm" in request.form and withdraw_form.validate():
             services.withdraw_application(application, withdraw_form.reason.data)
-            flash("Your application is withdrawn. You can apply again at any time.", "info")
+            flash(_("Your application is withdrawn. You can apply again at any time."), "info")
             return redirect(url_for("membership.application_status", token=token))
         if request.method == "POST" and "withdraw-reason" in request.form and not withdraw_form.confirm.data:
             withdraw_form.validate()
@@ -210,21 +212,22 @@ def application_decide(application_id, action):
     application = _application_or_404(application_id)
     form = DecisionForm()
     if not form.validate():
-        flash(" ".join(form.note.errors), "error")
+        flash(" ".join(map(str, form.note.errors)), "error")
         return redirect(url_for("membership.application_detail", application_id=application.id))
     note = form.note.data or ""
     try:
         if action == "approve":
             city = services.approve_application(application, actor=current_user, note=note)
-            flash(f"Approved: {city.name} is a member. The focal point's invitation and the applicant's answer "
-                  "are queued (the outbox shows their delivery).", "success")
+            flash(_("Approved: %(city)s is a member. The focal point's invitation and the applicant's answer "
+                    "are queued (the outbox shows their delivery).", city=city.name), "success")
             return redirect(url_for("membership.city_detail", city_id=city.id))
         if action == "decline":
             services.decline_application(application, note, actor=current_user)
-            flash(f"Declined {application.reference}; the mail telling the applicant why is queued.", "success")
+            flash(_("Declined %(reference)s; the mail telling the applicant why is queued.",
+                    reference=application.reference), "success")
         else:
             services.request_info(application, note, actor=current_user)
-            flash(f"Question saved; the mail to {application.applicant_email} is queued.", "success")
+            flash(_("Question saved; the mail to %(email)s is queued.", email=application.applicant_email), "success")
     except services.MembershipError as exc:
         flash(str(exc), "error")
     return redirect(url_for("membership.application_detail", application_id=application.id))
@@ -260,12 +263,12 @@ def city_bulk():
     back = url_for("membership.city_list", **request.args)
     form = BulkCityForm(actions=bulk.ACTIONS)
     if not form.validate_on_submit():
-        flash(" ".join(error for errors in form.errors.values() for error in errors), "error")
+        flash(" ".join(str(error) for errors in form.errors.values() for error in errors), "error")
         return redirect(back)
     query = bulk.selected_cities(_city_filters(), request.form.getlist("ids"), all_matching=form.all_matching.data)
     count = query.count()
     if not count:
-        flash("Tick the cities to act on first (or “Select all matching”).", "error")
+        flash(_("Tick the cities to act on first (or “Select all matching”)."), "error")
         return redirect(back)
     if form.action.data == "export":
         header, rows = bulk.export_selection(query, actor=current_user)
@@ -280,9 +283,14 @@ def city_bulk():
     except services.MembershipError as exc:
         flash(str(exc), "error")
     else:
-        same = len(result.unchanged)
-        flash(f"Moved {bulk.plural(len(result.changed))} to {CITY_STATUSES[form.status.data].lower()}"
-              + (f"; {same} already had that status." if same else "."), "success")
+        same, status = len(result.unchanged), CITY_STATUSES[form.status.data].lower()
+        if same:
+            flash(ngettext("Moved %(num)d city to %(status)s; %(same)s already had that status.",
+                           "Moved %(num)d cities to %(status)s; %(same)s already had that status.",
+                           len(result.changed), status=status, same=same), "success")
+        else:
+            flash(ngettext("Moved %(num)d city to %(status)s.", "Moved %(num)d cities to %(status)s.",
+                           len(result.changed), status=status), "success")
     return redirect(back)
 
 
@@ -334,11 +342,11 @@ def city_merge(city_id, other_id):
             except duplicates.MergeError as exc:
                 flash(str(exc), "error")
             else:
-                flash(f"Merged {other.name} (#{other_id}) into {kept.name}: every link now points to {kept.name}.",
-                      "success")
+                flash(_("Merged %(city)s (#%(id)s) into %(other)s: every link now points to %(other)s.",
+                        city=other.name, id=other_id, other=kept.name), "success")
                 return redirect(url_for("membership.city_detail", city_id=kept.id))
         else:
-            flash("The form expired: try again.", "error")
+            flash(_("The form expired: try again."), "error")
     links = [(field.model.__name__, field.model.select().where(field == other.id).count())
              for field in City._meta.backrefs]
     return render_template("membership/city_merge.html", kept=kept, other=other, form=FlaskForm(),
@@ -359,7 +367,7 @@ def city_edit(city_id):
         except services.MembershipError as exc:
             (form.name.errors if hasattr(form, "name") else form.website.errors).append(str(exc))
         else:
-            flash(f"Saved {city.name}.", "success")
+            flash(_("Saved %(city)s.", city=city.name), "success")
             return redirect(url_for("membership.city_detail", city_id=city.id))
     return render_template("membership/city_edit.html", form=form, city=city), (400 if form.errors else 200)
 
@@ -371,7 +379,7 @@ def city_status(city_id):
     city = _city_or_404(city_id)
     form = CityStatusForm()
     if not form.validate():
-        flash("; ".join(e for errors in form.errors.values() for e in errors), "error")
+        flash("; ".join(str(e) for errors in form.errors.values() for e in errors), "error")
     else:
         try:
             services.change_city_status(city, form.status.data, reason=form.reason.data,
@@ -379,7 +387,9 @@ def city_status(city_id):
         except services.MembershipError as exc:
             flash(str(exc), "error")
         else:
-            flash(f"{city.name} is now {CITY_STATUSES[city.status].lower()}.", "success")
+            flash({"active": _("%(city)s is now active.", city=city.name),
+                   "suspended": _("%(city)s is now suspended.", city=city.name),
+                   "withdrawn": _("%(city)s is now withdrawn.", city=city.name)}[city.status], "success")
     return redirect(url_for("membership.city_detail", city_id=city.id))
 
 
