@@ -13,7 +13,14 @@ from crm.incidents.forms import FacetTermForm, IncidentForm
 from crm.incidents.models import FACETS, Incident
 from crm.membership.models import City
 from crm.pagination import paginate
+from crm.vocabulary import facet_labels
 from crm.vocabulary import phases as phase_labels
+
+
+def _terms() -> dict[str, dict[str, str]]:
+    """The facet vocabulary as the reader reads it: seeded values in the page's language, added ones as typed."""
+    return {facet: {key: facet_labels(facet).get(key, label) for key, label in values.items()}
+            for facet, values in services.facet_terms().items()}
 
 
 def _incident_or_404(incident_id: int) -> Incident:
@@ -29,7 +36,7 @@ def incident_list():
     city_id = request.args.get("city", type=int)
     facet = request.args.get("facet", "")
     page = paginate(services.list_incidents(city_id=city_id, facet=facet), per_page=25)
-    return render_template("incidents/incident_list.html", page=page, terms=services.facet_terms(), facets=FACETS,
+    return render_template("incidents/incident_list.html", page=page, terms=_terms(), facets=FACETS,
                            city=City.get_or_none(City.id == city_id) if city_id else None, facet=facet)
 
 
@@ -39,7 +46,7 @@ def incident_detail(incident_id):
     incident = _incident_or_404(incident_id)
     lessons = [lesson for answer in signals.answers(signals.drawn_from_incident, incident, user=current_user)
                for lesson in answer]
-    return render_template("incidents/incident_detail.html", incident=incident, terms=services.facet_terms(),
+    return render_template("incidents/incident_detail.html", incident=incident, terms=_terms(),
                            facets=FACETS, lessons=lessons, can_edit=services.can_edit(current_user, incident.city),
                            phases=phase_labels())
 
@@ -55,7 +62,7 @@ def incident_new():
     if not services.can_edit(current_user, city):
         abort(403)
     form = IncidentForm()
-    form.set_vocabulary(services.facet_terms())
+    form.set_vocabulary(_terms())
     parts = []
     if form.validate_on_submit():
         values = form.values()
@@ -72,7 +79,7 @@ def incident_new():
             parts = []
     # A summary of several attacks: nothing is saved until the user chooses one incident per attack or one.
     return render_template("incidents/incident_form.html", form=form, city=city, incident=None, parts=parts,
-                           terms=services.facet_terms()), (400 if form.errors else 200)
+                           terms=_terms()), (400 if form.errors else 200)
 
 
 def _saved_split(city: City, incidents: list[Incident]):
@@ -89,7 +96,7 @@ def incident_edit(incident_id):
     if not services.can_edit(current_user, incident.city):
         abort(403)
     form = IncidentForm(obj=incident)
-    form.set_vocabulary(services.facet_terms())
+    form.set_vocabulary(_terms())
     if request.method == "GET":
         for facet in FACETS:
             getattr(form, facet).data = (incident.facets or {}).get(facet, [])
@@ -111,7 +118,7 @@ def incident_edit(incident_id):
             form.title.errors.append(str(exc))
             parts = []
     return render_template("incidents/incident_form.html", form=form, city=incident.city, incident=incident,
-                           parts=parts, terms=services.facet_terms()), (400 if form.errors else 200)
+                           parts=parts, terms=_terms()), (400 if form.errors else 200)
 
 
 @bp.route("/<int:incident_id>/delete", methods=["POST"])
@@ -140,5 +147,5 @@ def vocabulary():
             flash(_("Added “%(label)s” to %(facet)s.", label=term.label, facet=str(FACETS[term.facet]).lower()),
                   "success")
             return redirect(url_for("incidents.vocabulary"))
-    return render_template("incidents/vocabulary.html", form=form, terms=services.facet_terms(), facets=FACETS), \
+    return render_template("incidents/vocabulary.html", form=form, terms=_terms(), facets=FACETS), \
         (400 if form.errors else 200)

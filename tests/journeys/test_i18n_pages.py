@@ -13,7 +13,7 @@ from html import unescape
 
 import pytest
 
-from tests.search_integration.network import apply, make_city
+from tests.search_integration.network import apply, make_city, reference_data
 
 HEADING_TAGS = ("h1", "h2", "h3", "th", "dt", "summary", "legend", "button")
 OTHER_FEATURES = re.compile(r'<section class="saved-filters".*?</section>|<div class="select-tools">.*?</div>', re.S)
@@ -38,6 +38,9 @@ def headings(html: str) -> set[str]:
 
 
 def _pages(history):
+    reference_data()  # the facet vocabulary, its seeded values labelled in every language
+    history.incident.facets = {"attack": ["arson"]}
+    history.incident.save()
     make_city("Puerto Sereno", "ES", ["es"])
     apply()
     return {"contacts list": "/contacts/",
@@ -58,7 +61,8 @@ def _pages(history):
                              "Solicitud SCN-2024-0001: aprobada por Desk Officer", "Incidente: Arson at the community centre",
                              "Ponentes en Regional summit: Ana Focal"],
             "search": ["<h1>Búsqueda</h1>", "1 resultado para «Sereno».", "Escriba palabras en cualquier idioma"],
-            "incident page": ["<h2>Lo que ocurrió</h2>", "<h2>Lecciones aprendidas extraídas</h2>", "(primera semana)"]}),
+            "incident page": ["<h2>Lo que ocurrió</h2>", "<h2>Lecciones aprendidas extraídas</h2>", "(primera semana)",
+                              '<span class="chip">Incendio provocado</span>']}),
     ("ar", {"contacts list": ["<h1>جهات الاتصال</h1>", ">جهة اتصال جديدة</a>", 'aria-label="تصفية جهات الاتصال"',
                               '<th scope="col">الجهة</th>'],
             "contact page": ["<dt>المنصب</dt>", "<dt>اللغات</dt>", "<h2>السجل التاريخي</h2>",
@@ -67,7 +71,7 @@ def _pages(history):
                              "الطلب SCN-2024-0001: قُبل بواسطة Desk Officer", "حادث: Arson at the community centre",
                              "المتحدثون في Regional summit: Ana Focal"],
             "search": ["<h1>بحث</h1>", "نتيجة واحدة لـ«Sereno».", "اكتب كلمات بأي لغة"],
-            "incident page": ["<h2>ما حدث</h2>", "(الأسبوع الأول)"]}),
+            "incident page": ["<h2>ما حدث</h2>", "(الأسبوع الأول)", '<span class="chip">حرق متعمد</span>']}),
 ])
 def test_pages_in_spanish_and_arabic_leave_no_english_heading(history, login_as, lang, expected):
     staff = login_as("staff")
@@ -102,4 +106,5 @@ def test_the_english_pages_keep_their_words(history, login_as):
     assert "Speaking at Regional summit: Ana Focal" in journey
     assert "1 result for “Sereno”." in staff.get(pages["search"]).get_data(as_text=True)
     assert "<h2>What happened</h2>" in staff.get(pages["incident page"]).get_data(as_text=True)
-    assert '<span class="muted">(first week)</span>' in staff.get(pages["incident page"]).get_data(as_text=True)
+    incident = staff.get(pages["incident page"]).get_data(as_text=True)
+    assert '<span class="muted">(first week)</span>' in incident and '<span class="chip">Arson</span>' in incident
