@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import LazyString
 from flask_babel import gettext as _
 
 from crm.core import tokens
@@ -52,9 +53,13 @@ def event_link(event: Event) -> str:
     return absolute_url("events.event_detail", event_id=event.id)
 
 
+def mail_time(event: Event, value) -> LazyString:
+    """A time of ``event`` for a mail, formatted when the mail is rendered: in its recipient's language."""
+    return LazyString(format_local, event, value, viewer=False)
+
+
 def mail_context(event: Event, reg: Registration | None = None) -> dict:
-    ctx = {"event": event, "when": format_local(event, event.starts_at, viewer=False),
-           "until": format_local(event, event.ends_at, viewer=False),
+    ctx = {"event": event, "when": mail_time(event, event.starts_at), "until": mail_time(event, event.ends_at),
            "event_url": event_link(event)}
     if reg is not None:
         ctx.update(reg=reg, contact=reg.contact, manage_url=manage_link(reg))

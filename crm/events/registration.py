@@ -23,7 +23,7 @@ from crm.events.capacity import (
     seats_left,
 )
 from crm.events.errors import EventError, RegistrationRefused
-from crm.events.links import mail_context
+from crm.events.links import mail_context, mail_time
 from crm.events.models import (
     ACCEPTED,
     CANCELLED,
@@ -106,7 +106,7 @@ def _registration_mail(event: Event, reg: Registration, *, by_staff: bool = Fals
                                          position=reg.waiting_position, title=event.title), "event_waiting", by_staff=by_staff, **ctx)
     elif reg.status == OFFERED:
         queue_mail(reg.contact.email, _l("A seat is free for you: %(title)s", title=event.title), "event_offer",
-                   deadline=format_local(event, reg.offer_expires_at, viewer=False), **ctx)
+                   deadline=mail_time(event, reg.offer_expires_at), **ctx)
     elif reg.status == CANCELLED_REG:
         queue_mail(reg.contact.email, _l("Registration cancelled: %(title)s", title=event.title),
                    "event_registration_cancelled", by_staff=by_staff, **ctx)
@@ -382,7 +382,7 @@ def send_reminders(now: dt.datetime | None = None, days: int | None = None) -> i
                        .where(Registration.id == reg.id, Registration.reminder_sent_at.is_null()).execute())
             if claimed:
                 queue_mail(reg.contact.email, _l("Reminder: %(title)s, %(start)s", title=event.title,
-                                                 start=format_local(event, event.starts_at, viewer=False)),
+                                                 start=mail_time(event, event.starts_at)),
                            "event_reminder", attachments=ics_attachment(event), **mail_context(event, reg))
                 sent += 1
     return sent

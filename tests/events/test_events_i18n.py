@@ -3,6 +3,7 @@ English heading is left; Arabic pages read right to left."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 import pytest
@@ -97,3 +98,33 @@ def test_public_registration_page_in_french_and_arabic(client, workshop):
     workshop.save()
     refused = html_page(client, f"/events/{workshop.id}/join?lang=fr")
     assert "Cet événement a été annulé : il n&#39;accepte donc plus d&#39;inscriptions." in refused
+
+
+def test_mails_speak_the_recipients_language_whoever_sends_them(app, make_event, make_contact):
+    """Subjects and the event's times in a mail follow the person's language, not the sender's page."""
+    from flask_babel import force_locale
+
+    from crm.events.links import mail_time
+    from crm.mail import OutboxMail
+
+    event = make_event(title="Atelier de Lyon", starts_in=dt.timedelta(days=2))
+    french = make_contact(name="Claire Dubois", language="fr")
+    english = make_contact(name="Kari Nordmann")
+    with app.test_request_context("/"), force_locale("ar"):  # a sender reading Arabic pages
+        registration.register(event, contact=french)
+        registration.register(event, contact=english)
+        assert registration.send_reminders() == 2
+        start = event.local(event.starts_at)
+        in_french = f"{localized_strftime(start, '%a %d %b %Y, %H:%M', 'fr')} {start.tzname()}"
+        in_english = f"{start.strftime('%a %d %b %Y, %H:%M')} {start.tzname()}"
+        # The same value is formatted when it is read, in the language of the moment.
+        assert str(mail_time(event, event.starts_at)) == \
+            f"{localized_strftime(start, '%a %d %b %Y, %H:%M', 'ar')} {start.tzname()}"
+
+    subjects = {(m.recipient, m.template): m for m in OutboxMail.select()}
+    assert subjects[(french.email, "event_registered")].subject == "Vous êtes inscrit(e) : Atelier de Lyon"
+    assert subjects[(english.email, "event_registered")].subject == "You are registered: Atelier de Lyon"
+    reminder = subjects[(french.email, "event_reminder")]
+    assert reminder.subject == f"Rappel : Atelier de Lyon, {in_french}"
+    assert in_french in reminder.text_body and start.strftime("%a %d %b") not in reminder.text_body
+    assert subjects[(english.email, "event_reminder")].subject == f"Reminder: Atelier de Lyon, {in_english}"
