@@ -237,7 +237,7 @@ def seed(demo):
     if demo:
         click.echo(_("Demo logins:"))
         for role, email, _name, password in seeding.DEMO_LOGINS:
-            click.echo(_("  %(role)s %(email)s password: %(password)s", role=f"{role:<7}", email=f"{email:<22}",
+            click.echo(_("  %(role)s %(email)s password: %(password)s", role=role.ljust(7), email=email.ljust(22),
                          password=password))
 
 

@@ -188,8 +188,6 @@ def build_message(row: OutboxMail) -> EmailMessage:
         message["To"] = recipient
         message["Date"] = formatdate(localtime=False, usegmt=True)
         message["Message-ID"] = make_msgid(domain=parseaddr(sender)[1].rpartition("@")[2] or None)
-        for name, value in json.loads(row.headers_json or "{}").items():
-            message[name] = value
         message.set_content(row.text_body or "", charset="utf-8")
         if row.html_body:
             message.add_alternative(row.html_body, subtype="html", charset="utf-8")
@@ -198,6 +196,9 @@ def build_message(row: OutboxMail) -> EmailMessage:
             params = {"charset": "utf-8"} if maintype == "text" else None
             message.add_attachment(base64.b64decode(item["data"]), maintype=maintype, subtype=subtype or "octet-stream",
                                    filename=clean_header(item["filename"]), params=params)
+        # After the parts: building them moves or drops Content-* headers (Content-Language among them).
+        for name, value in json.loads(row.headers_json or "{}").items():
+            message[name] = value
     except (ValueError, TypeError, KeyError, LookupError) as exc:
         raise MailOwnError(f"The mail cannot be built: {type(exc).__name__}: {exc}") from exc
     return message

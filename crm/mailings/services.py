@@ -541,7 +541,7 @@ def send_test(mailing: Mailing, contact: Contact, to_address: str, actor=None,
               language: str | None = None) -> mail.OutboxMail:
     """Queue the mailing as ``contact`` would get it (in ``language`` if given), to ``to_address``, marked as a test."""
     composed = compose(mailing, contact, language)
-    composed["subject"] = _l("[Test] %(subject)s", subject=composed["subject"])
+    composed["subject"] = _("[Test] %(subject)s", subject=composed["subject"])  # for the staff reader
     with database.atomic():
         row = _queue(to_address, composed, deliver_now=True)
         record(actor, "mailing.test", mailing, summary=f"Test of “{mailing.subject}” to {to_address}")
