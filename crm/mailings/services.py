@@ -435,9 +435,10 @@ def delete_version(mailing: Mailing, language: str, actor=None) -> None:
 
 
 def recipient_language(contact: Contact, available, default: str) -> str:
-    """The version ``contact`` gets: their own languages in order, then their city's first language, then ``default``."""
+    """The version ``contact`` gets: the language they chose for mail, their own languages in order, then their
+    city's first language, then ``default``."""
     city = contact.city if contact.city_id else None
-    for code in [*(contact.languages or []), *((city.languages or [])[:1] if city else [])]:
+    for code in [contact.language, *(contact.languages or []), *((city.languages or [])[:1] if city else [])]:
         if code in available:
             return code
     return default

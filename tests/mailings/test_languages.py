@@ -115,3 +115,14 @@ def test_versions_are_added_edited_checked_and_removed_by_staff(staff, mailing):
     services.queue_mailing(mailing)
     with pytest.raises(services.MailingError, match="queued already"):
         services.save_version(Mailing.get_by_id(mailing.id), "it", subject="Notizie", body="Ciao")
+
+
+def test_the_mail_language_a_contact_chose_picks_the_version_and_the_footer_speaks_it(staff, mailing, europe, smtp):
+    Contact.update(language="fr").where(Contact.id == europe["ana"].id).execute()  # Spanish speaker, French mail
+    staff.post(f"/mailings/{mailing.id}/send")
+    ana = smtp.last_to("ana@example.org")
+    assert ana["Subject"] == "Nouvelles pour Ana" and ana["Content-Language"] == "fr"
+    assert "Vous recevez ce courriel en tant qu'abonné(e) à « Network news »." in smtp.text(ana)
+    cleo = smtp.last_to("cleo@example.org")  # the default version: its footer in English
+    assert cleo["Content-Language"] == "en"
+    assert 'You get this mail as a subscriber of "Network news".' in smtp.text(cleo)
