@@ -51,6 +51,13 @@ MIRRORED = {
     "staff-check-in": """() => {const arrow = document.querySelector('main a .arrow'), link = arrow.closest('a');
         return getComputedStyle(arrow).transform.startsWith('matrix(-1')
             && arrow.getBoundingClientRect().right > link.getBoundingClientRect().right - 2;}""",
+    # the event's English description reads left to right inside the Arabic page (its full stop at the end)
+    "staff-event": """() => {const text = document.querySelector('.user-text');
+        return !text || getComputedStyle(text).direction === 'ltr';}""",
+    # so does the French description of the workspace: its first word starts at the left
+    "member-workspace": """() => {const quote = document.querySelector('.workspace-description'), range = document.createRange();
+        range.setStart(quote.firstChild, 0); range.setEnd(quote.firstChild, 1);
+        return range.getBoundingClientRect().left - quote.getBoundingClientRect().left < 40;}""",
     # the years of the new-members chart run from right to left
     "staff-dashboard": """() => {const svg = document.querySelector('svg.chart'); if (!svg) return true;
         const bars = [...svg.querySelectorAll('rect')].map(r => r.getBoundingClientRect().left);
