@@ -12,8 +12,11 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 from flask import current_app, has_app_context, has_request_context, request, session
+from flask.json.provider import DefaultJSONProvider
 from flask_babel import Babel, get_locale, refresh
+from flask_babel.speaklater import LazyString
 from flask_login import current_user
+from markupsafe import Markup, escape
 
 DEFAULT = "en"
 # Each language by its own name, as a reader of that language looks for it in the switcher.
@@ -86,9 +89,31 @@ def language_links() -> list[dict]:
             for code, name in LANGUAGES.items()]
 
 
+# Flask-Babel's lazy strings say they are safe HTML (``__html__`` returns the text as it is), so Jinja and
+# WTForms print them unescaped: a lazy message that carries a value (``_l("Registered: %(title)s",
+# title=event.title)``) or a translation with a "<" would reach the page raw. Known upstream and kept there
+# (python-babel/flask-babel#121, #224); here a lazy string is text like any other and is escaped when printed.
+def _lazy_as_html(self: LazyString) -> Markup:
+    return escape(str(self))
+
+
+LazyString.__html__ = _lazy_as_html
+
+
+class JSONProvider(DefaultJSONProvider):
+    """Flask's JSON, with lazy strings written as their text (Flask would write their escaped HTML)."""
+
+    @staticmethod
+    def default(o):
+        if isinstance(o, LazyString):
+            return str(o)
+        return DefaultJSONProvider.default(o)
+
+
 def init_app(app) -> None:
     """Bind Flask-Babel to the app with the package's catalogues and the locale choice above."""
     babel.init_app(app, locale_selector=select_locale, default_translation_directories=str(TRANSLATIONS_DIR))
+    app.json = JSONProvider(app)
     if app.config.get("VIEWS", True):
         app.before_request(remember_switch)
     app.jinja_env.globals.update(current_language=current_language, text_direction=text_direction,

@@ -126,3 +126,14 @@ def test_consent_help_says_in_english_what_the_application_stores(app):
 def test_partnership_link_subject_is_translated(client):
     html = html_of(client.get("/apply?lang=fr"))
     assert 'href="mailto:secretariat@example.org?subject=Partenariat"' in html
+
+
+def test_lazy_messages_are_escaped_in_pages_and_plain_in_json(app):
+    from flask import render_template_string
+    from flask_babel import lazy_gettext
+
+    lazy = lazy_gettext("Registered: %(title)s", title="<script>alert(1)</script>")
+    with app.test_request_context("/"):
+        assert render_template_string("{{ lazy }}", lazy=lazy) == "Registered: &lt;script&gt;alert(1)&lt;/script&gt;"
+        # JSON (the API, data attributes) gets the text itself, not its HTML
+        assert app.json.loads(app.json.dumps({"reason": lazy})) == {"reason": "Registered: <script>alert(1)</script>"}

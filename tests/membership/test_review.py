@@ -184,3 +184,15 @@ def test_privacy_export_and_erase_cover_the_applications(login_as, application):
     assert application.focal_email == "" and application.focal_name == "erased"
     assert application.applicant_email == "lena.ek@malmo.example.org"  # another person: kept
     assert application.status == "approved"
+
+
+def test_a_city_name_with_markup_reaches_the_invitation_mail_escaped(login_as, form_data, client, smtp):
+    # The invitation's note is a lazy message carrying the city's name (typed by the applicant): Flask-Babel
+    # marks lazy strings as safe HTML, crm.i18n makes them escaped text again.
+    client.post("/apply", data=form_data(authority_name="Malmö <b>stad</b>", focal_name="", focal_position="",
+                                         focal_email=""))
+    application = Application.get()
+    login_as("staff").post(f"/applications/{application.id}/approve", data={})
+    html = "".join(smtp.html(m) for m in smtp.to("lena.ek@malmo.example.org"))
+    assert "Malmö &lt;b&gt;stad&lt;/b&gt;" in html
+    assert "<b>stad</b>" not in html
