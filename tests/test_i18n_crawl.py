@@ -20,6 +20,7 @@ The offenders, grouped by the template (or Python file) that holds their text, f
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import re
 import shutil
@@ -30,7 +31,7 @@ from pathlib import Path
 
 import peewee
 import pytest
-from babel import Locale
+from babel import Locale, localedata
 from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
 from flask import (
@@ -133,6 +134,7 @@ def outside_markers(nodes: list[str]) -> list[str]:
 NOISE = re.compile(
     r"https?://\S+|[\w.+-]+@[\w-]+(\.[\w-]+)+|\b\d{4}-\d{2}-\d{2}(T[\d:.]+)?\b"
     r"|\b\d{1,2}:\d{2}(:\d{2})?(\s+([A-Z]{2,5}|[+-]\d{2,4}))?\b|\b[+-]\d{2}(\d{2})?\b|/[\w/.-]*|\d+"
+    r"|\([A-Z]{2}\)"  # a country's code beside a city ("Tirana (AL)")
 )
 SEPARATORS = re.compile(r"\s*(?:[·•|,;:()\[\]{}«»\"“”„!?…—–]|\.\.\.|\s[-/]\s|\.(?:\s|$))\s*")
 LETTER = re.compile(r"[^\W\d_]")
@@ -142,18 +144,31 @@ def _fold(text: str) -> str:
     return " ".join(text.split()).casefold().strip(" .'’-")
 
 
+def _loose(text: str) -> str:
+    """The words of a text without its punctuation: "Elin Strand, Strategist" → "elin strand strategist"."""
+    return " ".join(word.strip("-'’.") for word in SEPARATORS.sub(" ", text).split()).casefold().strip()
+
+
 class Data:
     """The values a page may show as they are: the database's strings and reference names."""
 
-    def __init__(self, values):
+    def __init__(self, values, names=()):
         values = {v for v in values if v and LETTER.search(v)}
-        # as shown, without its numbers (the page's text is compared without them), and a short value's
-        # parts alone ("Halle (Saale)", "Vijećnica, Obala Kulina bana 1")
+        # as shown, without its numbers (the page's text is compared without them), and the parts of names
+        # and places shown alone ("Halle (Saale)", "Vijećnica, Obala Kulina bana 1"); not the parts of other
+        # values ("Webinar: …" would hide an unmarked "Webinar")
         values |= {NOISE.sub(" ", v) for v in values}
-        values |= {piece for v in values if len(v) < 80 for piece in SEPARATORS.split(NOISE.sub(" ", v))}
+        values |= {piece for v in names if v and len(v) < 80 for piece in SEPARATORS.split(NOISE.sub(" ", v))
+                   if len(LETTER.findall(piece)) >= 3}
         self.values = {_fold(v) for v in values if v and LETTER.search(v)}
+        # values joined on a page ("Elin Strand, Strategist, Violent Extremism Prevention · email") are
+        # found word for word, whatever the punctuation between them
+        self.loose = {_loose(v) for v in values if v and LETTER.search(v)}
         # long texts (descriptions, lessons) are shown as paragraphs of their Markdown: matched as substrings
         self.corpus = "\x00".join(sorted(v for v in self.values if len(v) > 40))
+        # the text nodes of what the pages rendered with |markdown (written by users or seeded): the words
+        # of a <strong> or a link in a description
+        self.rendered: set[str] = set()
 
     def covers(self, piece: str) -> bool:
         folded = _fold(piece)
@@ -161,11 +176,11 @@ class Data:
             return True
         if len(folded) >= 20 and folded in self.corpus:
             return True
-        words = folded.split()
+        words = _loose(piece).split()
         i = 0
         while i < len(words):  # the longest run of words that is a value, from each word on
             for j in range(len(words), i, -1):
-                if " ".join(words[i:j]).strip(" .'’-") in self.values:
+                if " ".join(words[i:j]) in self.loose:
                     i = j
                     break
             else:
@@ -177,32 +192,51 @@ class Data:
     def offenders(self, run: str) -> list[str]:
         """The parts of a text outside the markers that are not data."""
         folded = _fold(run)
-        if folded in self.values or (len(folded) >= 20 and folded in self.corpus):
+        if folded in self.values or folded in self.rendered or (len(folded) >= 20 and folded in self.corpus):
             return []
         text = NOISE.sub(" ", run)
         if not LETTER.search(text) or self.covers(text):
             return []
-        return [piece.strip() for piece in SEPARATORS.split(text)
+        return [" ".join(piece.split()) for piece in SEPARATORS.split(text)
                 if piece and LETTER.search(piece) and not self.covers(piece)]
 
 
-def database_strings() -> set[str]:
-    strings = set()
+# columns of codes ("active", "draft", "workshop"): a page shows their labels, so a code on a page is a
+# text to translate, not data
+CODE_COLUMNS = re.compile(r"(^|_)(status|kind|role|visibility|phase|action|level|sector|region|state|type|format"
+                          r"|category|language|channel|mode|source|outcome|answer|country|slug|doc_id|key|code"
+                          r"|token|hash)$")
+NAME_COLUMNS = re.compile(r"name|address|venue|location|organisation|place|city")
+
+
+def database_strings() -> tuple[set[str], set[str]]:
+    """The database's text values, and those of them that are names and places."""
+    strings, names = set(), set()
     for model in all_models():
-        fields = [f for f in model._meta.sorted_fields if isinstance(f, (peewee.CharField, peewee.TextField))]
+        # the audit log is a machine record shown as it is (action codes, field names and stored values)
+        record = model.__name__ == "AuditEntry"
+        fields = [f for f in model._meta.sorted_fields if isinstance(f, (peewee.CharField, peewee.TextField))
+                  and (record or not CODE_COLUMNS.search(f.name))]
         if not fields:
             continue
         for row in model.select(*fields).tuples().iterator():
-            for value in row:
-                if isinstance(value, str):
-                    strings.add(value)
-                    if value.startswith(("[", "{")):  # JSON lists and dicts of keys and labels
-                        strings.update(re.findall(r'"([^"]+)"', value))
-    return strings
+            for field, value in zip(fields, row, strict=True):
+                if record and isinstance(value, (str, dict)) and str(value).startswith("{"):
+                    strings.update(re.findall(r'"([^"]+)"', json.dumps(value) if isinstance(value, dict) else value))
+                if isinstance(value, list):  # JSON lists (languages, tags, facets) are shown item by item
+                    strings.update(item for item in value if isinstance(item, str))
+                    continue
+                if not isinstance(value, str) or value.startswith("{"):  # JSON objects: keys and codes
+                    continue
+                strings.add(value)
+                if NAME_COLUMNS.search(field.name):
+                    names.add(value)
+                if value.startswith("["):  # JSON lists (languages, tags, facets) are shown item by item
+                    strings.update(re.findall(r'"([^"]+)"', value))
+    return strings, names
 
 
 def reference_strings() -> set[str]:
-    import json
 
     import pycountry
 
@@ -210,13 +244,15 @@ def reference_strings() -> set[str]:
 
     strings = set(i18n.LANGUAGES.values())
     strings.add("Strong Cities CRM")  # the product's name, the same in every language
+    # each language by its own name, as language choosers show them ("Dansk", "Türkçe", "Čeština")
+    strings.update(Locale.parse(code).get_display_name(code) or ""
+                   for code in localedata.locale_identifiers() if "_" not in code)
 
     def walk(value):
         if isinstance(value, str):
             strings.add(value)
         elif isinstance(value, dict):
-            for key, item in value.items():
-                strings.add(key)
+            for item in value.values():
                 walk(item)
         elif isinstance(value, list):
             for item in value:
@@ -274,6 +310,7 @@ class Site:
         client = self.client(role)
         with client.session_transaction() as session:
             session[i18n.SESSION_KEY] = language
+            session.pop("_flashes", None)  # a message flashed in the last language is not this one's text
         return client
 
     def paths(self, role) -> list[str]:
@@ -328,7 +365,9 @@ def site(database_template, tmp_path_factory):
         with app.app_context():
             database.connect(reuse_if_open=True)
             seeding.run(demo=True)
-            data = Data(database_strings() | reference_strings())
+            strings, names = database_strings()
+            reference = reference_strings()
+            data = Data(strings | reference, names | reference)
             database.close()
         site = Site(app)
         site.data = data
@@ -340,6 +379,16 @@ def site(database_template, tmp_path_factory):
         def failed(sender, exception, **extra):
             site.errors[request.full_path.rstrip("?")] = f"{type(exception).__name__}: {exception}"
 
+        markdown = app.jinja_env.filters["markdown"]
+
+        def markdown_seen(text):
+            html = markdown(text)
+            parser = VisibleText()
+            parser.feed(str(html))
+            site.data.rendered.update(_fold(node) for node in parser.nodes)
+            return html
+
+        app.jinja_env.filters["markdown"] = markdown_seen
         template_rendered.connect(record, app)
         got_request_exception.connect(failed, app)
         yield site
@@ -363,6 +412,19 @@ def _sources() -> dict[str, str]:
     return files
 
 
+def _holder(text: str, rendered: list[str], sources: dict[str, str], url: str) -> str:
+    """The file an offender's text is written in: a template the page rendered, else a Python file, else
+    the page's main template (a text built from pieces, or a date or label formatted in code)."""
+    main = rendered[0] if rendered else url
+    needle = " ".join(text.split("  ← ")[0].split())
+    if len(LETTER.findall(needle)) < 3:
+        return f"(built in code or a template: {main})"
+    pattern = re.compile(r"(?<!\w)" + re.escape(needle) + r"(?!\w)", re.IGNORECASE)
+    found = [name for name in rendered if pattern.search(sources.get(name, ""))]
+    found = found or [name for name, source in sources.items() if name.endswith(".py") and pattern.search(source)]
+    return found[0] if found else f"(built in code or a template: {main})"
+
+
 def offenders_by_template(site: Site) -> str:
     """The offenders grouped by the file that holds their text (a template the page rendered first)."""
     sources = _sources()
@@ -370,12 +432,7 @@ def offenders_by_template(site: Site) -> str:
     for (role, url), texts in site.offenders.items():
         rendered = [f"templates/{name}" for name in site.templates.get(url, [])]
         for text in texts:
-            needle = re.compile(r"(?<!\w)" + re.escape(" ".join(text.split())) + r"(?!\w)", re.IGNORECASE)
-            holders = [name for name in rendered if needle.search(sources.get(name, ""))]
-            holders = holders or [name for name, source in sources.items() if needle.search(source)]
-            where = holders[0] if holders else "(not found in a template or the code: " + \
-                (rendered[0] if rendered else url) + ")"
-            grouped[where][text].add(f"{role} {url}")
+            grouped[_holder(text, rendered, sources, url)][text].add(f"{role} {url}")
     lines = [f"{sum(len(t) for t in grouped.values())} untranslated texts in {len(grouped)} files", ""]
     for where in sorted(grouped):
         lines.append(where)
@@ -437,9 +494,13 @@ def page_offenders(site: Site, html: str) -> list[str]:
     """The texts of a pseudo-locale page that are neither marked nor data."""
     parser = VisibleText()
     parser.feed(html)
-    texts = [piece for run in outside_markers(parser.nodes) for piece in site.data.offenders(run)]
-    texts += [piece for value in parser.attributes for run in outside_markers([value])
-              for piece in site.data.offenders(run)]
+    runs = outside_markers(parser.nodes) + [run for value in parser.attributes for run in outside_markers([value])]
+    texts = []
+    for run in runs:
+        shown = " ".join(run.split())
+        # a piece, with the text around it when that helps to find it ("Apr CEST  ← 5 Apr 2026 CEST")
+        texts += [piece if _fold(piece) == _fold(shown) or len(shown) > 120 else f"{piece}  ← {shown}"
+                  for piece in site.data.offenders(run)]
     return list(dict.fromkeys(texts))
 
 
