@@ -23,7 +23,7 @@ from peewee import fn
 from crm.audit.models import AuditEntry
 from crm.contacts.models import Contact, ContactMerge
 from crm.core.zones import in_zone
-from crm.db import utcnow
+from crm.db import database, utcnow
 from crm.events.models import (
     DRAFT,
     INVITATION_STATUSES,
@@ -520,20 +520,46 @@ def _latest(column: peewee.Field) -> peewee.Function:
     return fn.MAX(column).coerce(False)
 
 
-def _activity_sources() -> list[tuple[peewee.SelectQuery, peewee.Field]]:
+def _people_activity_in_one_pass() -> peewee.SelectQuery:
+    """(city id, latest, latest) of registrations, check-ins and answers to invitations, joined to the contacts once.
+
+    The same figures as the first two sources of ``_activity_sources``; PostgreSQL hashes 100,000 contacts for each
+    join, so for every city at once (the dormant list) one join over the per-person latest of both halves the time.
+    """
+    registrations = (Registration
+                     .select(Registration.contact.alias("contact_id"),
+                             fn.GREATEST(fn.MAX(Registration.created_at), fn.MAX(Registration.checked_in_at))
+                             .alias("latest"))
+                     .group_by(Registration.contact))
+    answers = (Invitation
+               .select(Invitation.contact.alias("contact_id"), fn.MAX(Invitation.answered_at).alias("latest"))
+               .group_by(Invitation.contact))
+    activity = (registrations + answers).alias("activity")  # UNION ALL
+    return (Contact
+            .select(Contact.city, _latest(activity.c.latest), _latest(activity.c.latest))
+            .join(activity, on=(Contact.id == activity.c.contact_id))
+            .group_by(Contact.city))
+
+
+def _activity_sources(*, every_city: bool = False) -> list[tuple[peewee.SelectQuery, peewee.Field]]:
     """Queries of (city id, latest, latest) for each kind of activity of a city's people: the definition.
 
     Each comes with the column that names the city, to narrow it to a few cities.
     """
-    return [
-        (Registration
-         .select(Contact.city, _latest(Registration.created_at), _latest(Registration.checked_in_at))
-         .join(Contact)
-         .group_by(Contact.city), Contact.city),
-        (Invitation
-         .select(Contact.city, _latest(Invitation.answered_at), _latest(Invitation.answered_at))
-         .join(Contact)
-         .group_by(Contact.city), Contact.city),
+    if every_city and isinstance(database.obj, peewee.PostgresqlDatabase):
+        people = [(_people_activity_in_one_pass(), Contact.city)]
+    else:  # SQLite reads each through its covering index (contact, dates) faster than the union
+        people = [
+            (Registration
+             .select(Contact.city, _latest(Registration.created_at), _latest(Registration.checked_in_at))
+             .join(Contact)
+             .group_by(Contact.city), Contact.city),
+            (Invitation
+             .select(Contact.city, _latest(Invitation.answered_at), _latest(Invitation.answered_at))
+             .join(Contact)
+             .group_by(Contact.city), Contact.city),
+        ]
+    return people + [
         (Lesson
          .select(Lesson.city, _latest(Lesson.created_at), _latest(Lesson.submitted_at))
          .group_by(Lesson.city), Lesson.city),
@@ -564,7 +590,7 @@ def last_activity_by_city(city_ids: list[int] | None = None, *, now: dt.datetime
     """Return ``{city id: latest activity}`` for the cities given (all when None), one query per kind of activity."""
     now = now or utcnow()
     latest: dict[int, object] = {}
-    for query, city in _activity_sources():
+    for query, city in _activity_sources(every_city=city_ids is None):
         query = query.where(city.in_(city_ids) if city_ids is not None else city.is_null(False))
         for city_id, *values in query.tuples():
             for value in values:  # one database, one type: ISO strings (SQLite) or datetimes (PostgreSQL)
