@@ -19,10 +19,11 @@ from flask_babel import ngettext
 from crm.contacts.models import Contact
 from crm.core.errors import DomainError
 from crm.db import database
+from crm.i18n import current_language
 from crm.incidents.models import Incident
 from crm.incidents.services import can_view
 from crm.lessons.models import Lesson
-from crm.lessons.services import visible_lessons
+from crm.lessons.services import collapse_query, visible_lessons
 from crm.mailings import services as mailings
 from crm.mailings.models import MailingList
 from crm.membership.models import City
@@ -172,7 +173,7 @@ def commemoration_lessons(user, city_ids: Iterable[int], *, per_city: int = 3) -
     query = (visible_lessons(user)
              .where(Lesson.city.in_(ids),
                     (Lesson.phase == LONG_TERM_PHASE) | Lesson.themes.contains(f'"{COMMEMORATION_THEME}"')))
-    for lesson in query:
+    for lesson in collapse_query(query, current_language()):  # one version of each, the reader's language first
         if len(found.setdefault(lesson.city_id, [])) < per_city:
             found[lesson.city_id].append(lesson)
     return found

@@ -16,6 +16,9 @@ class LessonForm(FlaskForm):
     title = StringField(_l("Title"), [validators.InputRequired(message=_l("Give the lesson a title.")),
                                       validators.Length(max=300)], filters=[strip],
                         description=_l("What another city should do, in a few words."))
+    language = SelectField(_l("Language"), default="",
+                           description=_l("The language the lesson is written in. Left on "
+                                          "“Detect from the text”, it is read from what you wrote."))
     phase = SelectField(_l("Phase"), description=_l("When in the response this lesson applies."))
     themes = SelectMultipleField(_l("Themes"), description=_l("Choose all that apply."))
     body = TextAreaField(_l("Lesson"), [validators.InputRequired(message=_l("Write the lesson.")),

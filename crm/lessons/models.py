@@ -37,9 +37,17 @@ class Lesson(BaseModel):
     updated_at = peewee.DateTimeField(default=utcnow)
     submitted_at = peewee.DateTimeField(null=True)
     published_at = peewee.DateTimeField(null=True)
+    language = peewee.CharField(max_length=8, default="")  # ISO 639-1 code of the language it is written in
+    # The lesson this one translates: one original, any number of versions in other languages.
+    translation_of = peewee.ForeignKeyField("self", null=True, backref="translations", on_delete="SET NULL")
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def family_id(self) -> int:
+        """The id of the original lesson of this one's family (its own id for an original)."""
+        return self.translation_of_id or self.id
 
     @property
     def status_label(self) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from crm.core import signals
+from crm.i18n import current_language
 
 
 @signals.city_history.connect
@@ -15,7 +16,8 @@ def city_lessons(city, *, user) -> dict:
 
 @signals.drawn_from_incident.connect
 def incident_lessons(incident, *, user) -> list:
-    """The lessons drawn from an incident that ``user`` may read, for the incident page."""
-    from crm.lessons.services import visible_lessons
+    """The lessons drawn from an incident that ``user`` may read (one version of each, the reader's language
+    first), for the incident page."""
+    from crm.lessons.services import one_per_family, visible_lessons
 
-    return list(visible_lessons(user, incident_id=incident.id))
+    return one_per_family(visible_lessons(user, incident_id=incident.id), current_language())

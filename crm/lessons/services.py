@@ -10,6 +10,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 import peewee
+from babel import Locale, UnknownLocaleError
 from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -19,7 +20,7 @@ from crm.core.errors import DomainError
 from crm.core.operations import clean_values, diff, required_text, update_record
 from crm.core.urls import absolute_url
 from crm.db import database, utcnow
-from crm.i18n import DEFAULT, current_language
+from crm.i18n import DEFAULT, LANGUAGES, current_language
 from crm.lessons.models import (
     LESSON_STATUSES,
     LESSON_VISIBILITIES,
@@ -30,11 +31,12 @@ from crm.lessons.models import (
 )
 from crm.mail import queue_mail
 from crm.membership.models import City
+from crm.peers.text import LANGUAGES as WRITTEN_LANGUAGES
 from crm.peers.text import detect_language
 from crm.seeding import read_json
 
 PHASE_KEYS = ("first_24_hours", "first_week", "first_months", "long_term", "preparing")
-LESSON_FIELDS = ("title", "body", "phase", "themes", "visibility", "incident", "event")
+LESSON_FIELDS = ("title", "body", "phase", "themes", "visibility", "incident", "event", "language")
 TOOLKIT_FIELDS = ("phase", "position", "title", "guidance", "themes")
 
 
@@ -59,13 +61,42 @@ def themes() -> dict[str, str]:
 # --- who sees what ------------------------------------------------------------------------------
 
 @lru_cache(maxsize=2048)
-def _language_of(text: str) -> str:
-    return detect_language(text)
+def _language_of(text: str, default: str = DEFAULT) -> str:
+    return detect_language(text, default=default)
+
+
+def detected_language(title: str, body: str, default: str | None = None) -> str:
+    """Return the language (ISO 639-1) a lesson's title and text are written in; ``default`` (the writer's page
+    language) when they say nothing."""
+    text, default = f"{title or ''}\n{body or ''}"[:5000], default or current_language()
+    return _language_of(text, default) if text.strip() else default
 
 
 def lesson_language(lesson: Lesson) -> str:
-    """Return the language a lesson is written in (ISO 639-1), read from its title and text."""
-    return _language_of(f"{lesson.title}\n{lesson.body or ''}"[:5000])
+    """Return the language a lesson is written in (ISO 639-1): as tagged, else read from its title and text."""
+    return lesson.language or detected_language(lesson.title, lesson.body, DEFAULT)
+
+
+def language_choices() -> list[tuple[str, str]]:
+    """(code, name in that language) of the languages a lesson may be written in: the interface's first."""
+    others = sorted((code for code in WRITTEN_LANGUAGES if code not in LANGUAGES), key=lambda c: _endonym(c).lower())
+    return [(code, _endonym(code)) for code in (*LANGUAGES, *others)]
+
+
+@lru_cache(maxsize=64)
+def _endonym(code: str) -> str:
+    if code in LANGUAGES:
+        return LANGUAGES[code]
+    try:
+        name = Locale.parse(code).get_display_name(code) or code
+    except (ValueError, UnknownLocaleError):
+        return code
+    return name[:1].upper() + name[1:]
+
+
+def language_endonym(code: str) -> str:
+    """Return a language's name in that language ("Français", "العربية"), for a link to a version in it."""
+    return _endonym(code)
 
 
 def _viewer_city_id(user):
@@ -139,6 +170,11 @@ def _clean(values: dict, city: City) -> tuple[dict, list[int] | None]:
     _check_phase_and_themes(values, _("Choose the phase of the response the lesson is about."))
     if "visibility" in values and values["visibility"] not in LESSON_VISIBILITIES:
         raise LessonError(_("Choose who may read the lesson."))
+    if "language" in values:
+        if not values["language"]:  # not chosen: the language of what was typed
+            values["language"] = detected_language(values.get("title", ""), values.get("body", ""))
+        elif values["language"] not in WRITTEN_LANGUAGES:
+            raise LessonError(_("Choose the language the lesson is written in."))
     incident = values.get("incident")
     if incident is not None and getattr(incident, "city_id", city.id) != city.id:
         raise LessonError(_("A lesson can be linked only to an incident of its own city."))
@@ -171,21 +207,130 @@ def shared_city_ids(lesson: Lesson) -> list[int]:
     return [link.city_id for link in LessonCity.select().where(LessonCity.lesson == lesson.id)]
 
 
-def create_lesson(city: City, values: dict, *, actor, status: str = "draft") -> Lesson:
-    """Write a new lesson of ``city`` (a draft unless an import or seed publishes it)."""
+def create_lesson(city: City, values: dict, *, actor, status: str = "draft",
+                  translation_of: Lesson | None = None) -> Lesson:
+    """Write a new lesson of ``city`` (a draft unless an import or seed publishes it); with ``translation_of``,
+    a version of that lesson in another language (reviewed like any lesson)."""
     if actor is not None and not (actor.is_secretariat or actor.city_id == city.id):
         raise PermissionError("You may write lessons only for your own city.")
-    values, shared = _clean(values, city)
+    values, shared = _clean({"language": "", **values}, city)
     if status not in LESSON_STATUSES:
         raise LessonError(_("Unknown status %(status)s.", status=repr(status)))
+    original = None
+    if translation_of is not None:
+        original = Lesson.get_by_id(translation_of.family_id)  # a version of a version translates the original
+        if original.city_id != city.id:
+            raise LessonError(_("A version in another language belongs to the city of the original lesson."))
+        _check_family_language(original.id, values["language"])
     now = utcnow()
     with database.atomic():
         lesson = Lesson.create(city=city, author=getattr(actor, "id", None), status=status,
-                               published_at=now if status == "published" else None, **values)
+                               published_at=now if status == "published" else None, translation_of=original,
+                               **values)
         _set_shared(lesson, shared)
         record(actor, "lesson.create", lesson, summary=f"Wrote lesson “{lesson.title}” ({city.name})",
-               changes={"status": status, "phase": lesson.phase, "visibility": lesson.visibility})
+               changes={"status": status, "phase": lesson.phase, "visibility": lesson.visibility,
+                        "language": lesson.language}
+               | ({"translation_of": original.id} if original else {}))
     return lesson
+
+
+# --- versions in other languages ---------------------------------------------------------------
+
+def family(lesson: Lesson) -> list[Lesson]:
+    """Return every version of a lesson's family, the original first, then in the order they were written."""
+    root = lesson.family_id
+    return list(Lesson.select()
+                .where((Lesson.id == root) | (Lesson.translation_of == root))
+                .order_by(Lesson.translation_of.is_null(False), Lesson.id))
+
+
+def _check_family_language(family_id: int, language: str, *, exclude_id: int | None = None) -> None:
+    """Refuse a second version of a lesson in a language it already has."""
+    query = (Lesson.select(Lesson.id)
+             .where((Lesson.id == family_id) | (Lesson.translation_of == family_id), Lesson.language == language))
+    if exclude_id is not None:
+        query = query.where(Lesson.id != exclude_id)
+    if query.exists():
+        raise LessonError(_("This lesson already has a version in %(language)s: edit that one instead.",
+                            language=language_endonym(language)))
+
+
+def can_write_version(user, lesson: Lesson) -> bool:
+    """Staff, and members of the lesson's city who may read it, write its versions in other languages."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return user.is_secretariat or (_viewer_city_id(user) == lesson.city_id and can_view(user, lesson))
+
+
+def other_versions(lesson: Lesson, user) -> list[Lesson]:
+    """Return the versions of a lesson in other languages that ``user`` may read (the original first)."""
+    return [v for v in family(lesson) if v.id != lesson.id and v.language != lesson.language and can_view(user, v)]
+
+
+def version_prefill(original: Lesson, language: str) -> dict:
+    """Return the values a version's form starts from: the original's, in ``language`` when it lacks one."""
+    taken = {v.language for v in family(original)}
+    if language in taken:
+        language = next((code for code, _name in language_choices() if code not in taken), "")
+    return {"title": original.title, "body": original.body, "phase": original.phase,
+            "themes": list(original.themes or ()), "visibility": original.visibility, "language": language,
+            "incident": original.incident_id, "shared_city_ids": shared_city_ids(original)}
+
+
+def prefer_version(versions: list[Lesson], language: str) -> Lesson:
+    """Of the versions of one lesson (in the order given), return the reader's language, else the original,
+    else the first."""
+    return (next((v for v in versions if v.language == language), None)
+            or next((v for v in versions if v.translation_of_id is None), None)
+            or versions[0])
+
+
+def one_per_family(lessons, language: str, *, among=None) -> list[Lesson]:
+    """Keep one version of each lesson of a ranked list, at the place of its family's first: the reader's
+    language, else the original, among ``among`` (the versions the reader may see; default ``lessons``), else the
+    version found. Collapse after ranking: the order of ``lessons`` is kept."""
+    lessons = list(lessons)
+    by_family: dict[int, list[Lesson]] = {}
+    for version in (lessons if among is None else [*among, *lessons]):
+        versions = by_family.setdefault(version.family_id, [])
+        if all(v.id != version.id for v in versions):
+            versions.append(version)
+    kept, seen = [], set()
+    for lesson in lessons:
+        if lesson.family_id in seen:
+            continue
+        seen.add(lesson.family_id)
+        choice = prefer_version(by_family[lesson.family_id], language)
+        kept.append(choice if choice.language == language or choice.translation_of_id is None else lesson)
+    return kept
+
+
+def in_readers_language(lessons, user, language: str) -> list[Lesson]:
+    """Keep one version of each lesson of a ranked list (``one_per_family``), choosing among the published
+    versions ``user`` may read, whether the ranking found them or not."""
+    lessons = list(lessons)
+    families = {lesson.family_id for lesson in lessons}
+    siblings = []
+    if families:
+        siblings = [version for version in (Lesson.select(Lesson, City).join(City)
+                                            .where((Lesson.id.in_(families)) | (Lesson.translation_of.in_(families)),
+                                                   Lesson.status == "published")
+                                            .order_by(Lesson.id))
+                    if can_view(user, version)]
+    return one_per_family(lessons, language, among=siblings)
+
+
+def collapse_query(query, language: str):
+    """Narrow a query of lessons to one version of each lesson (``prefer_version`` among the rows it gives)."""
+    rows = list(query.select(Lesson.id, Lesson.translation_of, Lesson.language).tuples())
+    by_family: dict[int, list[Lesson]] = {}
+    for lesson_id, translation_of, lesson_language_ in rows:
+        row = Lesson(id=lesson_id, translation_of=translation_of, language=lesson_language_)
+        by_family.setdefault(row.family_id, []).append(row)
+    hidden = [v.id for versions in by_family.values() if len(versions) > 1
+              for v in versions if v.id != prefer_version(versions, language).id]
+    return query.where(Lesson.id.not_in(hidden)) if hidden else query
 
 
 def update_lesson(lesson: Lesson, values: dict, *, actor) -> Lesson:
@@ -193,6 +338,8 @@ def update_lesson(lesson: Lesson, values: dict, *, actor) -> Lesson:
     if not can_edit(actor, lesson):
         raise PermissionError("You may edit only your own city's drafts.")
     values, shared = _clean(values, lesson.city)
+    if values.get("language") and values["language"] != lesson.language:
+        _check_family_language(lesson.family_id, values["language"], exclude_id=lesson.id)
     changes = diff(lesson, values)
     if shared is not None and shared != shared_city_ids(lesson):
         changes["shared_with"] = [shared_city_ids(lesson), shared]

@@ -45,6 +45,8 @@ def lesson_list():
                                      city_id=request.args.get("city", type=int))
     if mine:
         query = query.where(Lesson.city == (current_user.city_id or 0))
+    if status == "published":  # one entry per lesson, in the reader's language where it exists (review queues: all)
+        query = services.collapse_query(query, current_language())
     page = paginate(query, per_page=20)
     return render_template("lessons/lesson_list.html", page=page, status=status, **_labels())
 
@@ -60,14 +62,18 @@ def lesson_detail(lesson_id):
     written_in = services.lesson_language(lesson)
     return render_template("lessons/lesson_detail.html", lesson=lesson, insider=insider, review=review,
                            written_in=written_in, written_in_name=vocabulary.language_name(written_in),
+                           versions=services.other_versions(lesson, current_user),
+                           language_endonym=services.language_endonym,
+                           can_translate=services.can_write_version(current_user, lesson),
                            reader_language=current_language(), comment_actions=COMMENT_ACTIONS,
                            comment_form=comment, can_edit=services.can_edit(current_user, lesson),
                            comments=list(lesson.comments.order_by(LessonComment.id)) if insider else [],
                            shared=[City.get_by_id(c) for c in services.shared_city_ids(lesson)], **_labels())
 
 
-def _lesson_form(lesson: Lesson | None, city: City) -> LessonForm:
-    form = LessonForm(obj=lesson)
+def _lesson_form(lesson: Lesson | None, city: City, prefill: dict | None = None) -> LessonForm:
+    form = LessonForm(obj=lesson) if prefill is None or request.method != "GET" else LessonForm(data=prefill)
+    form.language.choices = choices([("", _("Detect from the text"))] + services.language_choices())
     form.phase.choices = choices(services.phases())
     form.themes.choices = choices(services.themes())
     incidents = Incident.select().where(Incident.city == city).order_by(Incident.occurred_on.desc(nulls="LAST"))
@@ -75,7 +81,10 @@ def _lesson_form(lesson: Lesson | None, city: City) -> LessonForm:
     others = City.select().where(City.id != city.id, City.status == "active").order_by(City.name)
     form.shared_cities.choices = choices([(str(c.id), c.name) for c in others])
     if request.method == "GET":
-        if lesson is not None:
+        if prefill is not None:
+            form.incident.data = str(prefill["incident"] or "")
+            form.shared_cities.data = [str(c) for c in prefill["shared_city_ids"]]
+        elif lesson is not None:
             form.incident.data = str(lesson.incident_id or "")
             form.shared_cities.data = [str(c) for c in services.shared_city_ids(lesson)]
         elif request.args.get("incident"):
@@ -86,7 +95,7 @@ def _lesson_form(lesson: Lesson | None, city: City) -> LessonForm:
 def _values(form: LessonForm) -> dict:
     incident = Incident.get_or_none(Incident.id == int(form.incident.data)) if (form.incident.data or "").isdigit() else None
     return {"title": form.title.data, "phase": form.phase.data, "themes": form.themes.data, "body": form.body.data,
-            "visibility": form.visibility.data, "incident": incident,
+            "visibility": form.visibility.data, "incident": incident, "language": form.language.data or "",
             "shared_city_ids": form.shared_cities.data if form.visibility.data == "cities" else []}
 
 
@@ -111,6 +120,26 @@ def lesson_new():
             flash(_("Saved as a draft. Submit it for review when it is ready."), "success")
             return redirect(url_for("lessons.lesson_detail", lesson_id=lesson.id))
     return render_template("lessons/lesson_form.html", form=form, lesson=None, city=city), (400 if form.errors else 200)
+
+
+@bp.route("/<int:lesson_id>/versions/new", methods=["GET", "POST"])
+def lesson_version_new(lesson_id):
+    """Write a version of a lesson in another language (staff; the lesson's city), reviewed like any lesson."""
+    original = _lesson_or_404(lesson_id)
+    if not services.can_write_version(current_user, original):
+        abort(403)
+    language = request.args.get("language") or current_language()
+    form = _lesson_form(None, original.city, prefill=services.version_prefill(original, language))
+    if form.validate_on_submit():
+        try:
+            lesson = services.create_lesson(original.city, _values(form), actor=current_user, translation_of=original)
+        except services.LessonError as exc:
+            form.language.errors.append(str(exc))
+        else:
+            flash(_("Saved as a draft. Submit it for review when it is ready."), "success")
+            return redirect(url_for("lessons.lesson_detail", lesson_id=lesson.id))
+    return render_template("lessons/lesson_form.html", form=form, lesson=None, city=original.city,
+                           original=original), (400 if form.errors else 200)
 
 
 @bp.route("/<int:lesson_id>/edit", methods=["GET", "POST"])

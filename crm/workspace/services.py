@@ -25,6 +25,7 @@ from crm.core.errors import DomainError
 from crm.core.operations import clean_values, required_text, update_record
 from crm.core.urls import absolute_url
 from crm.db import database, utcnow
+from crm.i18n import current_language
 from crm.lessons import services as lessons
 from crm.lessons.models import Lesson, ToolkitItem
 from crm.mail import queue_mail
@@ -174,6 +175,8 @@ def relevant_lessons(workspace: Workspace, user, peers=None, *, limit: int = 30)
     rows = {lesson.id: lesson for lesson in Lesson.select(Lesson, City).join(City).where(Lesson.id.in_(ids or [0]))}
     viewer = _city_member(workspace)  # staff see what the city sees
     visible = [rows[i] for i in ids if i in rows and rows[i].status == "published" and lessons.can_view(viewer, rows[i])]
+    # One version of a lesson written in several languages (the reader's first), picked after ranking.
+    visible = lessons.in_readers_language(visible, viewer, current_language())
     phases = [workspace.phase] + [p for p in lessons.PHASE_KEYS if p != workspace.phase]
     grouped = {phase: [lesson for lesson in visible if lesson.phase == phase] for phase in phases}
     return {phase: items for phase, items in grouped.items() if items}
@@ -202,9 +205,12 @@ def checklist(workspace: Workspace, user) -> list[dict]:
     items = []
     viewer = _city_member(workspace)
     candidates = [_LessonKey(lesson) for lesson in lessons.visible_lessons(viewer).limit(400)]
+    pool, language = [c.lesson for c in candidates], current_language()
     for item in lessons.toolkit(workspace.phase):
+        # Ranked first, then one version of each lesson (the reader's language first), then the best two.
+        ranked = lessons_for_item(item, candidates, limit=len(candidates))
         items.append({"item": item, "tick": ticks.get(item.id),
-                      "lessons": lessons_for_item(item, candidates, limit=2)})
+                      "lessons": lessons.one_per_family(ranked, language, among=pool)[:2]})
     return items
 
 
