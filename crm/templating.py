@@ -9,8 +9,7 @@ from collections.abc import Iterable
 from decimal import Decimal
 
 from babel import Locale
-from babel.dates import format_date as babel_date
-from babel.dates import format_skeleton
+from babel.dates import DateTimeFormat, match_skeleton, parse_pattern
 from babel.lists import format_list
 from babel.numbers import format_decimal
 from flask import g, has_request_context, url_for
@@ -66,6 +65,53 @@ def _skeletons(fmt: str) -> tuple[str, str] | None:
     return "".join(date), "".join(time)
 
 
+@functools.cache
+def _cldr_pattern(fmt: str, language: str) -> tuple[str, tuple[str, ...], bool] | None:
+    """The ``%``-format string, field keys and "has a time" of ``fmt`` in ``language``'s CLDR patterns, or None
+    (strftime). Worked out once per format and language: a list page formats hundreds of times."""
+    skeletons = _skeletons(fmt)
+    if skeletons is None:
+        return None
+    locale = Locale.parse(language)
+    date_skeleton, time_skeleton = skeletons
+
+    def skeleton_pattern(skeleton: str) -> str:
+        return locale.datetime_skeletons[match_skeleton(skeleton, locale.datetime_skeletons)].pattern
+
+    # The weekday and month in full ("%A %d %B %Y"): the locale's full date ("vendredi 5 mars 2027");
+    # Babel's skeleton matching would shorten them.
+    date = locale.date_formats["full"].pattern if date_skeleton == "yMMMMEEEEd" else \
+        skeleton_pattern(date_skeleton) if date_skeleton else ""
+    time = skeleton_pattern(time_skeleton) if time_skeleton else ""
+    pattern = locale.datetime_formats["medium"].replace("{1}", date).replace("{0}", time) if date and time \
+        else date or time
+    parsed = parse_pattern(pattern)
+    return parsed.format, tuple(re.findall(r"%\((\w+)\)s", parsed.format)), bool(time)
+
+
+@functools.cache
+def _names(language: str) -> dict:
+    locale = Locale.parse(language)
+    return {"months": locale.months, "days": locale.days, "locale": locale}
+
+
+def _field(key: str, value: dt.date, names: dict) -> str:
+    """One field of a CLDR pattern ("d", "MMM", "EEEE", "HH"…) for ``value``; Babel for the rare others."""
+    letter, width = key[0], len(key)
+    if letter in "ML" and width >= 3:
+        context = "format" if letter == "M" else "stand-alone"
+        return names["months"][context]["abbreviated" if width == 3 else "wide"][value.month]
+    if letter in "Ec" and (width <= 4 and (letter == "E" or width >= 3)):
+        context = "format" if letter == "E" else "stand-alone"
+        return names["days"][context]["wide" if width == 4 else "abbreviated"][value.weekday()]
+    number = {"d": "day", "M": "month", "L": "month", "H": "hour", "m": "minute", "s": "second"}.get(letter)
+    if number:
+        return str(getattr(value, number)).zfill(width)
+    if key in ("y", "yyyy"):
+        return str(value.year)
+    return DateTimeFormat(value, names["locale"])[key]
+
+
 def localized_strftime(value: dt.date | dt.datetime, fmt: str, language: str | None = None) -> str:
     """``value.strftime(fmt)`` in English; in another language, the same fields in that language's words and order.
 
@@ -73,23 +119,14 @@ def localized_strftime(value: dt.date | dt.datetime, fmt: str, language: str | N
     weekday names, or with a directive that has no CLDR counterpart here, is strftime in every language.
     """
     language = language or current_language()
-    skeletons = _skeletons(fmt) if language != DEFAULT else None
-    if skeletons is None:
+    compiled = _cldr_pattern(fmt, language) if language != DEFAULT else None
+    if compiled is None:
         return value.strftime(fmt)
-    date_skeleton, time_skeleton = skeletons
-    # The weekday and month in full ("%A %d %B %Y"): the locale's full date ("vendredi 5 mars 2027");
-    # Babel's skeleton matching would shorten them.
-    if date_skeleton == "yMMMMEEEEd":
-        date_text = babel_date(value, "full", locale=language)
-    elif date_skeleton:
-        date_text = format_skeleton(date_skeleton, value, locale=language)
-    else:
-        date_text = ""
-    time_text = format_skeleton(time_skeleton, value, locale=language) \
-        if time_skeleton and isinstance(value, dt.datetime) else ""
-    if date_text and time_text:
-        return Locale.parse(language).datetime_formats["medium"].format(time_text, date_text)
-    return date_text or time_text
+    template, keys, has_time = compiled
+    if has_time and not isinstance(value, dt.datetime):
+        return value.strftime(fmt)
+    names = _names(language)
+    return template % {key: _field(key, value, names) for key in keys}
 
 
 def format_datetime(value: dt.datetime | None, fmt: str = "%d %b %Y, %H:%M") -> str:

@@ -87,3 +87,18 @@ def test_the_filters_in_a_template(app):
     with app.test_request_context("/", headers={"Accept-Language": "en"}):
         refresh()
         assert rendered.render(d=MOMENT.date(), t=MOMENT, n=12500) == "05 Mar 2027 · Fri 05 Mar 2027, 14:00 UTC · 12500"
+
+
+@pytest.mark.parametrize("language", ["fr", "es", "ar"])
+def test_the_fast_path_says_what_babel_says_for_every_month_and_weekday(language):
+    from babel import Locale
+    from babel.dates import format_date, format_skeleton
+
+    pattern = Locale.parse(language).datetime_formats["medium"]
+    for day in range(0, 365, 9):
+        when = dt.datetime(2027, 1, 1, 7, 5) + dt.timedelta(days=day, hours=day % 17)
+        assert localized_strftime(when, "%a %d %b %Y, %H:%M", language) == pattern.format(
+            format_skeleton("Hm", when, locale=language), format_skeleton("yMMMEd", when, locale=language))
+        assert localized_strftime(when.date(), "%A %d %B %Y", language) == format_date(when, "full", locale=language)
+        assert localized_strftime(when.date(), "%d %b", language) == format_skeleton("MMMd", when, locale=language)
+        assert localized_strftime(when.date(), "%B %Y", language) == format_skeleton("yMMMM", when, locale=language)
