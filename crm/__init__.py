@@ -104,6 +104,8 @@ def _check_secret_key(app: Flask) -> None:
 
 
 def _init_extensions(app: Flask) -> None:
+    from flask_babel import lazy_gettext
+
     from crm.accounts import access
     from crm.accounts.models import AnonymousUser, User
     from crm.extensions import csrf, limiter, login_manager
@@ -119,7 +121,8 @@ def _init_extensions(app: Flask) -> None:
     limiter.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "accounts.login"
-    login_manager.login_message = "Please sign in to see this page."
+    login_manager.login_message = lazy_gettext("Please sign in to see this page.")
+    login_manager.localize_callback = str  # flashed as plain text, in the language of the page asked for
     login_manager.login_message_category = "info"
     login_manager.session_protection = "basic"
     login_manager.anonymous_user = AnonymousUser

@@ -18,6 +18,7 @@ from crm.core.names import country_name, default_region, fold_name
 from crm.core.operations import required_text, update_record
 from crm.core.urls import absolute_url
 from crm.db import database, on_days, utcnow
+from crm.i18n import supported
 from crm.mail import queue_mail
 from crm.membership.models import (
     APPLICATION_STATUSES,
@@ -140,8 +141,17 @@ APPLICATION_FIELDS = ("authority_name", "level", "country", "population", "websi
                       "expertise", "expertise_other", "incident_experience", "motivation")
 
 
-def submit_application(values: dict, *, submitted_at: dt.datetime | None = None, notify: bool = True) -> Application:
-    """Store a new application, unless the authority is already a member or has an open application."""
+def applicant_language(application: Application) -> str | None:
+    """The language of the mails to an applicant after the first: the first of the authority's working languages
+    that the interface speaks (None: the mail's own rule, English)."""
+    return next((code for code in application.languages or () if supported(code)), None)
+
+
+def submit_application(values: dict, *, submitted_at: dt.datetime | None = None, notify: bool = True,
+                       language: str | None = None) -> Application:
+    """Store a new application, unless the authority is already a member or has an open application.
+
+    ``language`` is the page's, in which the acknowledgement is written (else ``applicant_language``)."""
     values = {k: values.get(k) for k in APPLICATION_FIELDS}
     for key in ("applicant_email", "focal_email"):
         values[key] = (values.get(key) or "").strip().lower()
@@ -151,14 +161,14 @@ def submit_application(values: dict, *, submitted_at: dt.datetime | None = None,
         raise MembershipError(message)
     now = submitted_at or utcnow()
     try:
-        return _store_application(values, now, notify)
+        return _store_application(values, now, notify, language)
     except peewee.IntegrityError:
         # Another request for the same authority committed between the check and the insert.
         raise MembershipError(find_duplicate(values["authority_name"], values["country"], values["level"])
                               or _("An application for this authority is already open.")) from None
 
 
-def _store_application(values: dict, now: dt.datetime, notify: bool) -> Application:
+def _store_application(values: dict, now: dt.datetime, notify: bool, language: str | None) -> Application:
     with database.atomic():
         application = Application.create(
             reference=uuid.uuid4().hex[:20], name_key=fold_name(values["authority_name"]),
@@ -172,7 +182,8 @@ def _store_application(values: dict, now: dt.datetime, notify: bool) -> Applicat
             link = status_link(application)
             queue_mail(application.applicant_email,
                        _l("We received your application (%(reference)s)", reference=application.reference),
-                       "application_received", application=application, link=link)
+                       "application_received", application=application, link=link,
+                       language=supported(language) or applicant_language(application))
             queue_mail(_secretariat(),
                        _l("New membership application: %(authority)s", authority=application.authority_name),
                        "application_notify", application=application, link=_review_link(application))
@@ -212,7 +223,7 @@ def request_info(application: Application, question: str, *, actor) -> Applicati
         queue_mail(application.applicant_email,
                    _l("Your application %(reference)s: a question", reference=application.reference),
                    "application_info_requested", application=application, question=question,
-                   link=status_link(application))
+                   link=status_link(application), language=applicant_language(application))
     return application
 
 
@@ -269,7 +280,8 @@ def decline_application(application: Application, reason: str, *, actor) -> Appl
                changes={"status": [old, "declined"], "reason": reason})
         queue_mail(application.applicant_email,
                    _l("Your application %(reference)s: decision", reference=application.reference),
-                   "application_declined", application=application, reason=reason, link=status_link(application))
+                   "application_declined", application=application, reason=reason, link=status_link(application),
+                   language=applicant_language(application))
     return application
 
 
@@ -321,7 +333,7 @@ def approve_application(application: Application, *, actor, note: str = "") -> C
         queue_mail(application.applicant_email,
                    _l("Welcome to the network: %(city)s is now a member", city=city.name),
                    "application_approved", application=application, city=city, note=note, invited=invited,
-                   focal_email=focal_email, link=status_link(application))
+                   focal_email=focal_email, link=status_link(application), language=applicant_language(application))
     return city
 
 

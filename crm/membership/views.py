@@ -18,6 +18,7 @@ from crm.core import signals
 from crm.core.csvexport import csv_response, to_csv
 from crm.core.names import country_choices, country_name
 from crm.extensions import limiter
+from crm.i18n import current_language
 from crm.membership import bp, bulk, citymap, duplicates, importviews, services
 from crm.membership import imports as _city_imports  # noqa: F401 (registers the cities import job)
 from crm.membership.forms import (
@@ -83,7 +84,7 @@ def apply():
             status = 429
         else:
             try:
-                application = services.submit_application(form.values())
+                application = services.submit_application(form.values(), language=current_language())
             except services.MembershipError as exc:
                 form.authority_name.errors.append(str(exc))
             else:

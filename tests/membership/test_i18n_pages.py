@@ -95,6 +95,10 @@ def test_sign_in_page(client, lang, expected):
     message = {"fr": "L'adresse électronique ou le mot de passe est incorrect.",
                "ar": "عنوان البريد الإلكتروني أو كلمة المرور غير صحيح."}[lang]
     assert message in unescape(refused.get_data(as_text=True)) and "Forgot your password?" not in html
+    # a page that needs an account sends the visitor here with the reason in the visitor's language
+    asked = client.get("/cities/", follow_redirects=True).get_data(as_text=True)
+    reason = {"fr": "Connectez-vous pour voir cette page.", "ar": "سجّل الدخول لعرض هذه الصفحة."}[lang]
+    assert reason in asked and "Please sign in" not in asked
 
 
 @pytest.mark.parametrize("lang, expected", [("fr", FRENCH), ("ar", ARABIC)])
@@ -117,3 +121,33 @@ def test_english_pages_keep_their_english_headings(client, oslo, login_as):
     assert "<h1>Sign in</h1>" in page(client, "/account/login", "en")
     staff_html = page(login_as("staff"), "/cities/", "en")
     assert '<th scope="col">Joined</th>' in staff_html and "Act on the chosen cities" in staff_html
+
+
+def test_the_applicant_is_written_to_in_their_language_and_the_secretariat_in_english(app, client, login_as,
+                                                                                       form_data):
+    from crm.mail import OutboxMail
+    from crm.membership.models import Application
+
+    # a Spanish-speaking authority applies on the Spanish page
+    client.get("/apply?lang=es")
+    assert client.post("/apply", data=form_data(authority_name="Valencia", country="ES", languages=["es"],
+                                                applicant_email="ana@valencia.example.org")).status_code == 302
+    application = Application.get(Application.authority_name == "Valencia")
+    subjects = {mail.recipient: mail.subject for mail in OutboxMail.select()}
+    assert subjects["ana@valencia.example.org"] == f"Hemos recibido su solicitud ({application.reference})"
+    assert subjects[app.config["SECRETARIAT_EMAIL"]] == "New membership application: Valencia"
+    # the staff member who asks a question reads English; the question goes out in Spanish
+    staff = login_as("staff")
+    asked = staff.post(f"/applications/{application.id}/ask", data={"note": "¿Cuántos habitantes?"},
+                       follow_redirects=True).get_data(as_text=True)
+    assert "Question saved; the mail to ana@valencia.example.org is queued." in asked
+    last = OutboxMail.select().where(OutboxMail.recipient == "ana@valencia.example.org").order_by(OutboxMail.id.desc())
+    assert last.first().subject == f"Su solicitud {application.reference}: una pregunta"
+    # an authority working in Swedish and English, applying on the English page: English throughout
+    english = app.test_client()
+    english.get("/apply?lang=en")
+    english.post("/apply", data=form_data(authority_name="Lund", languages=["sv", "en"],
+                                          applicant_email="per@lund.example.org"))
+    lund = Application.get(Application.authority_name == "Lund")
+    mail = OutboxMail.get(OutboxMail.recipient == "per@lund.example.org")
+    assert mail.subject == f"We received your application ({lund.reference})"
