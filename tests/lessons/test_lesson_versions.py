@@ -13,7 +13,7 @@ from crm.lessons import services
 from crm.lessons.models import Lesson
 from crm.peers.text import detect_language
 from tests.conftest import PG_URL, pg_create_database, pg_drop_database
-from tests.search_integration.network import lesson, link
+from tests.search_integration.network import apply, incident, lesson, link
 
 ENGLISH = ("One contact for every family",
            "Name one person who answers the families of the victims, and publish the number on every channel.")
@@ -213,3 +213,58 @@ def test_ranked_lessons_keep_their_order_and_take_the_readers_version(network):
     version.status = "draft"
     version.save()
     assert [x.id for x in services.in_readers_language(ranked, Member(), "fr")] == [other.id, original.id]
+
+
+def test_the_lesson_search_still_finds_every_version(login_as, network):
+    original = lesson(network["quiet"], "Okapi vigil lesson", "zebraenglish okapi candles at the vigil")
+    services.create_lesson(network["quiet"], {"title": "Leçon okapi de la veillée", "body": "zebrafrench okapi "
+                                              "des bougies pour la veillée", "phase": original.phase,
+                                              "visibility": "network"},
+                           actor=None, status="published", translation_of=original)
+    apply()
+    reader = login_as("member")
+    link(reader.user, network["asking"])
+    html = reader.get("/search?q=okapi&lang=fr").get_data(as_text=True)
+    assert set(re.findall(r"zebra[a-z]+", html)) == {"zebraenglish", "zebrafrench"}
+
+
+def test_the_incident_page_lists_its_lesson_once_in_the_readers_language(login_as, network):
+    drawn = incident(network["quiet"], "Attack on the town hall", "An arson attack on the town hall.",
+                     {"attack": ["arson"]})
+    original = lesson(network["quiet"], *ENGLISH, incident_row=drawn)
+    version = services.create_lesson(network["quiet"], {"title": FRENCH[0], "body": FRENCH[1], "phase": original.phase,
+                                                        "visibility": "network", "incident": drawn},
+                                     actor=None, status="published", translation_of=original)
+    reader = login_as("member")
+    link(reader.user, network["asking"])
+    french = reader.get(f"/incidents/{drawn.id}?lang=fr").get_data(as_text=True)
+    assert f'href="/lessons/{version.id}"' in french and f'href="/lessons/{original.id}"' not in french
+    english = reader.get(f"/incidents/{drawn.id}?lang=en").get_data(as_text=True)
+    assert f'href="/lessons/{original.id}"' in english and f'href="/lessons/{version.id}"' not in english
+
+
+def test_the_workspace_lists_a_lesson_once_in_the_readers_language(login_as, network):
+    original = lesson(network["mosque"], "Protect the vigil after a mosque attack",
+                      "After the shooting at the mosque we secured the vigil with the community.", phase="first_week",
+                      themes=["vigils_gatherings", "security_of_events"])
+    version = services.create_lesson(
+        network["mosque"], {"title": "Protéger la veillée après une attaque contre une mosquée",
+                            "body": "Après la fusillade à la mosquée, nous avons sécurisé la veillée avec la "
+                                    "communauté.", "phase": "first_week",
+                            "themes": ["vigils_gatherings", "security_of_events"], "visibility": "network"},
+        actor=None, status="published", translation_of=original)
+    apply()
+    member = login_as("member")
+    link(member.user, network["asking"])
+    response = member.post("/workspace/new", data={
+        "description": "Friday a gunman opened fire in the mosque during prayer; the vigil is on Sunday.",
+        "phase": "first_week", "needs": "Hold a safe vigil"})
+    assert response.status_code == 302, response.get_data(as_text=True)
+    page = response.headers["Location"]
+
+    def relevant(language):
+        html = member.get(f"{page}?lang={language}").get_data(as_text=True)
+        return re.findall(r'href="/lessons/(\d+)"', html.split('id="lessons"')[1].split('id="toolkit"')[0])
+
+    assert str(version.id) in relevant("fr") and str(original.id) not in relevant("fr")
+    assert str(original.id) in relevant("en") and str(version.id) not in relevant("en")
