@@ -24,7 +24,7 @@ ARABIC = ("جهة اتصال واحدة لكل أسرة",
 
 
 def _cards(html: str) -> list[str]:
-    return re.findall(r'<article class="lesson-card">\s*<h3><a href="/lessons/\d+">([^<]+)</a>', html)
+    return re.findall(r'<article class="lesson-card">\s*<h3[^>]*><a href="/lessons/\d+">([^<]+)</a>', html)
 
 
 def _family(city, *, version_status="published"):
@@ -180,6 +180,7 @@ def test_the_list_shows_each_lesson_once_in_the_readers_language(login_as, netwo
     assert ENGLISH[0] in english and FRENCH[0] not in english
     arabic = _cards(reader.get("/lessons/?lang=ar").get_data(as_text=True))
     assert ENGLISH[0] in arabic and FRENCH[0] not in arabic  # no Arabic version: the original
+    assert f'<h3 lang="en"><a href="/lessons/{original.id}">' in reader.get("/lessons/?lang=ar").get_data(as_text=True)
     assert len(french) == len(english) == len(arabic)  # one entry per lesson in every language
 
 
