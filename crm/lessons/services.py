@@ -8,6 +8,7 @@ anything not published only the author's city and staff.
 from __future__ import annotations
 
 from functools import lru_cache
+from unicodedata import normalize
 
 import peewee
 from babel import Locale, UnknownLocaleError
@@ -79,7 +80,8 @@ def lesson_language(lesson: Lesson) -> str:
 
 def language_choices() -> list[tuple[str, str]]:
     """(code, name in that language) of the languages a lesson may be written in: the interface's first."""
-    others = sorted((code for code in WRITTEN_LANGUAGES if code not in LANGUAGES), key=lambda c: _endonym(c).lower())
+    others = sorted((code for code in WRITTEN_LANGUAGES if code not in LANGUAGES),
+                    key=lambda code: normalize("NFKD", _endonym(code)).casefold())  # Čeština beside Dansk
     return [(code, _endonym(code)) for code in (*LANGUAGES, *others)]
 
 
