@@ -78,21 +78,37 @@ def pseudo_catalogue(folder: Path) -> Path:
 # --- visible text ------------------------------------------------------------------------------------
 
 class VisibleText(HTMLParser):
-    """The text nodes a reader sees, in document order, and the attributes read aloud or shown."""
+    """The text nodes a reader sees, in document order, and the attributes read aloud or shown; with
+    ``content=False``, less what the app shows as people wrote it."""
 
     HIDDEN = {"script", "style"}
     READ = ("aria-label", "title", "placeholder", "alt", "data-confirm")
+    # the elements that hold text people wrote, shown as written (app.css gives them their own direction:
+    # .prewrap, .workspace-description, .mail-preview, pre.mail, .snippet, .user-text), and a mailing's
+    # rendered preview
+    CONTENT_CLASSES = {"prewrap", "workspace-description", "snippet", "user-text", "mail"}
+    CONTENT_IDS = {"preview-html", "preview-text", "preview-subject"}
+    VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
 
-    def __init__(self):
+    def __init__(self, content: bool = True):
         super().__init__(convert_charrefs=True)
         self.nodes: list[str] = []
         self.attributes: list[str] = []
         self.hidden = 0
+        self.content = content
+        self.open: list[tuple[str, bool]] = []  # (tag, holds people's text)
+
+    def _is_content(self, tag: str, values: dict) -> bool:
+        classes = set((values.get("class") or "").split())
+        return (bool(classes & self.CONTENT_CLASSES) or values.get("id") in self.CONTENT_IDS
+                or (tag == "pre" and "mail-preview" in classes))
 
     def handle_starttag(self, tag, attrs):
         if tag in self.HIDDEN:
             self.hidden += 1
         values = dict(attrs)
+        if tag not in self.VOID:
+            self.open.append((tag, self._is_content(tag, values)))
         self.attributes += [values[name] for name in self.READ if values.get(name)]
         if tag == "input" and values.get("type") in ("submit", "button", "reset") and values.get("value"):
             self.attributes.append(values["value"])
@@ -101,14 +117,20 @@ class VisibleText(HTMLParser):
         self.handle_starttag(tag, attrs)
         if tag in self.HIDDEN:
             self.hidden -= 1
+        if tag not in self.VOID and self.open:
+            self.open.pop()
 
     def handle_endtag(self, tag):
         if tag in self.HIDDEN and self.hidden:
             self.hidden -= 1
+        if any(name == tag for name, _ in self.open):  # close it (and what it left open)
+            while self.open and self.open.pop()[0] != tag:
+                pass
 
     def handle_data(self, data):
-        if not self.hidden:
-            self.nodes.append(data)
+        if self.hidden or (not self.content and any(flag for _, flag in self.open)):
+            return
+        self.nodes.append(data)
 
 
 def outside_markers(nodes: list[str]) -> list[str]:
@@ -285,6 +307,28 @@ def reference_strings() -> set[str]:
 
 # --- the site ------------------------------------------------------------------------------------
 
+def more_records() -> None:
+    """What the demo network lacks for its pages to be reached: a city's incident workspace, a mailing draft."""
+    from crm.accounts.models import User
+    from crm.mailings.models import MailingList
+    from crm.mailings.services import ensure_default_lists, save_mailing
+    from crm.membership.models import City
+    from crm.workspace.services import open_workspace
+
+    member = User.get(User.email == demo_login("member")[0])
+    if member.city_id is None:
+        member.city = City.select().where(City.status == "active").order_by(City.id).first()
+        member.save()
+    open_workspace(City.get_by_id(member.city_id), {
+        "title": "Vehicle attack at the market", "phase": "first_week",
+        "description": "A van was driven into people at the Saturday market; families ask for one point of contact."},
+        actor=member)
+    ensure_default_lists()
+    staff = User.get(User.email == demo_login("staff")[0])
+    save_mailing(None, mailing_list=MailingList.select().order_by(MailingList.id).first(),
+                 subject="Network news", body="Hello {{ name }},\n\nThe network met in Oslo.", actor=staff)
+
+
 class Site:
     """One app on one demo database, each role's pages, and what the pseudo pages showed."""
 
@@ -365,6 +409,7 @@ def site(database_template, tmp_path_factory):
         with app.app_context():
             database.connect(reuse_if_open=True)
             seeding.run(demo=True)
+            more_records()
             strings, names = database_strings()
             reference = reference_strings()
             data = Data(strings | reference, names | reference)
@@ -492,7 +537,7 @@ def test_no_untranslated_message(site, role):
 
 def page_offenders(site: Site, html: str) -> list[str]:
     """The texts of a pseudo-locale page that are neither marked nor data."""
-    parser = VisibleText()
+    parser = VisibleText(content=False)
     parser.feed(html)
     runs = outside_markers(parser.nodes) + [run for value in parser.attributes for run in outside_markers([value])]
     texts = []
@@ -510,6 +555,7 @@ def test_the_check_finds_an_unmarked_text_and_lets_data_through(site):
         '<p>{% trans url="/x" %}These lessons are public. Member cities read many more once signed in: '
         '<a href="{{ url }}">sign in</a>.{% endtrans %}</p>'
         '<p>Unmarked words here</p><p title="Close the panel">{{ city }} · {{ when|date }} · 12 · a@b.org</p>'
+        '<blockquote class="prewrap">Typed by <em>a person</em></blockquote>'
         '<input type="submit" value="{{ _("Save") }}"><input type="submit" value="Send now">{% endblock %}')
     with site.app.test_request_context("/"):
         session[i18n.SESSION_KEY] = PSEUDO
