@@ -42,7 +42,8 @@ class City(BaseModel):
 
     def save(self, *args, **kwargs):
         """Save, first placing the city on the map when it is new, renamed or moved to another country."""
-        if "latitude" not in self._dirty and (self.latitude is None or self._dirty & {"name", "country"}):
+        # Not on every save: a status change of a city the gazetteer does not know looks nothing up.
+        if "latitude" not in self._dirty and (self._pk is None or self._dirty & {"name", "country"}):
             self.locate()
         return super().save(*args, **kwargs)
 

@@ -48,6 +48,14 @@ def test_a_city_is_placed_when_created_and_again_when_renamed(make_city):
     assert (City.get_by_id(given.id).latitude, City.get_by_id(given.id).longitude) == (1.5, 2.5)
 
 
+def test_a_save_that_keeps_the_name_and_country_looks_nothing_up(make_city, monkeypatch):
+    unknown = City.get_by_id(make_city("Nowhereville").id)
+    monkeypatch.setattr(gazetteer, "locate", lambda *args: pytest.fail("looked up again"))
+    unknown.status = "suspended"
+    unknown.save()
+    assert City.get_by_id(unknown.id).latitude is None
+
+
 def test_the_map_places_cities_with_coordinates_and_lists_the_others(make_city):
     oslo, nowhere = make_city("Oslo"), make_city("Nowhereville")
     result = city_map(City.select().where(City.id.in_([oslo.id, nowhere.id])))
