@@ -269,3 +269,14 @@ def test_the_workspace_lists_a_lesson_once_in_the_readers_language(login_as, net
 
     assert str(version.id) in relevant("fr") and str(original.id) not in relevant("fr")
     assert str(original.id) in relevant("en") and str(version.id) not in relevant("en")
+
+
+def test_editing_a_version_into_a_language_its_family_has_is_refused(login_as, network):
+    original, version = _family(network["quiet"])
+    staff = login_as("staff")
+    refused = _post(staff, f"/lessons/{version.id}/edit", title=FRENCH[0], body=FRENCH[1], language="en")
+    assert refused.status_code == 400 and "already has a version in English" in refused.get_data(as_text=True)
+    assert Lesson.get_by_id(version.id).language == "fr"
+    assert _post(staff, f"/lessons/{version.id}/edit", title=FRENCH[0], body=FRENCH[1],
+                 language="es").status_code == 302
+    assert Lesson.get_by_id(version.id).language == "es"
