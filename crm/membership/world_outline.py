@@ -4,7 +4,7 @@ The outline is Natural Earth's 1:110m countries (public domain, naturalearthdata
 ``naturalearth_lowres`` shapefile of geopandas 0.14 (``pip download geopandas==0.14.4 --no-deps``, then unzip
 ``geopandas/datasets/naturalearth_lowres/*``). Run once when the outline should change:
 
-    python scripts/build_world_outline.py path/to/naturalearth_lowres.shp
+    python -m crm.membership.world_outline path/to/naturalearth_lowres.shp
 
 The projection is equirectangular: x = longitude, y = -latitude, one SVG unit a degree, to a tenth of a
 degree; Antarctica is left out (no member city is there and it would take a third of the height).
@@ -16,7 +16,7 @@ import struct
 import sys
 from pathlib import Path
 
-OUT = Path(__file__).resolve().parent.parent / "crm" / "static" / "map" / "world-110m.svg"
+OUT = Path(__file__).resolve().parent.parent / "static" / "map" / "world-110m.svg"
 POLYGON = 5
 
 
@@ -56,7 +56,7 @@ def main(source: str) -> None:
     OUT.write_text(
         '<svg xmlns="http://www.w3.org/2000/svg" viewBox="-180 -90 360 180" width="360" height="180">\n'
         "<!-- Land: Natural Earth 1:110m countries, public domain (naturalearthdata.com); "
-        "made by scripts/build_world_outline.py -->\n"
+        "made by python -m crm.membership.world_outline -->\n"
         '<path fill="#dfe7ec" stroke="#b7c4cc" stroke-width="0.15" stroke-linejoin="round" d="'
         + "".join(p for p in paths if p) + '"/>\n</svg>\n', encoding="utf-8")
     print(f"{OUT}: {len(paths)} rings, {OUT.stat().st_size:,} bytes")
