@@ -8,10 +8,8 @@ anything not published only the author's city and staff.
 from __future__ import annotations
 
 from functools import lru_cache
-from unicodedata import normalize
 
 import peewee
-from babel import Locale, UnknownLocaleError
 from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -21,7 +19,7 @@ from crm.core.errors import DomainError
 from crm.core.operations import clean_values, diff, required_text, update_record
 from crm.core.urls import absolute_url
 from crm.db import database, utcnow
-from crm.i18n import DEFAULT, LANGUAGES, current_language
+from crm.i18n import DEFAULT, current_language
 from crm.lessons.models import (
     LESSON_STATUSES,
     LESSON_VISIBILITIES,
@@ -32,8 +30,13 @@ from crm.lessons.models import (
 )
 from crm.mail import queue_mail
 from crm.membership.models import City
-from crm.peers.text import LANGUAGES as WRITTEN_LANGUAGES
-from crm.peers.text import detect_language
+from crm.peers.language import (  # shared with incidents and events
+    WRITTEN_LANGUAGES,
+    detected_language,
+    language_choices,
+    language_endonym,
+    written_language,
+)
 from crm.seeding import read_json
 
 PHASE_KEYS = ("first_24_hours", "first_week", "first_months", "long_term", "preparing")
@@ -61,44 +64,9 @@ def themes() -> dict[str, str]:
 
 # --- who sees what ------------------------------------------------------------------------------
 
-@lru_cache(maxsize=2048)
-def _language_of(text: str, default: str = DEFAULT) -> str:
-    return detect_language(text, default=default)
-
-
-def detected_language(title: str, body: str, default: str | None = None) -> str:
-    """Return the language (ISO 639-1) a lesson's title and text are written in; ``default`` (the writer's page
-    language) when they say nothing."""
-    text, default = f"{title or ''}\n{body or ''}"[:5000], default or current_language()
-    return _language_of(text, default) if text.strip() else default
-
-
 def lesson_language(lesson: Lesson) -> str:
     """Return the language a lesson is written in (ISO 639-1): as tagged, else read from its title and text."""
-    return lesson.language or detected_language(lesson.title, lesson.body, DEFAULT)
-
-
-def language_choices() -> list[tuple[str, str]]:
-    """(code, name in that language) of the languages a lesson may be written in: the interface's first."""
-    others = sorted((code for code in WRITTEN_LANGUAGES if code not in LANGUAGES),
-                    key=lambda code: normalize("NFKD", _endonym(code)).casefold())  # Čeština beside Dansk
-    return [(code, _endonym(code)) for code in (*LANGUAGES, *others)]
-
-
-@lru_cache(maxsize=64)
-def _endonym(code: str) -> str:
-    if code in LANGUAGES:
-        return LANGUAGES[code]
-    try:
-        name = Locale.parse(code).get_display_name(code) or code
-    except (ValueError, UnknownLocaleError):
-        return code
-    return name[:1].upper() + name[1:]
-
-
-def language_endonym(code: str) -> str:
-    """Return a language's name in that language ("Français", "العربية"), for a link to a version in it."""
-    return _endonym(code)
+    return written_language(lesson.language, lesson.title, lesson.body)
 
 
 def _viewer_city_id(user):

@@ -1,0 +1,57 @@
+"""The language a text written by a user is in (lessons, incidents, event descriptions): detected from the text
+when the writer leaves "Detect from the text", offered by its own name, named on the page when it is not the
+reader's. Moved here from crm.lessons.services so that every feature tags its texts the same way (beside the
+detection itself, crm.peers.text: crm.core may import no feature)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from unicodedata import normalize
+
+from babel import Locale, UnknownLocaleError
+
+from crm.i18n import DEFAULT, LANGUAGES, current_language
+from crm.peers.text import LANGUAGES as WRITTEN_LANGUAGES
+from crm.peers.text import detect_language
+
+__all__ = ["WRITTEN_LANGUAGES", "detected_language", "language_choices", "language_endonym", "written_language"]
+
+
+@lru_cache(maxsize=2048)
+def _language_of(text: str, default: str = DEFAULT) -> str:
+    return detect_language(text, default=default)
+
+
+def detected_language(title: str, body: str, default: str | None = None) -> str:
+    """Return the language (ISO 639-1) a title and text are written in; ``default`` (the writer's page
+    language) when they say nothing."""
+    text, default = f"{title or ''}\n{body or ''}"[:5000], default or current_language()
+    return _language_of(text, default) if text.strip() else default
+
+
+def written_language(tagged: str, title: str, body: str) -> str:
+    """Return the language a record's text is written in: as tagged, else read from its title and text."""
+    return tagged or detected_language(title, body, DEFAULT)
+
+
+def language_choices() -> list[tuple[str, str]]:
+    """(code, name in that language) of the languages a text may be written in: the interface's first."""
+    others = sorted((code for code in WRITTEN_LANGUAGES if code not in LANGUAGES),
+                    key=lambda code: normalize("NFKD", _endonym(code)).casefold())  # Čeština beside Dansk
+    return [(code, _endonym(code)) for code in (*LANGUAGES, *others)]
+
+
+@lru_cache(maxsize=64)
+def _endonym(code: str) -> str:
+    if code in LANGUAGES:
+        return LANGUAGES[code]
+    try:
+        name = Locale.parse(code).get_display_name(code) or code
+    except (ValueError, UnknownLocaleError):
+        return code
+    return name[:1].upper() + name[1:]
+
+
+def language_endonym(code: str) -> str:
+    """Return a language's name in that language ("Français", "العربية"), for a link to a version in it."""
+    return _endonym(code)
