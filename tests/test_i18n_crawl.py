@@ -156,7 +156,7 @@ def outside_markers(nodes: list[str]) -> list[str]:
 NOISE = re.compile(
     r"https?://\S+|[\w.+-]+@[\w-]+(\.[\w-]+)+|\b\d{4}-\d{2}-\d{2}(T[\d:.]+)?\b"
     r"|\b\d{1,2}:\d{2}(:\d{2})?(\s+([A-Z]{2,5}|[+-]\d{2,4}))?\b|\b[+-]\d{2}(\d{2})?\b|/[\w/.-]*|\d+"
-    r"|\([A-Z]{2}\)"  # a country's code beside a city ("Tirana (AL)")
+    r"|\b[A-Z]{2,5}\b"  # codes and abbreviations: a country beside a city ("Tirana (AL)"), a zone ("CEST")
 )
 SEPARATORS = re.compile(r"\s*(?:[·•|,;:()\[\]{}«»\"“”„!?…—–]|\.\.\.|\s[-/]\s|\.(?:\s|$))\s*")
 LETTER = re.compile(r"[^\W\d_]")
