@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 from urllib.parse import urlencode
 
-from flask import current_app, has_app_context, has_request_context, request, session
+from flask import current_app, g, has_app_context, has_request_context, request, session
 from flask.json.provider import DefaultJSONProvider
 from flask_babel import Babel, get_locale, refresh
 from flask_babel.speaklater import LazyString
@@ -68,9 +68,13 @@ def remember_switch() -> None:
 
 def current_language() -> str:
     """Return the code of the language the page (or the mail, under ``force_locale``) is rendered in."""
-    # Flask-Babel keeps the locale on ``g``: a mail rendered by a cron job in the recipient's language
-    # (``force_locale``) has an app context and no request.
-    return str(get_locale() or DEFAULT) if has_app_context() else DEFAULT
+    if has_request_context():
+        return str(get_locale() or DEFAULT)
+    # Outside a request (a cron job rendering a mail in its recipient's language), only a locale forced by
+    # ``flask_babel.force_locale`` counts: a locale Flask-Babel cached on ``g`` by an earlier request of a
+    # long-lived app context (tests, CLI helpers) is not this code's language.
+    forced = getattr(g.get("_flask_babel"), "forced_babel_locale", None) if has_app_context() else None
+    return str(forced) if forced else DEFAULT
 
 
 def text_direction() -> str:

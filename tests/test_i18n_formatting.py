@@ -102,3 +102,15 @@ def test_the_fast_path_says_what_babel_says_for_every_month_and_weekday(language
         assert localized_strftime(when.date(), "%A %d %B %Y", language) == format_date(when, "full", locale=language)
         assert localized_strftime(when.date(), "%d %b", language) == format_skeleton("MMMd", when, locale=language)
         assert localized_strftime(when.date(), "%B %Y", language) == format_skeleton("yMMMM", when, locale=language)
+
+
+def test_outside_a_request_only_a_forced_locale_counts(app, client):
+    from crm.i18n import current_language
+
+    # the test's app context outlives the request, and Flask-Babel cached the French locale on its g
+    assert '<html lang="fr"' in client.get("/apply?lang=fr").get_data(as_text=True)
+    assert current_language() == "en"
+    assert format_date(MOMENT.date()) == "05 Mar 2027"
+    with force_locale("ar"):
+        assert current_language() == "ar" and format_date(MOMENT.date()) == "5 مارس 2027"
+    assert current_language() == "en"
