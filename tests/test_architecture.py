@@ -24,7 +24,7 @@ REQUIRES = {
     "peers": set(),
     "membership": {"accounts", "audit", "peers"},
     "contacts": {"accounts", "audit", "membership", "peers"},
-    "events": {"accounts", "audit", "contacts", "membership"},
+    "events": {"accounts", "audit", "contacts", "membership", "peers"},  # peers.language: a description's language
     "onboarding": {"contacts", "events", "membership"},
     "incidents": {"accounts", "audit", "membership", "peers"},
     "lessons": {"accounts", "audit", "events", "incidents", "membership", "peers"},

@@ -65,6 +65,7 @@ class Event(BaseModel):
     title = peewee.CharField(max_length=200)
     kind = peewee.CharField(max_length=30, default="workshop", index=True)
     description = peewee.TextField(default="")  # Markdown, rendered sanitised
+    language = peewee.CharField(max_length=8, default="")  # ISO 639-1 code of the language of title and description
     host_city = peewee.ForeignKeyField(City, null=True, backref="hosted_events", on_delete="SET NULL")
     venue = peewee.CharField(max_length=200, default="")
     address = peewee.CharField(max_length=300, default="")

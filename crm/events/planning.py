@@ -27,11 +27,24 @@ from crm.events.models import (
 )
 from crm.events.registration import ACTIVE_REGISTRATION, send_offers
 from crm.mail import queue_mail
+from crm.peers.language import WRITTEN_LANGUAGES, detected_language
 
 EVENT_FIELDS = ("title", "kind", "description", "host_city", "venue", "address", "online_url", "timezone",
                 "starts_at", "ends_at", "capacity", "waiting_list", "registration_opens_at",
                 "registration_closes_at", "audience_sectors", "visibility", "offer_hours", "reminder_days",
-                "invitation_reminder_days")
+                "invitation_reminder_days", "language")
+
+
+def _tag_language(values: dict, event: Event | None = None) -> None:
+    """Left on "Detect from the text" (or not given on a new event), the language is read from the title and
+    description, as for lessons; a chosen one must be a language texts may be written in."""
+    if "language" not in values and event is not None:
+        return
+    if not values.get("language"):
+        values["language"] = detected_language(values.get("title", getattr(event, "title", "")),
+                                               values.get("description", getattr(event, "description", "")))
+    elif values["language"] not in WRITTEN_LANGUAGES:
+        raise EventError(_("Choose the language the event is described in."))
 
 
 def _check_event_values(values: dict) -> None:
@@ -48,6 +61,7 @@ def _check_event_values(values: dict) -> None:
 def create_event(*, actor, **values) -> Event:
     """Create a draft event."""
     _check_event_values(values)
+    _tag_language(values)
     with database.atomic():
         event = Event.create(created_by=actor.id if actor else None, status=DRAFT,
                              **{k: v for k, v in values.items() if k in EVENT_FIELDS})
@@ -59,6 +73,7 @@ def create_event(*, actor, **values) -> Event:
 def update_event(event: Event, *, actor, **values) -> Event:
     """Change an event; raising the capacity offers the new seats to the people waiting."""
     _check_event_values(values)
+    _tag_language(values, event)
 
     def apply(locked: Event):
         changes = {k: [getattr(locked, k), v] for k, v in values.items()

@@ -49,7 +49,10 @@ from crm.events.models import (
     Session,
 )
 from crm.forms import choices
+from crm.i18n import current_language
 from crm.membership.models import City
+from crm.peers.language import written_language
+from crm.vocabulary import language_name
 
 
 def _event_or_404(event_id: int) -> Event:
@@ -66,6 +69,14 @@ def _visible_event_or_404(event_id: int) -> Event:
             abort(current_app.login_manager.unauthorized())
         abort(404)
     return event
+
+
+def _written_in(event: Event) -> dict:
+    """The language an event's title and description are written in, its name, and the reader's, for the page
+    (an event without a description says nothing: its title alone is mostly names of places)."""
+    reader = current_language()
+    code = written_language(event.language, event.title, event.description) if event.description.strip() else reader
+    return {"written_in": code, "written_in_name": language_name(code), "reader_language": reader}
 
 
 def _form_with_local_times(event: Event) -> EventForm:
@@ -112,7 +123,7 @@ def event_detail(event_id):
     return render_template("events/event_detail.html", event=event, reg=reg, problem=problem, counts=counts,
                            days=planning.agenda_days(event), fmt=timezones.format_local, seats_left=seats_left(event),
                            details_form=RegistrationDetailsForm(), action_form=ActionForm(), listed=listed,
-                           sectors=dict(vocabulary("sectors")))
+                           sectors=dict(vocabulary("sectors")), **_written_in(event))
 
 
 @bp.route("/<int:event_id>.ics")
@@ -481,7 +492,7 @@ def answer_invitation(token):
     inv = Invitation.get_by_id(inv.id)
     return render_template("events/answer_invitation.html", inv=inv, event=event, form=form, reg=reg,
                            problem=problem or registration.refusal(event, inv.contact, invited=True),
-                           fmt=timezones.format_local, days=planning.agenda_days(event))
+                           fmt=timezones.format_local, days=planning.agenda_days(event), **_written_in(event))
 
 
 # --- staff: participants, moves, check-in, print, reports --------------------------------------------

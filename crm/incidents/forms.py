@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField, SelectMultipleField, StringField, TextAreaField, validators
 
 from crm.forms import choices, strip
 from crm.incidents.models import FACETS, INCIDENT_VISIBILITIES
+from crm.peers.language import language_choices
 
 
 class IncidentForm(FlaskForm):
@@ -16,6 +18,9 @@ class IncidentForm(FlaskForm):
     title = StringField(_l("Title"), [validators.InputRequired(message=_l("Give the incident a title.")),
                                   validators.Length(max=300)], filters=[strip],
                         description=_l("A neutral title, e.g. “Shooting at a mosque, March 2019”. No perpetrator names."))
+    language = SelectField(_l("Language"), default="",
+                           description=_l("The language the incident is written in. Left on "
+                                          "“Detect from the text”, it is read from what you wrote."))
     occurred_on = DateField(_l("Date"), [validators.Optional()], description=_l("The day it happened (YYYY-MM-DD)."))
     summary = TextAreaField(_l("Summary"), [validators.Length(max=20000)],
                             description=_l("What happened, in neutral words. Any language."))
@@ -34,11 +39,12 @@ class IncidentForm(FlaskForm):
         """Fill the facet menus from the controlled vocabulary."""
         for facet in FACETS:
             getattr(self, facet).choices = choices(terms.get(facet, {}))
+        self.language.choices = choices([("", _("Detect from the text")), *language_choices()])
 
     def values(self) -> dict:
         return {"title": self.title.data, "occurred_on": self.occurred_on.data, "summary": self.summary.data,
                 "scale": self.scale.data or "", "response": self.response.data, "visibility": self.visibility.data,
-                "facets": {facet: getattr(self, facet).data or [] for facet in FACETS}}
+                "language": self.language.data or "", "facets": {facet: getattr(self, facet).data or [] for facet in FACETS}}
 
 
 class FacetTermForm(FlaskForm):

@@ -41,6 +41,7 @@ class Incident(BaseModel):
     scale = peewee.CharField(max_length=200, default="")
     response = peewee.TextField(default="")
     visibility = peewee.CharField(max_length=20, default="network", index=True)
+    language = peewee.CharField(max_length=8, default="")  # ISO 639-1 code of the language it is written in
     created_by = peewee.ForeignKeyField(User, null=True, backref="incidents_created", on_delete="SET NULL")
     created_at = peewee.DateTimeField(default=utcnow)
     updated_at = peewee.DateTimeField(default=utcnow)

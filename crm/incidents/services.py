@@ -14,8 +14,9 @@ from crm.core.operations import clean_values, update_record
 from crm.db import database
 from crm.incidents.models import FACETS, INCIDENT_VISIBILITIES, FacetTerm, Incident
 from crm.membership.models import City
+from crm.peers.language import WRITTEN_LANGUAGES, detected_language
 
-INCIDENT_FIELDS = ("occurred_on", "title", "summary", "facets", "scale", "response", "visibility")
+INCIDENT_FIELDS = ("occurred_on", "title", "summary", "facets", "scale", "response", "visibility", "language")
 
 
 class IncidentError(DomainError):
@@ -91,8 +92,14 @@ def add_facet_term(facet: str, label: str, *, actor, key: str | None = None) -> 
     return term
 
 
-def _clean(values: dict) -> dict:
+def _clean(values: dict, incident: Incident | None = None) -> dict:
     values = clean_values(values, INCIDENT_FIELDS, IncidentError, required={"title": _("Give the incident a title.")})
+    if "language" in values:
+        if not values["language"]:  # not chosen: the language of what was typed (as lessons do)
+            values["language"] = detected_language(values.get("title", getattr(incident, "title", "")),
+                                                   values.get("summary", getattr(incident, "summary", "")))
+        elif values["language"] not in WRITTEN_LANGUAGES:
+            raise IncidentError(_("Choose the language the incident is written in."))
     if "facets" in values:
         values["facets"] = clean_facets(values["facets"])
     if values.get("visibility", "network") not in INCIDENT_VISIBILITIES:
@@ -112,7 +119,7 @@ def create_incident(city: City, values: dict, *, actor) -> Incident:
     """Record an incident in a city's history (staff or the city's members)."""
     if actor is not None and not can_edit(actor, city):
         raise PermissionError("You may record incidents only for your own city.")
-    values = _clean(values)
+    values = _clean({"language": "", **values})
     with database.atomic():
         incident = Incident.create(city=city, created_by=getattr(actor, "id", None), **values)
         record(actor, "incident.create", incident, summary=f"Recorded incident “{incident.title}” of {city.name}",
@@ -124,7 +131,7 @@ def update_incident(incident: Incident, values: dict, *, actor) -> Incident:
     """Change an incident (staff or the city's members)."""
     if not can_edit(actor, incident.city):
         raise PermissionError("You may edit incidents only of your own city.")
-    values = _clean(values)
+    values = _clean(values, incident)
     update_record(incident, values, actor=actor, action="incident.update", summary="Edited incident “{obj.title}”",
                   audited=lambda changes: {k: v for k, v in changes.items() if k not in ("summary", "response")})
     return incident
@@ -162,7 +169,7 @@ def split_plan(values: dict) -> list[dict]:
             "occurred_on": date if date and n == date_part else dt.date(year, 1, 1) if year else None,
             "scale": values.get("scale", "") if n == 0 else "",
             "response": values.get("response", "") if n == 0 else "",
-            "visibility": values.get("visibility", "network")})
+            "visibility": values.get("visibility", "network"), "language": values.get("language", "")})
     return plans
 
 
@@ -216,7 +223,7 @@ def _record_one(city: City, summary: str, *, actor=None, title: str | None = Non
         r"\b(?:1[89]\d\d|20\d\d)\b", summary))) == 1 else None
     with database.atomic():
         incident = Incident.create(city=city, title=title or f"Incident in {city.name}", summary=summary,
-                                   facets=extract_facets(summary), visibility="network", occurred_on=occurred_on,
+                                   language=detected_language(title, summary), facets=extract_facets(summary), visibility="network", occurred_on=occurred_on,
                                    created_by=getattr(actor, "id", None))
         record(actor, "incident.create", incident, summary=f"Imported incident of {city.name}")
     return incident

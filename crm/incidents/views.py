@@ -8,12 +8,14 @@ from flask_login import current_user
 
 from crm.accounts.access import secretariat_required
 from crm.core import signals
+from crm.i18n import current_language
 from crm.incidents import bp, services
 from crm.incidents.forms import FacetTermForm, IncidentForm
 from crm.incidents.models import FACETS, Incident
 from crm.membership.models import City
 from crm.pagination import paginate
-from crm.vocabulary import facet_labels
+from crm.peers.language import written_language
+from crm.vocabulary import facet_labels, language_name
 from crm.vocabulary import phases as phase_labels
 
 
@@ -46,9 +48,11 @@ def incident_detail(incident_id):
     incident = _incident_or_404(incident_id)
     lessons = [lesson for answer in signals.answers(signals.drawn_from_incident, incident, user=current_user)
                for lesson in answer]
+    written_in = written_language(incident.language, incident.title, incident.summary)
     return render_template("incidents/incident_detail.html", incident=incident, terms=_terms(),
                            facets=FACETS, lessons=lessons, can_edit=services.can_edit(current_user, incident.city),
-                           phases=phase_labels())
+                           phases=phase_labels(), written_in=written_in, written_in_name=language_name(written_in),
+                           reader_language=current_language())
 
 
 @bp.route("/new", methods=["GET", "POST"])
