@@ -129,44 +129,42 @@ def find_workspace_peers(workspace: Workspace, *, limit: int = 8):
     text = _query_text(workspace)
 
     def rank(ix):
-        state = _index_state(ix)
-        key = None if state is None else (state, text, json.dumps(facets, sort_keys=True), workspace.city_id, limit)
-        if key is not None:
-            with _RANKINGS_LOCK:
-                if key in _RANKINGS:
-                    _RANKINGS.move_to_end(key)
-                    return list(_RANKINGS[key])
-        found = find_peers(ix, text, facets=facets, asking_city_id=str(workspace.city_id), limit=limit,
-                           visibility=("public", "network"), viewer_city_id=str(workspace.city_id))
-        if key is not None:
-            with _RANKINGS_LOCK:
-                _RANKINGS[key] = list(found)
-                while len(_RANKINGS) > _RANKINGS_SIZE:
-                    _RANKINGS.popitem(last=False)
-        return found
+        return _cached(ix, ("peers", text, json.dumps(facets, sort_keys=True), workspace.city_id, limit),
+                       lambda: find_peers(ix, text, facets=facets, asking_city_id=str(workspace.city_id), limit=limit,
+                                          visibility=("public", "network"), viewer_city_id=str(workspace.city_id)))
 
     return indexing.query_index(rank)
 
 
+def _cached(ix, question: tuple, compute) -> list:
+    """Return ``compute()`` (a list), reused while the index's state and ``question`` stay the same."""
+    state = _index_state(ix)
+    key = None if state is None else (state, *question)
+    if key is not None:
+        with _RANKINGS_LOCK:
+            if key in _RANKINGS:
+                _RANKINGS.move_to_end(key)
+                return list(_RANKINGS[key])
+    found = compute()
+    if key is not None:
+        with _RANKINGS_LOCK:
+            _RANKINGS[key] = list(found)
+            while len(_RANKINGS) > _RANKINGS_SIZE:
+                _RANKINGS.popitem(last=False)
+    return found
+
+
 def relevant_lessons(workspace: Workspace, user, peers=None, *, limit: int = 30) -> dict[str, list[Lesson]]:
     """Return lessons relevant to the incident, grouped by phase with the current phase first."""
-    from crm.peers.concepts import extract_concepts
+    text, facets, themes = _query_text(workspace), dict(workspace.facets or {}), list(workspace.need_themes or ())
 
-    found = extract_concepts(_query_text(workspace))
-    clauses = []
-    wanted = {f: set(k) for f, k in found.items()}
-    for facet, keys in (workspace.facets or {}).items():
-        wanted.setdefault(facet, set()).update(keys)
-    for theme in workspace.need_themes or ():
-        wanted.setdefault("theme", set()).add(theme)
-    for facet, keys in wanted.items():
-        for key in keys:
-            if facet in FACET_WEIGHTS:
-                clauses.append(("facets", f"{facet}:{key}", FACET_WEIGHTS[facet], True))
-                clauses.append(("mentions", f"{facet}:{key}", FACET_WEIGHTS[facet] * 0.5, True))
-    filters = {"kinds": ["lesson"], "visibility": ["public", "network"], "viewer_city_id": str(workspace.city_id)}
-    order = [h.doc_id for h in indexing.query_index(lambda ix: ix.score_terms(clauses, filters, limit=limit))] \
-        if clauses else []
+    def rank(ix):
+        # Like the peers: the same text, facets and index give the same lessons (the concepts of the text are
+        # not read again either).
+        return _cached(ix, ("lessons", text, json.dumps(facets, sort_keys=True), tuple(themes), workspace.city_id,
+                            limit), lambda: _rank_lessons(ix, text, facets, themes, workspace.city_id, limit))
+
+    order = indexing.query_index(rank)
     for match in peers or ():
         for doc in match.matched_docs:
             if doc.kind == "lesson" and doc.doc_id not in order:
@@ -180,6 +178,26 @@ def relevant_lessons(workspace: Workspace, user, peers=None, *, limit: int = 30)
     phases = [workspace.phase] + [p for p in lessons.PHASE_KEYS if p != workspace.phase]
     grouped = {phase: [lesson for lesson in visible if lesson.phase == phase] for phase in phases}
     return {phase: items for phase, items in grouped.items() if items}
+
+
+def _rank_lessons(ix, text: str, facets: dict, themes: list, city_id, limit: int) -> list[str]:
+    """Return the doc ids of the lessons that share the incident's concepts, facets and needs, best first."""
+    from crm.peers.concepts import extract_concepts
+
+    found = extract_concepts(text)
+    clauses = []
+    wanted = {f: set(k) for f, k in found.items()}
+    for facet, keys in facets.items():
+        wanted.setdefault(facet, set()).update(keys)
+    for theme in themes:
+        wanted.setdefault("theme", set()).add(theme)
+    for facet, keys in wanted.items():
+        for key in keys:
+            if facet in FACET_WEIGHTS:
+                clauses.append(("facets", f"{facet}:{key}", FACET_WEIGHTS[facet], True))
+                clauses.append(("mentions", f"{facet}:{key}", FACET_WEIGHTS[facet] * 0.5, True))
+    filters = {"kinds": ["lesson"], "visibility": ["public", "network"], "viewer_city_id": str(city_id)}
+    return [h.doc_id for h in ix.score_terms(clauses, filters, limit=limit)] if clauses else []
 
 
 class _CityViewer:
@@ -204,7 +222,13 @@ def checklist(workspace: Workspace, user) -> list[dict]:
              .where(ToolkitTick.workspace == workspace.id)}
     items = []
     viewer = _city_member(workspace)
-    candidates = [_LessonKey(lesson) for lesson in lessons.visible_lessons(viewer).limit(400)]
+    # Only what linking and the page read of a lesson: whole rows (the body, every column of the city) were a
+    # quarter of the page's time.
+    query = (lessons.visible_lessons(viewer)
+             .select(Lesson.id, Lesson.title, Lesson.phase, Lesson.themes, Lesson.language, Lesson.translation_of,
+                     Lesson.city, City.id, City.name)
+             .limit(400))
+    candidates = [_LessonKey(lesson) for lesson in query]
     pool, language = [c.lesson for c in candidates], current_language()
     for item in lessons.toolkit(workspace.phase):
         # Ranked first, then one version of each lesson (the reader's language first), then the best two.
@@ -212,6 +236,19 @@ def checklist(workspace: Workspace, user) -> list[dict]:
         items.append({"item": item, "tick": ticks.get(item.id),
                       "lessons": lessons.one_per_family(ranked, language, among=pool)[:2]})
     return items
+
+
+@functools.lru_cache(maxsize=256)
+def _guidance_html(markdown_text: str):
+    from crm.templating import render_markdown
+
+    return render_markdown(markdown_text)
+
+
+def toolkit_guidance_html(item, language: str | None = None):
+    """Return a toolkit item's guidance in the page's language, as sanitised HTML (rendered once per text: the
+    same few items are shown on every workspace page)."""
+    return _guidance_html(lessons.toolkit_guidance(item, language) or "")
 
 
 # How a lesson is linked to a checklist item: by meaning first (the concepts and words of their titles,

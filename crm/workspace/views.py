@@ -96,7 +96,7 @@ def _render_detail(workspace, peers, lessons_by_phase, advice_form, status=200):
                            requests=list(workspace.advice_requests.order_by(AdviceRequest.id.desc())),
                            phases=lessons.phases(), themes=lessons.themes(), terms=_facet_terms(),
                            facets=FACETS, peer_reasons=reasons_text, toolkit_title=lessons.toolkit_title,
-                           toolkit_guidance=lessons.toolkit_guidance), status
+                           toolkit_guidance_html=services.toolkit_guidance_html), status
 
 
 @bp.route("/<int:workspace_id>/edit", methods=["GET", "POST"])
