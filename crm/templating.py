@@ -145,15 +145,17 @@ def format_date(value: dt.date | None, fmt: str = "%d %b %Y") -> str:
     return localized_strftime(value, fmt) if value else "—"
 
 
-def format_number(value: int | float | Decimal | None, digits: int | None = None) -> str:
+def format_number(value: int | float | Decimal | None, digits: int | None = None, grouped: bool = False) -> str:
     """Format a number for people: the page's digit grouping and decimal sign ("12 345,5" in French).
 
-    English stays as the pages always showed numbers (``1234``, or ``digits`` decimals), so existing
-    English text does not change.
+    English stays as the pages always showed numbers (``1234``, or ``digits`` decimals; with ``grouped``,
+    thousands separated by commas: ``12,345``), so existing English text does not change.
     """
     if value is None:
         return "—"
     if current_language() == DEFAULT:
+        if grouped:
+            return f"{value:,}" if digits is None else f"{value:,.{digits}f}"
         return str(value) if digits is None else f"{value:.{digits}f}"
     pattern = None
     if digits is not None:
