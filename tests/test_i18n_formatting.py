@@ -114,3 +114,12 @@ def test_outside_a_request_only_a_forced_locale_counts(app, client):
     with force_locale("ar"):
         assert current_language() == "ar" and format_date(MOMENT.date()) == "5 مارس 2027"
     assert current_language() == "en"
+
+
+def test_grouped_numbers_keep_english_commas_and_take_each_language_separator(app):
+    with app.test_request_context("/"):
+        assert format_number(1234567, grouped=True) == "1,234,567"
+        assert format_number(1234567) == "1234567"
+        for language, separator in (("fr", "\u202f"), ("es", "."), ("ar", ",")):
+            with force_locale(language):
+                assert format_number(1234567, grouped=True) == f"1{separator}234{separator}567", language
