@@ -110,7 +110,8 @@ def test_advice_request_forwarded_accepted_and_contacts_exchanged(app, login_as,
     assert advice.status == "requested"
     assert "Villeneuve asks for an introduction to Harbourton" in smtp.text(smtp.last_to("secretariat@example.org"))
     staff = login_as("staff")
-    assert "Villeneuve → Harbourton" in staff.get("/workspace/advice/").get_data(as_text=True)
+    assert ('<bdi>Villeneuve</bdi> <span class="arrow">→</span> <bdi>Harbourton</bdi>'
+            in staff.get("/workspace/advice/").get_data(as_text=True))
     assert staff.post(f"/workspace/advice/{advice.id}/forward", data={"note": "They know this well."}).status_code == 302
     mail = smtp.last_to("focal@harbourton.example.org")
     links = smtp.links(mail)
@@ -168,7 +169,7 @@ def test_urgent_request_unanswered_is_flagged_on_dashboard_and_by_cron(app, logi
     assert fresh.status_code == 302
     staff = login_as("staff")
     dashboard = staff.get("/dashboard").get_data(as_text=True)
-    assert "Urgent and unanswered in time" in dashboard and "Villeneuve → Harbourton" in dashboard
+    assert "Urgent and unanswered in time" in dashboard and '<bdi>Villeneuve</bdi> <span class="arrow">→</span> <bdi>Harbourton</bdi>' in dashboard
     assert "Villeneuve → Marktstadt" not in dashboard.split("Urgent and unanswered")[1]
     assert "Villeneuve → Calmville" not in dashboard.split("Urgent and unanswered")[1]
     runner = app.test_cli_runner()
