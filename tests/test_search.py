@@ -142,3 +142,19 @@ def test_filters_read_columns_of_documents_added_after_the_last_one_with_the_fie
     hits = index.score_terms(clauses, {"kinds": ["incident", "toolkit_item"], "city_status": "active"})
     assert [h.doc_id for h in hits] == ["incident:1"]
     assert {h.doc_id for h in index.score_terms(clauses, {"exclude_city_ids": ["9"]})} == {"incident:1", "toolkit_item:1"}
+
+
+def test_reused_snippets_are_whooshs_own_and_follow_the_text(index):
+    """A passage made once is reused for the same text and words: the same as Whoosh marks afresh, and never the
+    old passage once the document's text has changed."""
+    index.update_documents([search_doc(1, body="Vigils after the shooting needed security at the mosque."),
+                            search_doc(2, kind="lesson", body="Security for vigils: stewards and the police.")])
+    search._SNIPPETS.clear()
+    fresh = [(h.doc_id, h.snippet) for h in index.search("vigil security").hits]
+    assert len(fresh) == 2 and all("<mark>" in s for _, s in fresh) and search._SNIPPETS
+    assert [(h.doc_id, h.snippet) for h in index.search("vigil security").hits] == fresh  # reused
+    other = {h.doc_id: h.snippet for h in index.search("vigil").hits}  # other words: other marks
+    assert "<mark>security</mark>" not in other["incident:1"].lower() and "<mark>" in other["incident:1"]
+    index.update_documents([search_doc(1, body="A new text: the vigil moved to the town square.")])
+    changed = {h.doc_id: h.snippet for h in index.search("vigil security").hits}
+    assert "square" in changed["incident:1"] and "mosque" not in changed["incident:1"]
