@@ -159,7 +159,8 @@ def export_selection(query, *, actor) -> tuple[list[str], list[list]]:
             rows.append([c.name, c.email or "", c.position, c.organisation, c.sector,
                          c.city.name if c.city_id else "", c.city.country if c.city_id else "", c.phone,
                          c.languages, c.tags, c.notes, "yes" if c.accepts_event_invitations else "no",
-                         "yes" if c.accepts_network_news else "no", "yes" if c.do_not_contact else "no"])
+                         "yes" if c.accepts_network_news else "no", "yes" if c.do_not_contact else "no",
+                         c.language])
     with database.atomic():
         record(actor, "contact.bulk_export", object_type="Contact", summary=f"Exported {plural(len(ids))} as CSV",
                changes={"count": len(ids), "ids": ids})

@@ -18,6 +18,7 @@ from wtforms import (
 from crm import vocabulary
 from crm.contacts.models import CITY_ROLES
 from crm.forms import choices, email_field_validators
+from crm.i18n import LANGUAGES
 from crm.membership.models import City
 
 
@@ -47,6 +48,8 @@ class ContactForm(FlaskForm):
     accepts_network_news = BooleanField(_l("Accepts network news"), default=True,
                                         description=_l("Newsletters and announcements."))
     do_not_contact = BooleanField(_l("Do not contact"), description=_l("Overrides everything: no mail at all."))
+    language = SelectField(_l("Mail language"), default="", description=_l(
+        "The language the network writes to this person in. Not set: their city's first language, else English."))
     confirm_duplicate = HiddenField()
 
     def __init__(self, *args, **kwargs):
@@ -57,6 +60,8 @@ class ContactForm(FlaskForm):
         self.city.choices = choices([("", _l("No city"))] + cities)
         self.city_role.choices = choices(CITY_ROLES)
         self.languages.choices = choices(vocabulary.languages())
+        # each interface language by its own name, as its reader looks for it
+        self.language.choices = [("", _l("Not set"))] + list(LANGUAGES.items())
 
     def values(self) -> dict:
         data = {f.name: f.data for f in self if f.name not in ("csrf_token", "confirm_duplicate")}

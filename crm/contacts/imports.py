@@ -23,7 +23,8 @@ from crm.membership.imports import parse_languages
 from crm.membership.models import City
 
 CONTACT_COLUMNS = ("name", "email", "position", "organisation", "sector", "city", "country", "phone", "languages",
-                   "tags", "notes", "accepts_event_invitations", "accepts_network_news", "do_not_contact")
+                   "tags", "notes", "accepts_event_invitations", "accepts_network_news", "do_not_contact",
+                   "mail_language")
 LIMITS = {"name": 200, "email": 254, "position": 200, "organisation": 200, "phone": 60, "notes": 10_000}
 BATCH = 500
 
@@ -99,11 +100,16 @@ def check_contacts(text: str, *, progress=None) -> Plan:
             if flags[column] is None:
                 errors.append(_("%(column)s must be yes or no", column=column))
         languages = parse_languages(raw.get("languages", ""), errors)
+        # the language the network writes to the person in: one code or name ("fr", "French", "Français")
+        mail_language = parse_languages(raw.get("mail_language", ""), errors)
+        if len(mail_language) > 1:
+            errors.append(_("mail_language takes one language, not %(count)s", count=len(mail_language)))
         row.values = {"name": raw.get("name", ""), "name_key": fold_name(raw.get("name", "")), "email": email,
                       "position": raw.get("position", ""), "organisation": raw.get("organisation", ""),
                       "sector": sector, "city": city_id, "phone": raw.get("phone", ""), "languages": languages,
-                      "tags": split_list(raw.get("tags", "")), "notes": raw.get("notes", ""), **flags}
-        row.present = {k for k, v in raw.items() if v}
+                      "tags": split_list(raw.get("tags", "")), "notes": raw.get("notes", ""),
+                      "language": mail_language[0] if mail_language else "", **flags}
+        row.present = {"language" if k == "mail_language" else k for k, v in raw.items() if v}
         plan_rows.append(row)
     existing = _existing_by_email([r.values["email"] for r in plan_rows if r.ok and r.values["email"]])
     for row in plan_rows:

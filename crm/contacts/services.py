@@ -19,9 +19,11 @@ from crm.features import current_registry
 from crm.membership.models import City
 
 CONTACT_FIELDS = ("name", "email", "position", "organisation", "sector", "city", "phone", "languages", "tags",
-                  "notes", "accepts_event_invitations", "accepts_network_news", "do_not_contact", "city_role")
+                  "notes", "accepts_event_invitations", "accepts_network_news", "do_not_contact", "city_role",
+                  "language")
 MERGE_FIELDS = ("name", "email", "position", "organisation", "sector", "city", "phone", "languages", "tags",
-                "notes", "accepts_event_invitations", "accepts_network_news", "do_not_contact", "city_role")
+                "notes", "accepts_event_invitations", "accepts_network_news", "do_not_contact", "city_role",
+                "language")
 
 # What other features hold about a person beyond links to the contact row comes from their declared hooks
 # (crm.features.Feature.export_hooks: function(contact) -> (name, jsonable data); erase_hooks:
@@ -302,7 +304,7 @@ def erase_contact(contact: Contact, *, actor) -> Contact:
         contact.languages, contact.tags = [], []
         contact.do_not_contact = True
         contact.accepts_event_invitations = contact.accepts_network_news = False
-        contact.city_role = ""
+        contact.city_role = contact.language = ""
         contact.erased_at = contact.updated_at = utcnow()
         contact.save()
         for merge in contact.merges:

@@ -21,7 +21,7 @@ from crm.contacts import (
 from crm.contacts.forms import BulkContactForm, ContactForm, EraseForm
 from crm.contacts.models import CITY_ROLES, Contact
 from crm.core.csvexport import csv_response, to_csv
-from crm.core.names import country_choices, country_name
+from crm.i18n import LANGUAGES, country_choices, country_name
 from crm.membership import importviews
 from crm.membership.models import City
 
@@ -34,7 +34,7 @@ MERGE_LABELS = {"name": _l("Name"), "email": _l("Email"), "position": _l("Positi
                 "languages": _l("Languages"), "tags": _l("Tags"), "notes": _l("Notes"),
                 "accepts_event_invitations": _l("Accepts event invitations"),
                 "accepts_network_news": _l("Accepts network news"), "do_not_contact": _l("Do not contact"),
-                "city_role": _l("City role")}
+                "city_role": _l("City role"), "language": _l("Mail language")}
 
 
 def _filters() -> dict:
@@ -48,7 +48,8 @@ def _query(args, *, with_city: bool = True):
 
 def _labels() -> dict:
     return {"sectors": vocabulary.sectors(), "languages": vocabulary.languages(), "countries": country_choices(),
-            "country_name": country_name, "city_roles": CITY_ROLES, "duplicate_reasons": DUPLICATE_REASONS}
+            "country_name": country_name, "city_roles": CITY_ROLES, "duplicate_reasons": DUPLICATE_REASONS,
+            "mail_languages": LANGUAGES}
 
 
 @bp.route("/")
@@ -73,7 +74,7 @@ def contact_export():
     rows = ([c.name, c.email or "", c.position, c.organisation, c.sector, c.city.name if c.city_id else "",
              c.city.country if c.city_id else "", c.phone, c.languages, c.tags, c.notes,
              "yes" if c.accepts_event_invitations else "no", "yes" if c.accepts_network_news else "no",
-             "yes" if c.do_not_contact else "no"] for c in _query(_filters()))
+             "yes" if c.do_not_contact else "no", c.language] for c in _query(_filters()))
     from crm.contacts.imports import CONTACT_COLUMNS
 
     return csv_response(to_csv(list(CONTACT_COLUMNS), rows), "contacts.csv")
