@@ -9,12 +9,14 @@ from functools import lru_cache
 from unicodedata import normalize
 
 from babel import Locale, UnknownLocaleError
+from markupsafe import Markup
 
 from crm.i18n import DEFAULT, LANGUAGES, current_language
 from crm.peers.text import LANGUAGES as WRITTEN_LANGUAGES
 from crm.peers.text import detect_language
 
-__all__ = ["WRITTEN_LANGUAGES", "detected_language", "language_choices", "language_endonym", "written_language"]
+__all__ = ["WRITTEN_LANGUAGES", "detected_language", "in_language", "language_choices", "language_endonym",
+           "written_language"]
 
 
 @lru_cache(maxsize=2048)
@@ -55,3 +57,11 @@ def _endonym(code: str) -> str:
 def language_endonym(code: str) -> str:
     """Return a language's name in that language ("Français", "العربية"), for a link to a version in it."""
     return _endonym(code)
+
+
+def in_language(text: str, code: str):
+    """Return ``text`` (escaped) marked with the language it is written in (lang, dir=auto) when that is not the
+    page's, for a title quoted inside a sentence of the page; else ``text`` as it is."""
+    if not code or code == current_language():
+        return text
+    return Markup('<span lang="{}" dir="auto">{}</span>').format(code, text)

@@ -10,11 +10,12 @@ from crm import indexing, vocabulary
 from crm.accounts.access import member_required, public, secretariat_required
 from crm.forms import choices
 from crm.i18n import DEFAULT, current_language
-from crm.incidents.models import FACETS
+from crm.incidents.models import FACETS, Incident
 from crm.incidents.services import facet_terms
 from crm.lessons import services as lessons
-from crm.lessons.models import ToolkitItem
+from crm.lessons.models import Lesson, ToolkitItem
 from crm.membership.models import City
+from crm.peers.language import in_language
 from crm.peers.wording import reasons_text
 from crm.workspace import bp, services
 from crm.workspace.forms import AdviceForm, AnswerForm, ForwardForm, WorkspaceForm
@@ -85,6 +86,22 @@ def workspace_detail(workspace_id):
     return _render_detail(workspace, peers, lessons_by_phase, AdviceForm(prefix="advice"))
 
 
+def _matched_languages(peers) -> dict[str, str]:
+    """doc_id → the language the incidents and lessons the peers were matched on are written in."""
+    ids = {"incident": set(), "lesson": set()}
+    for peer in peers:
+        for doc in peer.matched_docs:
+            kind, _, number = doc.doc_id.partition(":")
+            if kind in ids and number.isdigit():
+                ids[kind].add(int(number))
+    found = {}
+    for kind, model in (("incident", Incident), ("lesson", Lesson)):
+        if ids[kind]:
+            found |= {f"{kind}:{row_id}": language for row_id, language in
+                      model.select(model.id, model.language).where(model.id.in_(ids[kind])).tuples()}
+    return found
+
+
 def _render_detail(workspace, peers, lessons_by_phase, advice_form, status=200):
     peer_cities = {c.id: c for c in City.select().where(City.id.in_([int(p.city_id) for p in peers] or [0]))}
     advice_form.peer_city.choices = choices([(p.city_id, p.city_name) for p in peers])
@@ -96,7 +113,8 @@ def _render_detail(workspace, peers, lessons_by_phase, advice_form, status=200):
                            requests=list(workspace.advice_requests.order_by(AdviceRequest.id.desc())),
                            phases=lessons.phases(), themes=lessons.themes(), terms=_facet_terms(),
                            facets=FACETS, peer_reasons=reasons_text, toolkit_title=lessons.toolkit_title,
-                           toolkit_guidance_html=services.toolkit_guidance_html), status
+                           toolkit_guidance_html=services.toolkit_guidance_html,
+                           doc_languages=_matched_languages(peers), in_language=in_language), status
 
 
 @bp.route("/<int:workspace_id>/edit", methods=["GET", "POST"])
