@@ -283,3 +283,49 @@ def language_stopwords(code: str) -> frozenset:
     if code and lang.has_stopwords(code):
         return frozenset(lang.stopwords_for_language(code))
     return frozenset()
+
+
+class IndexStateCache:
+    """Answers computed from an index, reused while the index's state and the question stay the same.
+
+    The key is the index's state (its generation and the last change applied to it) plus the question: any
+    change to the index gives a new key, so an answer is never stale. An index that does not record its state
+    (``last_change_id()`` is None) is never cached. Keeps the ``size`` most recently used answers (lists,
+    copied in and out, so a caller's changes never reach the cache).
+    """
+
+    def __init__(self, size: int = 128):
+        import threading
+        from collections import OrderedDict
+
+        self.size = size
+        self._answers: OrderedDict[tuple, list] = OrderedDict()
+        self._lock = threading.Lock()
+
+    @staticmethod
+    def state(ix) -> tuple | None:
+        change = ix.last_change_id()
+        if change is None:
+            return None
+        where = ix.generation_path() if hasattr(ix, "generation_path") else id(ix)
+        return (type(ix).__name__, where, change)
+
+    def get(self, ix, question: tuple, compute: Callable[[], list]) -> list:
+        state = self.state(ix)
+        key = None if state is None else (state, *question)
+        if key is not None:
+            with self._lock:
+                if key in self._answers:
+                    self._answers.move_to_end(key)
+                    return list(self._answers[key])
+        found = compute()
+        if key is not None:
+            with self._lock:
+                self._answers[key] = list(found)
+                while len(self._answers) > self.size:
+                    self._answers.popitem(last=False)
+        return found
+
+    def clear(self) -> None:
+        with self._lock:
+            self._answers.clear()

@@ -9,8 +9,6 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import json
-import threading
-from collections import OrderedDict
 
 import peewee
 from flask import current_app
@@ -31,6 +29,7 @@ from crm.lessons.models import Lesson, ToolkitItem
 from crm.mail import queue_mail
 from crm.membership.models import City
 from crm.peers.matching import FACET_WEIGHTS, find_peers
+from crm.search_backend import IndexStateCache
 from crm.workspace.models import OPEN_ADVICE_STATUSES, AdviceRequest, ToolkitTick, Workspace
 
 ANSWER_SALT = "advice-answer"
@@ -108,17 +107,7 @@ def _query_text(workspace: Workspace) -> str:
 # The last rankings, by what decides them: the index's state (its generation and the last change applied to
 # it), the text, the facets and the asking city. A workspace page is opened again and again while the
 # description stays the same; any change to the index gives a new key, so a cached ranking is never stale.
-_RANKINGS: OrderedDict[tuple, list] = OrderedDict()
-_RANKINGS_SIZE = 128
-_RANKINGS_LOCK = threading.Lock()
-
-
-def _index_state(ix) -> tuple | None:
-    change = ix.last_change_id()
-    if change is None:
-        return None  # an index whose state is not recorded is never cached
-    where = ix.generation_path() if hasattr(ix, "generation_path") else id(ix)
-    return (type(ix).__name__, where, change)
+_RANKINGS = IndexStateCache(128)
 
 
 def find_workspace_peers(workspace: Workspace, *, limit: int = 8):
@@ -129,29 +118,12 @@ def find_workspace_peers(workspace: Workspace, *, limit: int = 8):
     text = _query_text(workspace)
 
     def rank(ix):
-        return _cached(ix, ("peers", text, json.dumps(facets, sort_keys=True), workspace.city_id, limit),
-                       lambda: find_peers(ix, text, facets=facets, asking_city_id=str(workspace.city_id), limit=limit,
-                                          visibility=("public", "network"), viewer_city_id=str(workspace.city_id)))
+        return _RANKINGS.get(ix, ("peers", text, json.dumps(facets, sort_keys=True), workspace.city_id, limit),
+                             lambda: find_peers(ix, text, facets=facets, asking_city_id=str(workspace.city_id),
+                                                limit=limit, visibility=("public", "network"),
+                                                viewer_city_id=str(workspace.city_id)))
 
     return indexing.query_index(rank)
-
-
-def _cached(ix, question: tuple, compute) -> list:
-    """Return ``compute()`` (a list), reused while the index's state and ``question`` stay the same."""
-    state = _index_state(ix)
-    key = None if state is None else (state, *question)
-    if key is not None:
-        with _RANKINGS_LOCK:
-            if key in _RANKINGS:
-                _RANKINGS.move_to_end(key)
-                return list(_RANKINGS[key])
-    found = compute()
-    if key is not None:
-        with _RANKINGS_LOCK:
-            _RANKINGS[key] = list(found)
-            while len(_RANKINGS) > _RANKINGS_SIZE:
-                _RANKINGS.popitem(last=False)
-    return found
 
 
 def relevant_lessons(workspace: Workspace, user, peers=None, *, limit: int = 30) -> dict[str, list[Lesson]]:
@@ -161,8 +133,9 @@ def relevant_lessons(workspace: Workspace, user, peers=None, *, limit: int = 30)
     def rank(ix):
         # Like the peers: the same text, facets and index give the same lessons (the concepts of the text are
         # not read again either).
-        return _cached(ix, ("lessons", text, json.dumps(facets, sort_keys=True), tuple(themes), workspace.city_id,
-                            limit), lambda: _rank_lessons(ix, text, facets, themes, workspace.city_id, limit))
+        return _RANKINGS.get(ix, ("lessons", text, json.dumps(facets, sort_keys=True), tuple(themes),
+                                  workspace.city_id, limit),
+                             lambda: _rank_lessons(ix, text, facets, themes, workspace.city_id, limit))
 
     order = indexing.query_index(rank)
     for match in peers or ():

@@ -177,3 +177,27 @@ def test_facets_show_names_not_keys_and_skip_empty_values(login_as, lessons_by_v
     assert re.search(r'<a href="[^"]*phase=[^"]*"[^>]*>First week</a>', html)
     assert '<a href="/search?q=okapi&amp;phase=&amp;page=1"' not in html
     assert re.search(r"<li><a [^>]*></a>", html) is None  # no facet entry without a label
+
+
+def test_api_peers_reuses_a_ranking_until_the_index_changes(login_as, network, monkeypatch):
+    """The same question of an unchanged index is answered from the last ranking; a change to the index (a new
+    city that lived through the same attack) is in the very next answer."""
+    from crm.searchui import services
+    from tests.search_integration.network import incident, make_city
+
+    services.RANKINGS.clear()
+    calls = []
+    real = services.find_peers
+    monkeypatch.setattr(services, "find_peers", lambda *a, **k: calls.append(1) or real(*a, **k))
+    client = login_as("staff")
+    url = "/api/peers?q=A+gunman+opened+fire+in+the+mosque+during+Friday+prayer&limit=10"
+    first = client.get(url).get_json()
+    assert first and client.get(url).get_json() == first and len(calls) == 1
+    assert client.get(url.replace("limit=10", "limit=3")).get_json() == first[:3] and len(calls) == 2
+    newcomer = make_city("Moskvik", "NO", ["no", "en"], region="northern_europe")
+    incident(newcomer, "Shooting at the mosque during Friday prayer", "A gunman opened fire in the mosque during "
+             "prayer; far-right, anti-Muslim motive.",
+             {"attack": ["shooting"], "target": ["place_of_worship"], "motive": ["far_right", "anti_muslim"]})
+    apply()
+    after = client.get(url).get_json()
+    assert len(calls) == 3 and "Moskvik" in [row["city"] for row in after]
