@@ -77,6 +77,20 @@ def current_language() -> str:
     return str(forced) if forced else DEFAULT
 
 
+def country_name(code: str | None) -> str:
+    """A country's name in the page's (or the mail's) language: crm.core.names.country_name in it."""
+    from crm.core import names
+
+    return names.country_name(code, current_language())
+
+
+def country_choices() -> list[tuple[str, str]]:
+    """``(alpha-2, name)`` for every country, named and sorted in the page's language."""
+    from crm.core import names
+
+    return names.country_choices(current_language())
+
+
 def text_direction() -> str:
     """Return ``rtl`` for right-to-left languages, else ``ltr``."""
     return "rtl" if current_language() in RIGHT_TO_LEFT else "ltr"

@@ -66,20 +66,37 @@ def resolve_country(value: str | None) -> str | None:
     return _countries().get(fold_name(text))
 
 
-def country_name(code: str | None) -> str:
-    """Return the English short name of an alpha-2 code (the code itself when unknown)."""
+def country_name(code: str | None, language: str = "en") -> str:
+    """Return the short name of an alpha-2 code (the code itself when unknown): pycountry's English name in
+    English, else Babel's CLDR name of the territory in ``language`` (the English one when CLDR has none)."""
     if not code:
         return ""
+    if language != "en":
+        name = _territory_names(language).get(code.upper())
+        if name:
+            return name
     if code == "XK":
         return "Kosovo"
     country = pycountry.countries.get(alpha_2=code)
     return getattr(country, "common_name", None) or getattr(country, "name", code) if country else code
 
 
-@lru_cache(maxsize=1)
-def country_choices() -> list[tuple[str, str]]:
-    """Return ``(alpha-2, name)`` for every country, sorted by name."""
-    pairs = [(c.alpha_2, country_name(c.alpha_2)) for c in pycountry.countries] + [("XK", "Kosovo")]
+@lru_cache(maxsize=16)
+def _territory_names(language: str) -> dict[str, str]:
+    """CLDR's territory names in ``language``, by code (empty for a language Babel does not know)."""
+    from babel import Locale, UnknownLocaleError
+
+    try:
+        return dict(Locale.parse(language).territories)
+    except (UnknownLocaleError, ValueError):
+        return {}
+
+
+@lru_cache(maxsize=16)
+def country_choices(language: str = "en") -> list[tuple[str, str]]:
+    """Return ``(alpha-2, name)`` for every country, named in ``language``, sorted by name."""
+    pairs = [(c.alpha_2, country_name(c.alpha_2, language)) for c in pycountry.countries]
+    pairs.append(("XK", country_name("XK", language)))
     return sorted(pairs, key=lambda p: fold_name(p[1]))
 
 

@@ -32,7 +32,7 @@ def zone_choices(current: str | None = None) -> dict[str, list[tuple[str, str]]]
     A zone already stored that is not canonical (an old alias) is kept, under "Other", so editing an event
     never changes its zone behind the user's back.
     """
-    from crm.core.names import country_name
+    from crm.i18n import country_name
 
     groups: dict[str, list[tuple[str, str]]] = {}
     for code, zone, comment in _zone_table():

@@ -7,7 +7,7 @@ from flask_login import current_user
 
 from crm.accounts.access import member_required, roles_required, secretariat_required
 from crm.contacts.models import Contact
-from crm.core.names import country_name
+from crm.i18n import country_name
 from crm.journeys import bp, services
 from crm.membership.models import City
 from crm.templating import viewer_zone

@@ -22,8 +22,9 @@ from wtforms import (
 
 from crm import vocabulary
 from crm.core.csvimport import MODES, NotCSVText, decode_csv
-from crm.core.names import country_choices, resolve_country
+from crm.core.names import resolve_country
 from crm.forms import choices, email_field_validators
+from crm.i18n import country_choices
 from crm.membership.models import CITY_STATUSES
 
 

@@ -14,11 +14,11 @@ from crm.accounts.models import User
 from crm.audit.services import record
 from crm.core import signals, tokens
 from crm.core.errors import DomainError
-from crm.core.names import country_name, default_region, fold_name
+from crm.core.names import default_region, fold_name
 from crm.core.operations import required_text, update_record
 from crm.core.urls import absolute_url
 from crm.db import database, on_days, utcnow
-from crm.i18n import supported
+from crm.i18n import country_name, supported
 from crm.mail import queue_mail
 from crm.membership.models import (
     APPLICATION_STATUSES,

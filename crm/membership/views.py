@@ -6,6 +6,7 @@ import datetime as dt
 
 from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_limiter.util import get_remote_address
 from flask_login import current_user
@@ -16,9 +17,8 @@ from crm import vocabulary
 from crm.accounts.access import public, roles_required, secretariat_required
 from crm.core import signals
 from crm.core.csvexport import csv_response, to_csv
-from crm.core.names import country_choices, country_name
 from crm.extensions import limiter
-from crm.i18n import current_language
+from crm.i18n import country_choices, country_name, current_language
 from crm.membership import bp, bulk, citymap, duplicates, importviews, services
 from crm.membership import imports as _city_imports  # noqa: F401 (registers the cities import job)
 from crm.membership.forms import (
@@ -330,6 +330,15 @@ def city_detail(city_id):
                            merges=duplicates.merges_into(city) if current_user.is_secretariat else [], **_labels())
 
 
+# what a merge moves, by the model that holds it (the English labels are the models' names)
+MERGE_LINK_LABELS = {
+    "AdviceRequest": _l("AdviceRequest"), "Application": _l("Application"),
+    "CityStatusChange": _l("CityStatusChange"), "Contact": _l("Contact"), "Event": _l("Event"),
+    "Incident": _l("Incident"), "Lesson": _l("Lesson"), "LessonCity": _l("LessonCity"), "User": _l("User"),
+    "Workspace": _l("Workspace"),
+}
+
+
 @bp.route("/cities/<int:city_id>/merge/<int:other_id>", methods=["GET", "POST"])
 @secretariat_required
 def city_merge(city_id, other_id):
@@ -348,7 +357,8 @@ def city_merge(city_id, other_id):
                 return redirect(url_for("membership.city_detail", city_id=kept.id))
         else:
             flash(_("The form expired: try again."), "error")
-    links = [(field.model.__name__, field.model.select().where(field == other.id).count())
+    links = [(MERGE_LINK_LABELS.get(field.model.__name__, field.model.__name__),
+              field.model.select().where(field == other.id).count())
              for field in City._meta.backrefs]
     return render_template("membership/city_merge.html", kept=kept, other=other, form=FlaskForm(),
                            links=[(name, n) for name, n in links if n], **_labels())
