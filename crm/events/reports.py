@@ -6,6 +6,7 @@ import datetime as dt
 from collections import OrderedDict, defaultdict
 
 import peewee
+from babel.dates import format_skeleton
 from flask_babel import gettext as _
 
 from crm import vocabulary
@@ -91,6 +92,15 @@ def _period(value: dt.datetime, period: str) -> str:
     return str(value.year)
 
 
+def _period_label(key: str) -> str:
+    """A period as the page's language writes it: "2026 Q2" in English, Babel's "T2 2026" in French."""
+    language = current_language()
+    if " Q" not in key or language == "en":
+        return key
+    year, quarter = key.split(" Q")
+    return format_skeleton("yQQQ", dt.date(int(year), 3 * int(quarter) - 2, 1), locale=language)
+
+
 def attendance_over_time(by: str = "city", period: str = "year") -> dict:
     """Return attendance (people checked in) per city or sector, per year or quarter, across all events."""
     rows = (Registration.select(Registration, Contact, Event, City)
@@ -114,7 +124,7 @@ def attendance_over_time(by: str = "city", period: str = "year") -> dict:
         row["total"] += 1
     periods = sorted(periods)
     ordered = sorted(table.values(), key=lambda r: (-r["total"], r["label"]))
-    return {"periods": periods, "rows": ordered,
+    return {"periods": periods, "rows": ordered, "labels": {p: _period_label(p) for p in periods},
             "totals": {p: sum(r["counts"][p] for r in ordered) for p in periods}}
 
 
