@@ -111,8 +111,7 @@ def _render_detail(workspace, peers, lessons_by_phase, advice_form, status=200):
                            peer_cities=peer_cities, lessons_by_phase=lessons_by_phase,
                            checklist=services.checklist(workspace, current_user), advice_form=advice_form,
                            requests=list(workspace.advice_requests.order_by(AdviceRequest.id.desc())),
-                           phases=lessons.phases(), themes=lessons.themes(), terms=_facet_terms(),
-                           facets=FACETS, peer_reasons=reasons_text, toolkit_title=lessons.toolkit_title,
+                           phases=lessons.phases(), peer_reasons=reasons_text, toolkit_title=lessons.toolkit_title,
                            toolkit_guidance_html=services.toolkit_guidance_html,
                            doc_languages=_matched_languages(peers), in_language=in_language), status
 
