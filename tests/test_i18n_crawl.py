@@ -8,7 +8,22 @@ database's values, vocabulary labels, country and language names, Babel's month 
 times, emails, URLs) or an offender: a text the templates or the code show without ``_()``.
 
 One app and one demo database serve the whole module; each role's pages are found once by following links
-(as tests/test_crawl.py does), then rendered in each language.
+(as tests/test_crawl.py does), then rendered in each language. The pages no link leads to are added
+(``linkless_paths``): the personal links of mails, with tokens made by the app's own functions (an
+application's status, an event invitation's answer, a registration's management, unsubscribe and
+preferences, password reset, account invitation, a peer's answer to an advice request) and a broken link of
+each kind, merge previews, a mail of the outbox, print lists and badges, and forms the walk meets too deep.
+Then the main forms are sent empty or wrong (``bad_posts``), redirects followed: the field errors of the form
+shown again and the flash message after a redirect must be marked too.
+
+GET endpoints not rendered, and why:
+  files, not pages: anniversaries.feed, events.event_ics, events.personal_feed, events.public_feed (.ics);
+  contacts.contact_export, events.participants_csv, membership.application_export, membership.city_export
+  (CSV, English headers for re-import); contacts.contact_privacy_export, search.api_peers (JSON); static.
+  contacts.contact_import_job, membership.city_import_job: need an uploaded CSV file (tests/*/test_import*).
+  savedfilters.use: a redirect to the list page with the filter's query (the list pages are crawled).
+POST-only actions (bulk edits, decisions, check-in, publish, retry, delete, ticks, comments) are not sent:
+their answer is a flash message of the page they redirect to, checked by each area's own tests in English.
 
 The offenders, grouped by the template (or Python file) that holds their text, for assigning the gaps:
 
@@ -244,7 +259,11 @@ def database_strings() -> tuple[set[str], set[str]]:
         for row in model.select(*fields).tuples().iterator():
             for field, value in zip(fields, row, strict=True):
                 if record and isinstance(value, (str, dict)) and str(value).startswith("{"):
-                    strings.update(re.findall(r'"([^"]+)"', json.dumps(value) if isinstance(value, dict) else value))
+                    stored = json.dumps(value) if isinstance(value, dict) else value
+                    strings.update(re.findall(r'"([^"]+)"', stored))
+                    # the stored values as Python shows them ("urgent: False")
+                    scalars = re.findall(r"\b(?:true|false|null)\b", stored)
+                    strings.update(str(json.loads(word)) for word in scalars)
                 if isinstance(value, list):  # JSON lists (languages, tags, facets) are shown item by item
                     strings.update(item for item in value if isinstance(item, str))
                     continue
@@ -256,6 +275,23 @@ def database_strings() -> tuple[set[str], set[str]]:
                 if value.startswith("["):  # JSON lists (languages, tags, facets) are shown item by item
                     strings.update(re.findall(r'"([^"]+)"', value))
     return strings, names
+
+
+def wtforms_messages() -> set[str]:
+    """WTForms' own validation messages ("This field is required."), which Flask-WTF translates from WTForms'
+    catalogues: those translated in every language the interface offers (none has an "eo" catalogue)."""
+    from babel.support import Translations
+    from wtforms.i18n import messages_path
+
+    translated = None
+    for language in LANGUAGES:
+        if language == "en":
+            continue
+        catalogue = Translations.load(messages_path(), [language], domain="wtforms")
+        ids = {key for key, text in getattr(catalogue, "_catalog", {}).items()
+               if isinstance(key, str) and key and text and text != key}
+        translated = ids if translated is None else translated & ids
+    return translated or set()
 
 
 def reference_strings() -> set[str]:
@@ -280,6 +316,7 @@ def reference_strings() -> set[str]:
             for item in value:
                 walk(item)
 
+    strings.update(wtforms_messages())
     for name in ("vocabulary.json", "toolkit.json", "language_names.json"):
         walk(json.loads((ROOT / "seeds" / name).read_text(encoding="utf-8")))
     for country in pycountry.countries:
@@ -310,23 +347,168 @@ def reference_strings() -> set[str]:
 def more_records() -> None:
     """What the demo network lacks for its pages to be reached: a city's incident workspace, a mailing draft."""
     from crm.accounts.models import User
+    from crm.contacts.models import Contact
+    from crm.events.invitations import send_invitations, why_not_invitable
+    from crm.events.models import DRAFT, PUBLISHED, Event
     from crm.mailings.models import MailingList
-    from crm.mailings.services import ensure_default_lists, save_mailing
+    from crm.mailings.services import ensure_default_lists, save_mailing, save_segment
     from crm.membership.models import City
-    from crm.workspace.services import open_workspace
+    from crm.workspace.services import forward_advice, open_workspace, request_advice
 
     member = User.get(User.email == demo_login("member")[0])
     if member.city_id is None:
         member.city = City.select().where(City.status == "active").order_by(City.id).first()
         member.save()
-    open_workspace(City.get_by_id(member.city_id), {
+    workspace = open_workspace(City.get_by_id(member.city_id), {
         "title": "Vehicle attack at the market", "phase": "first_week",
         "description": "A van was driven into people at the Saturday market; families ask for one point of contact."},
         actor=member)
-    ensure_default_lists()
     staff = User.get(User.email == demo_login("staff")[0])
-    save_mailing(None, mailing_list=MailingList.select().order_by(MailingList.id).first(),
+    # an advice request forwarded to a peer's focal point, and a personal invitation: their mails' links
+    peer = (City.select().where(City.status == "active", City.id != member.city_id).order_by(City.id).first())
+    advice = request_advice(workspace, peer, "How did you organise the first days for the families?", urgent=False,
+                            actor=member)
+    forward_advice(advice, actor=staff, to_email="focal.point@example.org")
+    event = Event.select().where(Event.status.in_((PUBLISHED, DRAFT))).order_by(Event.id).first()
+    invitable = [c for c in Contact.select().order_by(Contact.id) if why_not_invitable(c) is None]
+    sent, _skipped = send_invitations(event, invitable[:30], actor=staff)
+    assert sent, "no contact of the demo network could be invited"
+    from crm.accounts.services import request_password_reset
+
+    request_password_reset(member.email)  # a mail in the outbox (its link shown redacted)
+    ensure_default_lists()
+    first_list = MailingList.select().order_by(MailingList.id).first()
+    save_segment(None, name="Focal points of the Balkans", mailing_list=first_list,
+                 filters={"region": "western_balkans"}, actor=staff)
+    save_mailing(None, mailing_list=first_list,
                  subject="Network news", body="Hello {{ name }},\n\nThe network met in Oslo.", actor=staff)
+
+
+def linkless_paths() -> dict[str, list[str]]:
+    """The pages no link leads to, per role: the personal links of mails, with tokens made by the app's own
+    functions (and a broken one, whose page says why it does not work), merge previews, a mail of the outbox,
+    print lists and badges. Needs a request context (``url_for``)."""
+    from flask import url_for
+
+    from crm.accounts import services as accounts
+    from crm.accounts.models import User
+    from crm.contacts.models import Contact
+    from crm.events import links
+    from crm.events.models import Event, Invitation, Registration
+    from crm.lessons.models import Lesson, ToolkitItem
+    from crm.mail import OutboxMail
+    from crm.mailings.models import Mailing, Segment
+    from crm.mailings.services import unsubscribe_token
+    from crm.membership.models import Application, City
+    from crm.membership.services import status_token
+    from crm.workspace.models import AdviceRequest
+    from crm.workspace.services import answer_token
+
+    def first(model, *where):
+        query = model.select().order_by(model.id)
+        return (query.where(*where) if where else query).first()
+
+    anonymous = []
+    application = first(Application)
+    if application:
+        anonymous.append(url_for("membership.application_status", token=status_token(application)))
+    invitation = first(Invitation)
+    if invitation:
+        anonymous.append(url_for("events.answer_invitation", token=links.make_token(invitation, links.INVITATION_SALT)))
+    reg = first(Registration)
+    if reg:
+        anonymous.append(url_for("events.manage_registration", token=links.make_token(reg, links.REGISTRATION_SALT)))
+    contact, mailing = first(Contact), first(Mailing)
+    anonymous.append(url_for("mailings.unsubscribe", token=unsubscribe_token(contact, mailing)))
+    user = User.get(User.email == demo_login("member")[0])
+    anonymous.append(url_for("accounts.reset_password", token=accounts.make_token(user, accounts.RESET_SALT)))
+    anonymous.append(url_for("accounts.accept_invitation", token=accounts.make_token(user, accounts.INVITE_SALT)))
+    advice = first(AdviceRequest)
+    if advice:
+        anonymous.append(url_for("workspace.advice_answer", token=answer_token(advice)))
+    # a broken link of each kind: the page (or the flash after its redirect) tells why
+    anonymous += [url_for(endpoint, token="broken") for endpoint in (
+        "membership.application_status", "events.answer_invitation", "events.manage_registration",
+        "mailings.unsubscribe", "accounts.reset_password", "workspace.advice_answer")]
+
+    secretariat = []
+    cities = list(City.select().order_by(City.id).limit(2))
+    secretariat.append(url_for("membership.city_merge", city_id=cities[0].id, other_id=cities[1].id))
+    contacts = list(Contact.select().order_by(Contact.id).limit(2))
+    secretariat.append(url_for("contacts.contact_merge", contact_id=contacts[0].id, other_id=contacts[1].id))
+    mail = first(OutboxMail)
+    if mail:
+        secretariat.append(url_for("outbox.mail_detail", mail_id=mail.id))
+    event = first(Event, Event.id.in_(Registration.select(Registration.event)))
+    if event:
+        secretariat += [url_for("events.print_list", event_id=event.id),
+                        url_for("events.badges", event_id=event.id, paper="letter")]
+    # forms the walk meets too deep (past its 400 pages) or from a page of another role
+    secretariat += [url_for("incidents.vocabulary"), url_for("lessons.toolkit_new"),
+                    url_for("lessons.toolkit_edit", item_id=first(ToolkitItem).id),
+                    url_for("lessons.lesson_edit", lesson_id=first(Lesson).id)]
+    draft = first(Mailing, Mailing.queued_at.is_null())
+    if draft:
+        secretariat += [url_for("mailings.mailing_edit", mailing_id=draft.id),
+                        url_for("mailings.mailing_send", mailing_id=draft.id),
+                        url_for("mailings.mailing_version", mailing_id=draft.id, language="fr")]
+    segment = first(Segment)
+    if segment:
+        secretariat += [url_for("mailings.segment_detail", segment_id=segment.id),
+                        url_for("mailings.segment_edit", segment_id=segment.id)]
+    anonymous.append(url_for("membership.application_sent"))
+    return {"anonymous": anonymous, "member": [], "staff": secretariat, "admin": secretariat}
+
+
+def bad_posts(linkless: dict[str, list[str]]) -> list[tuple[str, str, dict | None]]:
+    """(role, url, form) of the main forms sent empty or wrong: the page shows field errors, or the page a
+    redirect leads to shows a flash message; a form of None opens a broken personal link (GET). Needs a
+    request context (``url_for``)."""
+    from flask import url_for
+
+    from crm.events.models import Event
+    from crm.membership.models import City
+
+    city = City.select().order_by(City.id).first()
+    event = Event.select().order_by(Event.id).first()
+    posts = [
+        ("anonymous", url_for("membership.apply"), {}),
+        ("anonymous", url_for("membership.apply"), {"email": "not an address", "population": "many"}),
+        ("anonymous", url_for("accounts.login"), {"email": "nobody@example.org", "password": "wrong password"}),
+        ("anonymous", url_for("accounts.forgot_password"), {}),
+        ("anonymous", url_for("accounts.forgot_password"), {"email": "nobody@example.org"}),
+        ("anonymous", url_for("events.register_public", event_id=event.id), {}),
+        ("member", url_for("lessons.lesson_new"), {}),
+        ("member", url_for("workspace.workspace_new"), {}),
+        ("member", url_for("incidents.incident_new"), {}),
+        ("member", url_for("accounts.timezone"), {"timezone": "Mars/Olympus"}),
+        ("staff", url_for("contacts.contact_create"), {}),
+        ("staff", url_for("contacts.contact_create"), {"email": "not an address"}),
+        ("staff", url_for("membership.city_edit", city_id=city.id), {"name": ""}),
+        ("staff", url_for("events.event_new"), {}),
+        ("staff", url_for("events.event_new"), {"title": "x", "starts_at": "tomorrow", "capacity": "-3"}),
+        ("staff", url_for("events.invite", event_id=event.id), {}),
+        ("staff", url_for("events.agenda_edit", event_id=event.id), {}),
+        ("staff", url_for("mailings.mailing_new"), {}),
+        ("staff", url_for("mailings.list_new"), {}),
+        ("staff", url_for("mailings.segment_new"), {}),
+        ("staff", url_for("savedfilters.save"), {"page": "contacts.contact_list", "name": "", "query": "q=x"}),
+        ("staff", url_for("lessons.toolkit_new"), {}),
+        ("admin", url_for("accounts.invite_user"), {}),
+        ("admin", url_for("accounts.invite_user"), {"email": "not an address"}),
+    ]
+    # the personal links' forms sent empty or wrong (the unsubscribe link's one-click POST is not a form): a
+    # withdrawal not confirmed, a seat confirmed that was never offered; an advice request declined (its flash)
+    wrong = {"/apply/status/": {"withdraw-reason": ""}, "/events/registration/": {"action": "confirm"},
+             "/workspace/advice/answer/": {"answer": "decline"}}
+    posts += [("anonymous", url, next((form for part, form in wrong.items() if part in url), {}))
+              for url in linkless["anonymous"]
+              if url.count("/") > 2 and "/mailings/u/" not in url and "broken" not in url]
+    posts += [("anonymous", url, {"password": "short", "confirm": "other"}) for url in linkless["anonymous"]
+              if "/account/reset/" in url]
+    # a broken personal link, opened: its page (404) or the flash message after its redirect says why
+    posts += [("anonymous", url, None) for url in linkless["anonymous"] if "broken" in url]
+    return posts
 
 
 class Site:
@@ -340,6 +522,8 @@ class Site:
         self.templates: dict[str, list[str]] = {}  # url -> templates rendered for it
         self.errors: dict[str, str] = {}  # url -> the exception of its last server error
         self.data: Data | None = None
+        self.linkless: dict[str, list[str]] = {}  # role -> pages no link leads to (linkless_paths)
+        self.posts: list[tuple[str, str, dict | None]] = []  # (role, url, form): bad_posts
 
     def client(self, role):
         if role not in self.clients:
@@ -379,7 +563,7 @@ class Site:
                 kept.append(url)
                 if response.mimetype == "text/html" and response.status_code == 200:
                     queue += [p for p in linked_paths(url, response.get_data(as_text=True), SKIP) if p not in seen]
-            self.pages[role] = kept
+            self.pages[role] = kept + [url for url in self.linkless.get(role, []) if url not in seen]
         return self.pages[role]
 
 
@@ -413,9 +597,13 @@ def site(database_template, tmp_path_factory):
             strings, names = database_strings()
             reference = reference_strings()
             data = Data(strings | reference, names | reference)
+            with app.test_request_context("/"):
+                linkless = linkless_paths()
+                posts = bad_posts(linkless)
             database.close()
         site = Site(app)
         site.data = data
+        site.linkless, site.posts = linkless, posts
 
         def record(sender, template, context, **extra):
             if has_request_context() and template.name:
@@ -533,6 +721,64 @@ def test_no_untranslated_message(site, role):
     mine = {url: texts for (who, url), texts in site.offenders.items() if who == role}
     assert not mine, f"{sum(map(len, mine.values()))} untranslated texts on {len(mine)} pages as {role}:\n" + \
         "\n".join(f"  {url}\n" + "\n".join(f"      {t!r}" for t in texts) for url, texts in sorted(mine.items()))
+
+
+@pytest.mark.slow
+def test_no_untranslated_message_after_a_bad_post(site):
+    """The main forms sent empty or wrong, in the pseudo-locale: the field errors of the page shown again and
+    the flash message of the page a redirect leads to are marked too."""
+    assert len(site.posts) >= 35
+    failures = []
+    for role, url, form in site.posts:
+        client = site.use(role, PSEUDO)
+        if form is None:
+            response, where = client.get(url, follow_redirects=True), f"GET {url}"
+        else:
+            response, where = client.post(url, data=form, follow_redirects=True), f"POST {url} {sorted(form)}"
+        if response.status_code >= 500:
+            failures.append(f"{where}: {response.status_code} {site.errors.get(url, '')}")
+            continue
+        html = response.get_data(as_text=True)
+        if response.mimetype != "text/html" or f'<html lang="{PSEUDO}"' not in html[:400]:
+            failures.append(f"{where}: {response.status_code} {response.mimetype} not a page in the pseudo-locale")
+            continue
+        # the answer to a bad form is a field error or a flash message: without one, this checked nothing
+        if (response.status_code != 404 and 'class="field-error"' not in html and 'class="flash ' not in html
+                and 'role="alert"' not in html):
+            failures.append(f"{where}: {response.status_code}, no field error and no flash message")
+        texts = page_offenders(site, html)
+        if texts:
+            site.offenders[(role, where)] = texts
+            failures.append(f"{where}\n" + "\n".join(f"      {t!r}" for t in texts))
+    assert not failures, f"{len(failures)} bad posts:\n" + "\n".join(failures)
+
+
+def test_countries_and_quarters_in_the_pages_language(site):
+    """Country names are CLDR's in the page's language (pycountry's English in English), and a report's
+    quarters Babel's ("T2 2026" in French; "2026 Q2" in English, as before)."""
+    from crm.membership.models import City
+
+    with site.app.app_context():
+        codes = sorted({code for (code,) in City.select(City.country).where(City.status == "active").tuples()})
+    french = Locale.parse("fr").territories
+    code = next(c for c in codes if french.get(c) and french[c] != pycountry_name(c))
+    pages = {language: site.use("staff", language).get("/members/").get_data(as_text=True)
+             for language in ("en", "fr")}
+    assert f"<td>{french[code]}</td>" in pages["fr"] and f"<td>{pycountry_name(code)}</td>" not in pages["fr"]
+    assert f"<td>{pycountry_name(code)}</td>" in pages["en"]
+    reports = {language: site.use("staff", language).get("/events/reports?period=quarter").get_data(as_text=True)
+               for language in ("en", "fr", "es")}
+    assert re.search(r"<th scope=\"col\">\d{4} Q[1-4]</th>", reports["en"])
+    for language in ("fr", "es"):
+        assert re.search(r"<th scope=\"col\">T[1-4] \d{4}</th>", reports[language])
+        assert not re.search(r"\d{4} Q[1-4]", reports[language])
+
+
+def pycountry_name(code: str) -> str:
+    import pycountry
+
+    country = pycountry.countries.get(alpha_2=code)
+    return getattr(country, "common_name", None) or country.name
 
 
 def page_offenders(site: Site, html: str) -> list[str]:
