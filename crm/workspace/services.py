@@ -143,7 +143,11 @@ def relevant_lessons(workspace: Workspace, user, peers=None, *, limit: int = 30)
             if doc.kind == "lesson" and doc.doc_id not in order:
                 order.append(doc.doc_id)
     ids = [int(d.split(":", 1)[1]) for d in order if d.split(":", 1)[1].isdigit()]
-    rows = {lesson.id: lesson for lesson in Lesson.select(Lesson, City).join(City).where(Lesson.id.in_(ids or [0]))}
+    rows = {lesson.id: lesson for lesson in (Lesson.select(Lesson.id, Lesson.title, Lesson.phase, Lesson.status,
+                                                           Lesson.visibility, Lesson.language, Lesson.translation_of,
+                                                           Lesson.city, City.id, City.name)
+                                             .join(City)
+                                             .where(Lesson.id.in_(ids or [0])))}
     viewer = _city_member(workspace)  # staff see what the city sees
     visible = [rows[i] for i in ids if i in rows and rows[i].status == "published" and lessons.can_view(viewer, rows[i])]
     # One version of a lesson written in several languages (the reader's first), picked after ranking.
