@@ -149,7 +149,7 @@ def test_a_french_reader_is_told_a_spanish_incident_is_in_spanish_and_a_spanish_
     assert f'<p lang="es" dir="auto">{SPANISH[1]}</p>' in french
 
     spanish = reader.get(f"/incidents/{row.id}?lang=es").get_data(as_text=True)
-    assert "content-language" not in spanish and "Escrit" not in spanish
+    assert "content-language" not in spanish and "Texto en" not in spanish
     assert f"<h1>{SPANISH[0]}</h1>" in spanish and f"<p>{SPANISH[1]}</p>" in spanish
 
     english = reader.get(f"/incidents/{row.id}?lang=en").get_data(as_text=True)

@@ -167,7 +167,7 @@ def test_a_lesson_page_links_its_versions_in_other_languages(client, network):
             'Français</a></p>') in html
     back = client.get(f"/lessons/{version.id}?lang=es").get_data(as_text=True)
     assert f'<a href="/lessons/{original.id}" lang="en" hreflang="en">English</a>' in back
-    assert "Escrita en francés." in back  # the version says its own language
+    assert "Texto en francés." in back  # the version says its own language
 
 
 def test_the_list_shows_each_lesson_once_in_the_readers_language(login_as, network):

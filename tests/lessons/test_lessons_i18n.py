@@ -15,7 +15,7 @@ def test_a_lesson_says_the_language_it_is_written_in_when_it_is_not_the_readers(
     assert '<p class="muted lesson-language" data-language="fr">Written in French.</p>' in english
     assert '<div class="lesson-body" lang="fr">' in english
     spanish = client.get(f"/lessons/{row.id}?lang=es").get_data(as_text=True)
-    assert "Escrita en francés." in spanish and "Primeras 24 horas" in spanish
+    assert "Texto en francés." in spanish and "Primeras 24 horas" in spanish
     assert '<span class="chip">Enlace con las familias</span>' in spanish
     french = client.get(f"/lessons/{row.id}?lang=fr").get_data(as_text=True)
     assert "lesson-language" not in french and 'class="lesson-body">' in french  # nothing to say to a French reader
