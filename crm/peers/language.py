@@ -11,7 +11,7 @@ from unicodedata import normalize
 from babel import Locale, UnknownLocaleError
 from markupsafe import Markup
 
-from crm.i18n import DEFAULT, LANGUAGES, current_language
+from crm.i18n import DEFAULT, LANGUAGES, current_language, text_direction
 from crm.peers.text import LANGUAGES as WRITTEN_LANGUAGES
 from crm.peers.text import detect_language
 
@@ -62,6 +62,10 @@ def language_endonym(code: str) -> str:
 def in_language(text: str, code: str):
     """Return ``text`` (escaped) marked with the language it is written in (lang, dir=auto) when that is not the
     page's, for a title quoted inside a sentence of the page; else ``text`` as it is."""
-    if not code or code == current_language():
+    if not code:
+        # language unknown: on a right-to-left page a quoted title is still isolated, so a Latin title and
+        # the figures after it keep their order
+        return Markup("<bdi>{}</bdi>").format(text) if text_direction() == "rtl" else text
+    if code == current_language():
         return text
     return Markup('<span lang="{}" dir="auto">{}</span>').format(code, text)

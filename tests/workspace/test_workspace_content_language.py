@@ -36,3 +36,14 @@ def test_a_matched_spanish_incident_is_marked_spanish_for_others_and_not_for_a_s
     english = _peers(member.get(f"/workspace/{workspace.id}?lang=en").get_data(as_text=True))
     assert "Incident: Shootings at two mosques" in english  # English to an English reader: as before
     assert f'Incident: <span lang="es" dir="auto">{SPANISH[0]}</span>' in english
+
+
+def test_a_title_of_unknown_language_is_isolated_on_a_right_to_left_page_only(app):
+    from flask_babel import force_locale
+
+    from crm.peers.language import in_language
+
+    with app.test_request_context("/"):
+        assert in_language("Truck attack (2016)", "") == "Truck attack (2016)"
+        with force_locale("ar"):
+            assert str(in_language("Truck attack <b>", "")) == "<bdi>Truck attack &lt;b&gt;</bdi>"
