@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import http.client
+import itertools
 import json
 import os
 import random
@@ -50,6 +51,18 @@ PG_URL = os.environ.get("CRM_BENCH_PG_URL", "postgresql://postgres@127.0.0.1:543
 SECRET = "bench-secret-key-long-enough-for-gunicorn-0123456789"
 STAFF = ("staff@example.org", "demo-staff-2026")
 PEERS_QUERY = "A man drove a van into people leaving Friday prayers at a mosque; families ask for one point of contact"
+# The search page and /api/peers keep a result while the index is unchanged, so asking one question again and
+# again measures that cache: these rows ask a different question each time (more of them than either cache holds).
+_ATTACKS = ("a van drove into a crowd", "a shooting at a synagogue", "an arson attack on a mosque", "a knife attack at a "
+            "festival", "a bomb at a concert", "a gunman at a gay bar", "threats against a Roma school", "a car ramming "
+            "at a market", "a stabbing outside a church", "an attack on a refugee shelter", "a shooting at a "
+            "shisha bar", "graffiti and arson at a Jewish cemetery")
+_NEEDS = ("the vigil", "victim support", "rumours online", "the memorial", "the first anniversary", "community "
+          "tension", "schools reopening", "a helpline for families", "the mayor's statement", "counselling",
+          "the site visit", "press questions", "volunteers", "interfaith meeting", "funeral arrangements",
+          "translation for families", "police liaison", "the trial", "a commemoration", "small businesses")
+PEER_QUESTIONS = [f"After {attack}, how did you handle {need}?" for attack in _ATTACKS for need in _NEEDS]
+SEARCH_QUESTIONS = [f"{attack.split()[-1]} {need.split()[-1]}" for attack in _ATTACKS for need in _NEEDS]
 
 
 class Server:
@@ -118,12 +131,15 @@ def sign_in(port: int) -> str:
     return _cookie(headers, cookie)
 
 
-def burst(port: int, path: str, cookie: str, count: int, concurrency: int, deadline: float) -> tuple[int, float, list, int]:
-    """Send ``count`` GETs, ``concurrency`` at a time (stop early at ``deadline``): (done, seconds, latencies, errors)."""
+def burst(port: int, path, cookie: str, count: int, concurrency: int, deadline: float) -> tuple[int, float, list, int]:
+    """Send ``count`` GETs, ``concurrency`` at a time (stop early at ``deadline``): (done, seconds, latencies, errors).
+
+    ``path`` is one path, or an iterator of paths (each request takes the next one)."""
     latencies: list[float] = []
     errors = [0]
     left = [count]
     lock = threading.Lock()
+    paths = itertools.repeat(path) if isinstance(path, str) else path
 
     def worker():
         while True:
@@ -131,6 +147,7 @@ def burst(port: int, path: str, cookie: str, count: int, concurrency: int, deadl
                 if left[0] <= 0 or time.monotonic() > deadline:
                     return
                 left[0] -= 1
+                path = next(paths)
             started = time.perf_counter()
             try:
                 status = request(port, path, cookie=cookie)[0]
@@ -255,7 +272,9 @@ def pages(ids: dict) -> dict[str, tuple[str, str]]:
         "events list": ("crm", "/events/"),
         f"participants ({ids['registrations']})": ("crm", f"/events/{ids['event']}/participants"),
         "search": ("crm", "/search?q=" + urllib.parse.quote("vigil mosque")),
+        "search, new questions": ("crm", ["/search?q=" + urllib.parse.quote(q) for q in SEARCH_QUESTIONS]),
         "/api/peers": ("crm", "/api/peers?q=" + urllib.parse.quote(PEERS_QUERY)),
+        "/api/peers, new questions": ("crm", ["/api/peers?q=" + urllib.parse.quote(q) for q in PEER_QUESTIONS]),
         "city page": ("crm", f"/cities/{ids['city']}"),
         "workspace": ("crm", f"/workspace/{ids['workspace']}"),
     }
@@ -264,10 +283,13 @@ def pages(ids: dict) -> dict[str, tuple[str, str]]:
 def run_pages(ports: dict, cookie: str, targets: dict, args) -> dict:
     """Interleave bursts over every page, round after round; return figures per page."""
     for label, (server, path) in targets.items():  # warm every worker, and check every page answers 200
-        for _ in range(4):
-            status = request(ports[server], path, cookie=cookie)[0]
+        for warm in ([path] * 4 if isinstance(path, str) else path[:4]):
+            status = request(ports[server], warm, cookie=cookie)[0]
             if status != 200:
-                raise RuntimeError(f"{label} {path} answered {status}")
+                raise RuntimeError(f"{label} {warm} answered {status}")
+    # a list of paths is asked in turn, round after round (the first four were the warm-up)
+    paths = {label: path if isinstance(path, str) else itertools.cycle(path[4:] + path[:4])
+             for label, (_server, path) in targets.items()}
     stats = {label: {"done": 0, "seconds": 0.0, "latencies": [], "errors": 0} for label in targets}
     stop = time.monotonic() + args.budget
     rnd = random.Random(1)
@@ -276,8 +298,8 @@ def run_pages(ports: dict, cookie: str, targets: dict, args) -> dict:
         order = list(targets)
         rnd.shuffle(order)
         for label in order:
-            server, path = targets[label]
-            done, seconds, latencies, errors = burst(ports[server], path, cookie, args.requests, args.concurrency,
+            server = targets[label][0]
+            done, seconds, latencies, errors = burst(ports[server], paths[label], cookie, args.requests, args.concurrency,
                                                      time.monotonic() + args.burst_seconds)
             entry = stats[label]
             entry["done"] += done
