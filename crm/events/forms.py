@@ -28,7 +28,7 @@ from crm.core.zones import country_zone, zone_choices
 from crm.events.models import KINDS, SESSION_KINDS, VISIBILITIES
 from crm.events.timezones import to_utc
 from crm.forms import choices, email_field_validators, strip
-from crm.peers.language import language_choices
+from crm.peers.language import WrittenLanguageField
 
 DT_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"]
 
@@ -67,7 +67,7 @@ class EventForm(FlaskForm):
     kind = SelectField(_l("Kind"), validators=[validators.InputRequired()], description=_l("What sort of event this is."))
     description = TextAreaField(_l("Description"), validators=[validators.Length(max=20000)], render_kw={"rows": 8},
                                 description=_l("Markdown: **bold**, *italic*, lists, links. Shown on the event page."))
-    language = SelectField(_l("Language"), default="",
+    language = WrittenLanguageField(_l("Language"),
                            description=_l("The language the title and description are written in. Left on "
                                           "“Detect from the text”, it is read from what you wrote."))
     host_city = SelectField(_l("Host city"), description=_l("The member city hosting the event, if any."))
@@ -114,7 +114,6 @@ class EventForm(FlaskForm):
         self.kind.choices = choices(KINDS)
         self.visibility.choices = choices(VISIBILITIES)
         self.host_city.choices = city_choices()
-        self.language.choices = choices([("", _("Detect from the text")), *language_choices()])
         stored = getattr(kwargs.get("obj"), "timezone", None)  # an old alias stays choosable on its own event
         self.timezone.choices = zone_choices(stored)
         self.timezone.render_kw = {"data-searchable": _("zones by city or country")}

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField, SelectMultipleField, StringField, TextAreaField, validators
 
 from crm.forms import choices, strip
 from crm.incidents.models import FACETS, INCIDENT_VISIBILITIES
-from crm.peers.language import language_choices
+from crm.peers.language import WrittenLanguageField
 
 
 class IncidentForm(FlaskForm):
@@ -18,7 +17,7 @@ class IncidentForm(FlaskForm):
     title = StringField(_l("Title"), [validators.InputRequired(message=_l("Give the incident a title.")),
                                   validators.Length(max=300)], filters=[strip],
                         description=_l("A neutral title, e.g. “Shooting at a mosque, March 2019”. No perpetrator names."))
-    language = SelectField(_l("Language"), default="",
+    language = WrittenLanguageField(_l("Language"),
                            description=_l("The language the incident is written in. Left on "
                                           "“Detect from the text”, it is read from what you wrote."))
     occurred_on = DateField(_l("Date"), [validators.Optional()], description=_l("The day it happened (YYYY-MM-DD)."))
@@ -39,7 +38,6 @@ class IncidentForm(FlaskForm):
         """Fill the facet menus from the controlled vocabulary."""
         for facet in FACETS:
             getattr(self, facet).choices = choices(terms.get(facet, {}))
-        self.language.choices = choices([("", _("Detect from the text")), *language_choices()])
 
     def values(self) -> dict:
         return {"title": self.title.data, "occurred_on": self.occurred_on.data, "summary": self.summary.data,

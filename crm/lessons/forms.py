@@ -8,6 +8,7 @@ from wtforms import IntegerField, SelectField, SelectMultipleField, StringField,
 
 from crm.forms import choices, strip
 from crm.lessons.models import LESSON_VISIBILITIES
+from crm.peers.language import WrittenLanguageField
 
 
 class LessonForm(FlaskForm):
@@ -16,7 +17,7 @@ class LessonForm(FlaskForm):
     title = StringField(_l("Title"), [validators.InputRequired(message=_l("Give the lesson a title.")),
                                       validators.Length(max=300)], filters=[strip],
                         description=_l("What another city should do, in a few words."))
-    language = SelectField(_l("Language"), default="",
+    language = WrittenLanguageField(_l("Language"),
                            description=_l("The language the lesson is written in. Left on "
                                           "“Detect from the text”, it is read from what you wrote."))
     phase = SelectField(_l("Phase"), description=_l("When in the response this lesson applies."))

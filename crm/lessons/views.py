@@ -73,7 +73,6 @@ def lesson_detail(lesson_id):
 
 def _lesson_form(lesson: Lesson | None, city: City, prefill: dict | None = None) -> LessonForm:
     form = LessonForm(obj=lesson) if prefill is None or request.method != "GET" else LessonForm(data=prefill)
-    form.language.choices = choices([("", _("Detect from the text"))] + services.language_choices())
     form.phase.choices = choices(services.phases())
     form.themes.choices = choices(services.themes())
     incidents = Incident.select().where(Incident.city == city).order_by(Incident.occurred_on.desc(nulls="LAST"))

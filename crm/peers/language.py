@@ -9,14 +9,17 @@ from functools import lru_cache
 from unicodedata import normalize
 
 from babel import Locale, UnknownLocaleError
+from flask_babel import gettext as _
 from markupsafe import Markup
+from wtforms import SelectField
 
+from crm.forms import choices
 from crm.i18n import DEFAULT, LANGUAGES, current_language, text_direction
 from crm.peers.text import LANGUAGES as WRITTEN_LANGUAGES
 from crm.peers.text import detect_language
 
-__all__ = ["WRITTEN_LANGUAGES", "detected_language", "in_language", "language_choices", "language_endonym",
-           "written_language"]
+__all__ = ["WRITTEN_LANGUAGES", "WrittenLanguageField", "detected_language", "in_language", "language_choices",
+           "language_endonym", "written_language"]
 
 
 @lru_cache(maxsize=2048)
@@ -69,3 +72,13 @@ def in_language(text: str, code: str):
     if code == current_language():
         return text
     return Markup('<span lang="{}" dir="auto">{}</span>').format(code, text)
+
+
+class WrittenLanguageField(SelectField):
+    """A form's choice of the language its text is written in: "Detect from the text" (empty, the default),
+    or a language by its own name, listed in the page's language when the form is made."""
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        kwargs.setdefault("default", "")
+        super().__init__(label, validators, **kwargs)
+        self.choices = choices([("", _("Detect from the text")), *language_choices()])
