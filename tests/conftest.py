@@ -7,6 +7,7 @@ table before each test, and drops the database at the end.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shutil
@@ -59,6 +60,28 @@ def pg_drop_database(url: str, name: str) -> None:
                       (name,))
     admin.execute_sql(f'DROP DATABASE IF EXISTS "{name}"')
     admin.close()
+
+
+# A migration's own test runs on both databases: PostgreSQL when CRM_TEST_DATABASE_URL names a server.
+BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.skipif(
+    not PG_URL, reason="CRM_TEST_DATABASE_URL not set"))]
+
+
+@contextlib.contextmanager
+def scratch_database(backend: str, folder: Path, prefix: str):
+    """An empty database, opened: a SQLite file in ``folder``, or a new PostgreSQL database dropped afterwards."""
+    name = None
+    if backend == "sqlite":
+        db = open_database(f"sqlite:///{folder / f'{prefix}.sqlite3'}")
+    else:
+        name = f"{prefix}_{uuid.uuid4().hex[:8]}"
+        db = open_database(pg_create_database(PG_URL, name))
+    try:
+        yield db
+    finally:
+        db.close()
+        if name:
+            pg_drop_database(PG_URL, name)
 
 
 def migrate(db: peewee.Database) -> None:

@@ -4,15 +4,14 @@ text, and named on the page ("Written in Spanish.") when it is not the reader's 
 
 import datetime as dt
 import re
-import uuid
 
 import peewee
 import pytest
 
-from crm.db import open_database, router
+from crm.db import router
 from crm.incidents.models import Incident
 from crm.peers.text import detect_language
-from tests.conftest import PG_URL, pg_create_database, pg_drop_database
+from tests.conftest import BACKENDS, scratch_database
 from tests.search_integration.network import incident, link
 
 SPANISH = ("Incendio en la mezquita del barrio norte",
@@ -30,23 +29,12 @@ SPANISH_EVENT = ("Taller: responder al odio",
 
 # --- the migration ---------------------------------------------------------------------------------
 
-BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.skipif(not PG_URL, reason="no PostgreSQL"))]
-
-
 @pytest.fixture(params=BACKENDS)
 def database_before(request, tmp_path):
     """A database migrated up to the migration before the language of incidents and events."""
-    if request.param == "sqlite":
-        db, drop = open_database(f"sqlite:///{tmp_path / 'before.sqlite3'}"), None
-    else:
-        name = f"crm_content_language_{uuid.uuid4().hex[:8]}"
-        db, drop = open_database(pg_create_database(PG_URL, name)), name
-    with db.connection_context():
+    with scratch_database(request.param, tmp_path, "crm_content_language") as db, db.connection_context():
         router(db).run("025_lesson_language")
         yield db
-    db.close()
-    if drop:
-        pg_drop_database(PG_URL, drop)
 
 
 def _ids(db, table, title_column="title"):

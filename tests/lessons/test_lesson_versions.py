@@ -3,16 +3,15 @@ the reader's language first in lists, the review and privacy rules of lessons fo
 
 import datetime as dt
 import re
-import uuid
 
 import peewee
 import pytest
 
-from crm.db import open_database, router
+from crm.db import router
 from crm.lessons import services
 from crm.lessons.models import Lesson
 from crm.peers.text import detect_language
-from tests.conftest import PG_URL, pg_create_database, pg_drop_database
+from tests.conftest import BACKENDS, scratch_database
 from tests.search_integration.network import apply, incident, lesson, link
 
 ENGLISH = ("One contact for every family",
@@ -37,23 +36,12 @@ def _family(city, *, version_status="published"):
 
 # --- the migration ---------------------------------------------------------------------------------
 
-BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.skipif(not PG_URL, reason="no PostgreSQL"))]
-
-
 @pytest.fixture(params=BACKENDS)
 def database_before(request, tmp_path):
     """A database migrated up to the migration before lesson languages."""
-    if request.param == "sqlite":
-        db, drop = open_database(f"sqlite:///{tmp_path / 'before.sqlite3'}"), None
-    else:
-        name = f"crm_lesson_language_{uuid.uuid4().hex[:8]}"
-        db, drop = open_database(pg_create_database(PG_URL, name)), name
-    with db.connection_context():
+    with scratch_database(request.param, tmp_path, "crm_lesson_language") as db, db.connection_context():
         router(db).run("024_activity_indexes")
         yield db
-    db.close()
-    if drop:
-        pg_drop_database(PG_URL, drop)
 
 
 def test_the_migration_tags_every_existing_lesson_with_the_language_it_is_written_in(database_before):

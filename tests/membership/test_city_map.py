@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import uuid
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -12,10 +11,10 @@ import pytest
 
 import crm
 from crm.core import gazetteer
-from crm.db import database, open_database, router
+from crm.db import database, router
 from crm.membership.citymap import city_map
 from crm.membership.models import City
-from tests.conftest import PG_URL, pg_create_database, pg_drop_database
+from tests.conftest import BACKENDS, scratch_database
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -99,22 +98,10 @@ def test_the_public_directory_maps_only_publicly_listed_cities(client, make_city
         f"/members/{bergen.id}": "Bergen, Norway"}
 
 
-BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.skipif(
-    not PG_URL, reason="CRM_TEST_DATABASE_URL not set"))]
-
-
 @pytest.fixture(params=BACKENDS)
 def empty_database(request, tmp_path):
-    if request.param == "sqlite":
-        db = open_database(f"sqlite:///{tmp_path / 'empty.sqlite3'}")
+    with scratch_database(request.param, tmp_path, "crm_map") as db:
         yield db
-        db.close()
-    else:
-        name = f"crm_map_{uuid.uuid4().hex[:8]}"
-        db = open_database(pg_create_database(PG_URL, name))
-        yield db
-        db.close()
-        pg_drop_database(PG_URL, name)
 
 
 def test_migration_022_places_the_cities_already_there(empty_database):
