@@ -117,3 +117,15 @@ def test_a_filter_needs_a_name_and_a_known_page(login_as, people):
     assert "Give the filter a name to find it again." in refused.get_data(as_text=True)
     assert staff.post("/saved-filters/", data={"page": "accounts.user_list", "name": "x", "query": ""}).status_code == 400
     assert SavedFilter.select().count() == 0
+
+
+def test_a_name_nobody_expects_is_kept_short_and_shown_as_text(login_as, people):
+    staff = login_as("staff")
+    name = "=HYPERLINK(\"x\")\n<script>alert(1)</script>\x00 " + "ح" * 500
+    response = staff.post("/saved-filters/", data={"page": "contacts.contact_list", "name": name,
+                                                   "query": "q=<b>&sector=\x00"}, follow_redirects=True)
+    assert response.status_code == 200
+    saved = SavedFilter.get()
+    assert len(saved.name) == 100 and "\n" not in saved.name and "\x00" not in saved.name
+    html = staff.get("/contacts/").get_data(as_text=True)
+    assert "<script>alert(1)</script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
